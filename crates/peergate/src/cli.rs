@@ -1,0 +1,233 @@
+//! The command line: `serve`, `migrate`, `user …`, `token …`. Every command that writes goes
+//! through the same database functions and audit log as the API (actor `cli`).
+
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use clap::{Parser, Subcommand};
+use peergate_core::account::{Role, Username, check_new_password, parse_token_name};
+
+use crate::config::Config;
+use crate::credentials::{self, digest};
+use crate::db::audit::{self, NewEvent};
+use crate::db::{self, Db, tokens, users};
+use crate::{server, telemetry};
+
+#[derive(Debug, Parser)]
+#[command(name = "peergate", version, about = "WireGuard site gateway and operator access portal")]
+pub struct Cli {
+    /// TOML configuration file [default: /etc/peergate/peergate.toml if it exists]
+    #[arg(long, global = true, env = "PEERGATE_CONFIG")]
+    pub config: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the API, the web UI and the background workers
+    Serve,
+    /// Run database migrations and exit
+    Migrate,
+    /// Manage local accounts
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage API tokens (for scripts: `Authorization: Bearer <token>`)
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user; the password is read from stdin (or asked for on a terminal)
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = ["admin", "operator"])]
+        role: String,
+        /// Read the password from stdin even when it is a terminal
+        #[arg(long, conflicts_with = "generate_password")]
+        password_stdin: bool,
+        /// Generate a strong password and print it once
+        #[arg(long)]
+        generate_password: bool,
+    },
+    /// List users
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// Create an API token; it is printed once, as the last line
+    Create {
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        name: String,
+        /// Expire the token after this many days [default: never]
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=3650))]
+        expires_in_days: Option<u32>,
+    },
+    /// List API tokens (never their secrets)
+    List,
+    /// Revoke an API token by id
+    Revoke {
+        #[arg(long)]
+        id: i64,
+    },
+}
+
+/// Exit status for "already exists", so scripts can tell it from other failures.
+pub const EXIT_CONFLICT: i32 = 3;
+
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct Conflict(pub String);
+
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = Config::load(cli.config.as_deref())?;
+    telemetry::init_logging(&config.log, config.log_format);
+    match cli.command {
+        Command::Serve => server::run(config).await,
+        Command::Migrate => {
+            connect(&config).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::User(cmd) => user(&connect(&config).await?, cmd).await,
+        Command::Token(cmd) => token(&connect(&config).await?, cmd).await,
+    }
+}
+
+async fn connect(config: &Config) -> anyhow::Result<Db> {
+    let db = Db::connect(&config.effective_database_url()).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+fn cli_actor() -> String {
+    match std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")) {
+        Ok(user) if !user.is_empty() => format!("cli:{user}"),
+        _ => "cli".into(),
+    }
+}
+
+async fn user(db: &Db, cmd: UserCommand) -> anyhow::Result<()> {
+    match cmd {
+        UserCommand::Add { username, role, password_stdin, generate_password } => {
+            let username = Username::parse(&username).context("--username")?;
+            let role: Role = role.parse()?;
+            let password = if generate_password { credentials::generate_password() } else { read_password(password_stdin)? };
+            check_new_password(&password)?;
+            let hash = credentials::hash_password(&password)?;
+            let mut tx = db.pool.begin().await?;
+            let user = match users::create(&mut tx, &username, &hash, role).await {
+                Err(err) if db::is_unique_violation(&err) => {
+                    return Err(Conflict(format!("user `{username}` already exists")).into());
+                }
+                other => other.context("creating the user")?,
+            };
+            audit::record(&mut tx, NewEvent {
+                actor: &cli_actor(),
+                action: "user.create",
+                target: Some(format!("user:{}", user.username)),
+                after: Some(serde_json::json!({ "username": user.username, "role": user.role })),
+                ..Default::default()
+            })
+            .await?;
+            tx.commit().await?;
+            println!("created {} `{}` (id {})", user.role, user.username, user.id);
+            if generate_password {
+                println!("password (shown once): {password}");
+            }
+            Ok(())
+        }
+        UserCommand::List => {
+            for user in users::list(db).await? {
+                println!("{}\t{}\t{}", user.id, user.username, user.role);
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Reads the password: from stdin when piped (or with `--password-stdin`), else asked twice on the
+/// terminal without echo.
+fn read_password(force_stdin: bool) -> anyhow::Result<String> {
+    if force_stdin || !std::io::stdin().is_terminal() {
+        let mut input = String::new();
+        std::io::stdin().take(64 * 1024).read_to_string(&mut input).context("reading the password from stdin")?;
+        let password = input.strip_suffix('\n').map(|p| p.strip_suffix('\r').unwrap_or(p)).unwrap_or(&input);
+        if password.is_empty() {
+            bail!("no password on stdin");
+        }
+        return Ok(password.to_string());
+    }
+    let first = rpassword::prompt_password("Password: ")?;
+    let second = rpassword::prompt_password("Repeat password: ")?;
+    if first != second {
+        bail!("the passwords differ");
+    }
+    Ok(first)
+}
+
+async fn token(db: &Db, cmd: TokenCommand) -> anyhow::Result<()> {
+    match cmd {
+        TokenCommand::Create { username, name, expires_in_days } => {
+            let name = parse_token_name(&name).context("--name")?;
+            let user = users::find_by_username(db, &username)
+                .await?
+                .with_context(|| format!("user `{username}` does not exist"))?;
+            let secret = credentials::new_api_token();
+            let expires_at = expires_in_days.map(|d| db::now() + i64::from(d) * 86_400);
+            let mut tx = db.pool.begin().await?;
+            let id = tokens::create(&mut tx, user.id, &name, &digest(&secret), expires_at).await?;
+            audit::record(&mut tx, NewEvent {
+                actor: &cli_actor(),
+                action: "token.create",
+                target: Some(format!("token:{id}")),
+                after: Some(serde_json::json!({ "user": user.username, "name": name, "expires_at": expires_at })),
+                ..Default::default()
+            })
+            .await?;
+            tx.commit().await?;
+            eprintln!("token {id} `{name}` for `{}` created; it is shown once, store it now:", user.username);
+            println!("{secret}");
+            Ok(())
+        }
+        TokenCommand::List => {
+            println!("id\tuser\tname\tcreated_at\texpires_at\tlast_used_at\trevoked_at");
+            let show = |t: Option<i64>| t.map_or("-".to_string(), |t| t.to_string());
+            for t in tokens::list(db).await? {
+                println!(
+                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                    t.id,
+                    t.username,
+                    t.name,
+                    t.created_at,
+                    show(t.expires_at),
+                    show(t.last_used_at),
+                    show(t.revoked_at)
+                );
+            }
+            Ok(())
+        }
+        TokenCommand::Revoke { id } => {
+            let mut tx = db.pool.begin().await?;
+            if !tokens::revoke(&mut tx, id).await? {
+                bail!("no live token with id {id}");
+            }
+            audit::record(&mut tx, NewEvent {
+                actor: &cli_actor(),
+                action: "token.revoke",
+                target: Some(format!("token:{id}")),
+                ..Default::default()
+            })
+            .await?;
+            tx.commit().await?;
+            println!("token {id} revoked");
+            Ok(())
+        }
+    }
+}

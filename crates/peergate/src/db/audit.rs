@@ -1,0 +1,93 @@
+//! The audit log: who changed what, when, from which request. Written in the same transaction as
+//! the change it describes, so there is never a change without its event (or an event without its
+//! change). Read by admins at `GET /api/audit`.
+
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{Db, now};
+
+/// One event. `actor` is a user name, `cli` for the command line, or `system` for the reconciler.
+#[derive(Debug, Clone, Default)]
+pub struct NewEvent<'a> {
+    pub actor: &'a str,
+    pub action: &'a str,
+    pub target: Option<String>,
+    pub before: Option<serde_json::Value>,
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct AuditEvent {
+    pub id: i64,
+    /// UNIX seconds.
+    pub at: i64,
+    pub actor: String,
+    pub action: String,
+    pub target: Option<String>,
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+    pub request_id: Option<String>,
+}
+
+pub async fn record(tx: &mut sqlx::AnyConnection, event: NewEvent<'_>) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO audit_events (at, actor, action, target, before, after, request_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(now())
+    .bind(event.actor)
+    .bind(event.action)
+    .bind(event.target)
+    .bind(event.before.map(|v| v.to_string()))
+    .bind(event.after.map(|v| v.to_string()))
+    .bind(event.request_id)
+    .execute(&mut *tx)
+    .await
+    .map(|_| ())
+}
+
+#[derive(Debug, Default)]
+pub struct Filter {
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    /// Events with a smaller id (the next page of a newest-first listing).
+    pub before_id: Option<i64>,
+    pub limit: i64,
+}
+
+/// Newest first.
+pub async fn list(db: &Db, filter: &Filter) -> Result<Vec<AuditEvent>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, at, actor, action, target, before, after, request_id FROM audit_events \
+         WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR id < $3) \
+         ORDER BY id DESC LIMIT $4",
+    )
+    .bind(filter.action.as_deref())
+    .bind(filter.actor.as_deref())
+    .bind(filter.before_id)
+    .bind(filter.limit)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let json = |col: &str| -> Result<Option<serde_json::Value>, sqlx::Error> {
+                let text: Option<String> = r.try_get(col)?;
+                Ok(text.and_then(|t| serde_json::from_str(&t).ok()))
+            };
+            Ok(AuditEvent {
+                id: r.try_get("id")?,
+                at: r.try_get("at")?,
+                actor: r.try_get("actor")?,
+                action: r.try_get("action")?,
+                target: r.try_get("target")?,
+                before: json("before")?,
+                after: json("after")?,
+                request_id: r.try_get("request_id")?,
+            })
+        })
+        .collect()
+}

@@ -1,0 +1,105 @@
+//! API tokens: stored as SHA-256 digests, shown once, revocable, optionally expiring, with the time
+//! they were last used.
+
+use sqlx::Row;
+
+use super::users::User;
+use super::{Db, now};
+
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+pub struct TokenInfo {
+    pub id: i64,
+    pub username: String,
+    pub name: String,
+    pub created_at: i64,
+    pub expires_at: Option<i64>,
+    pub last_used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+pub async fn create(
+    tx: &mut sqlx::AnyConnection,
+    user_id: i64,
+    name: &str,
+    token_hash: &str,
+    expires_at: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO api_tokens (user_id, name, token_hash, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
+    )
+    .bind(user_id)
+    .bind(name)
+    .bind(token_hash)
+    .bind(now())
+    .bind(expires_at)
+    .fetch_one(&mut *tx)
+    .await
+}
+
+/// The live token with this digest, its user and when it was last used (not revoked, not expired,
+/// user not disabled).
+pub async fn authenticate(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> Result<Option<(i64, User, Option<i64>)>, sqlx::Error> {
+    let row = sqlx::query(
+        "SELECT t.id AS token_id, t.last_used_at, u.id, u.username, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) \
+         AND u.disabled_at IS NULL",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let role: String = row.try_get("role")?;
+    let user = User {
+        id: row.try_get("id")?,
+        username: row.try_get("username")?,
+        role: role.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+    };
+    Ok(Some((row.try_get("token_id")?, user, row.try_get("last_used_at")?)))
+}
+
+pub async fn touch(db: &Db, token_id: i64, at: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(token_id)
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
+}
+
+pub async fn list(db: &Db) -> Result<Vec<TokenInfo>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT t.id, u.username, t.name, t.created_at, t.expires_at, t.last_used_at, t.revoked_at \
+         FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(TokenInfo {
+                id: r.try_get("id")?,
+                username: r.try_get("username")?,
+                name: r.try_get("name")?,
+                created_at: r.try_get("created_at")?,
+                expires_at: r.try_get("expires_at")?,
+                last_used_at: r.try_get("last_used_at")?,
+                revoked_at: r.try_get("revoked_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Revokes a live token; `false` when there is no such live token.
+pub async fn revoke(tx: &mut sqlx::AnyConnection, token_id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(now())
+        .bind(token_id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

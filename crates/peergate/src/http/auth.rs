@@ -1,0 +1,148 @@
+//! Local login: `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`.
+//!
+//! Login is throttled per account and per client address before any password work, hashes run on
+//! the blocking pool behind a small semaphore (argon2id takes ~19 MiB and tens of milliseconds, so
+//! a login flood must not exhaust memory or starve the server), and an unknown user costs the same
+//! as a wrong password. Success creates a database session and a CSRF token bound to it.
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::error::{ApiError, ApiJson, Problem};
+use super::principal::{AuthVia, Principal, SESSION_COOKIE};
+use super::{AppState, RequestId};
+use crate::credentials::{self, digest};
+use crate::db::audit::{self, NewEvent};
+use crate::db::users::User;
+use crate::db::{self, sessions, users};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(login)).routes(routes!(logout)).routes(routes!(me))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct LoginRequest {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SessionInfo {
+    pub user: User,
+    /// Send it as `X-CSRF-Token` on state-changing requests; `null` for bearer-token callers.
+    pub csrf_token: Option<String>,
+}
+
+/// Signs in with a local account and sets the session cookie.
+#[utoipa::path(post, path = "/api/auth/login", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = SessionInfo), (status = 401, body = Problem),
+              (status = 422, body = Problem), (status = 429, body = Problem)))]
+async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request_id: RequestId,
+    ApiJson(body): ApiJson<LoginRequest>,
+) -> Result<Response, ApiError> {
+    if body.username.is_empty() || body.username.len() > 64 {
+        return Err(ApiError::validation("username", "Enter your user name."));
+    }
+    if body.password.is_empty() || body.password.len() > peergate_core::account::MAX_PASSWORD_BYTES {
+        return Err(ApiError::validation("password", "Enter your password."));
+    }
+    let ip = peer.ip();
+    let now = db::now();
+    if let Err(wait) = state.throttle.lock().expect("throttle lock").check(&body.username, ip, now) {
+        return Err(ApiError::RateLimited { retry_after_secs: wait.0 });
+    }
+
+    let found = users::find_credentials(&state.db, &body.username).await?;
+    let stored = found.as_ref().and_then(|c| c.password_hash.clone());
+    let permit = state.hashing.clone().acquire_owned().await.map_err(anyhow::Error::new)?;
+    let password = body.password;
+    let ok = tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        credentials::verify_password(&password, stored.as_deref())
+    })
+    .await
+    .map_err(anyhow::Error::new)?;
+
+    let Some(user) = found.filter(|_| ok).map(|c| c.user) else {
+        state.throttle.lock().expect("throttle lock").record_failure(&body.username, ip, now);
+        let mut tx = state.db.pool.begin().await?;
+        audit::record(&mut tx, NewEvent {
+            actor: "anonymous",
+            action: "auth.login_failed",
+            target: Some(format!("user:{}", body.username.chars().take(64).collect::<String>())),
+            after: Some(serde_json::json!({ "ip": ip.to_string() })),
+            request_id: Some(&request_id.0),
+            ..Default::default()
+        })
+        .await?;
+        tx.commit().await?;
+        return Err(ApiError::Unauthorized {
+            code: "invalid_credentials",
+            detail: "Wrong username or password.".into(),
+        });
+    };
+    state.throttle.lock().expect("throttle lock").record_success(&body.username);
+
+    let session_id = credentials::new_session_id();
+    let csrf_token = credentials::new_csrf_token();
+    let mut tx = state.db.pool.begin().await?;
+    sessions::create(&mut tx, &digest(&session_id), user.id, &csrf_token).await?;
+    audit::record(&mut tx, NewEvent {
+        actor: &user.username,
+        action: "auth.login",
+        target: Some(format!("user:{}", user.username)),
+        after: Some(serde_json::json!({ "ip": ip.to_string() })),
+        request_id: Some(&request_id.0),
+        ..Default::default()
+    })
+    .await?;
+    tx.commit().await?;
+
+    let cookie = format!(
+        "{SESSION_COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        sessions::ABSOLUTE_TIMEOUT_SECS,
+        if state.config.cookies_secure() { "; Secure" } else { "" }
+    );
+    let mut response = axum::Json(SessionInfo { user, csrf_token: Some(csrf_token) }).into_response();
+    response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::new)?);
+    Ok(response)
+}
+
+/// Ends the browser session (bearer tokens are revoked with `peergate token revoke` instead).
+#[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
+    responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem)))]
+async fn logout(State(state): State<AppState>, principal: Principal, request_id: RequestId) -> Result<Response, ApiError> {
+    if let AuthVia::Session { id_hash, .. } = &principal.via {
+        let mut tx = state.db.pool.begin().await?;
+        sessions::delete(&mut tx, id_hash).await?;
+        audit::record(&mut tx, NewEvent {
+            actor: &principal.user.username,
+            action: "auth.logout",
+            target: Some(format!("user:{}", principal.user.username)),
+            request_id: Some(&request_id.0),
+            ..Default::default()
+        })
+        .await?;
+        tx.commit().await?;
+    }
+    let expired = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, expired)]).into_response())
+}
+
+/// The signed-in user and the CSRF token of this session.
+#[utoipa::path(get, path = "/api/auth/me", tag = "auth",
+    responses((status = 200, body = SessionInfo), (status = 401, body = Problem)))]
+async fn me(principal: Principal) -> axum::Json<SessionInfo> {
+    let csrf_token = principal.csrf_token().map(str::to_string);
+    axum::Json(SessionInfo { user: principal.user, csrf_token })
+}

@@ -1,0 +1,158 @@
+//! The HTTP server: routes from each feature module, the OpenAPI document built from the same
+//! handlers, and the cross-cutting layers every request passes through.
+//!
+//! Layer order, outermost first: request id → trace span (every log line of the request carries
+//! the id) → metrics → panic catcher → security headers → body limit → cross-site guard → routes.
+//! Unknown `/api` paths and wrong methods answer problem+json; other paths fall back to the UI.
+
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod principal;
+pub mod spa;
+pub mod system;
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::extract::{DefaultBodyLimit, FromRequestParts, MatchedPath, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use metrics_exporter_prometheus::PrometheusHandle;
+use peergate_core::login_throttle::LoginThrottle;
+use tokio::sync::Semaphore;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tracing::Level;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::config::Config;
+use crate::db::Db;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub throttle: Arc<Mutex<LoginThrottle>>,
+    /// Bounds concurrent argon2 verifications (memory and CPU under a login flood).
+    pub hashing: Arc<Semaphore>,
+    pub metrics: PrometheusHandle,
+    pub process_metrics: Arc<metrics_process::Collector>,
+}
+
+#[derive(OpenApi)]
+#[openapi(info(title = "peergate", description = "WireGuard site gateway and operator access portal"))]
+struct ApiDoc;
+
+/// The whole application: API, operational endpoints, UI.
+pub fn app(state: AppState) -> Router {
+    let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(system::router())
+        .merge(auth::router())
+        .merge(audit::router())
+        .split_for_parts();
+    let openapi = Arc::new(openapi);
+    let body_limit = state.config.body_limit;
+
+    let router = routes
+        .route("/api/openapi.json", get(move || async move { axum::Json(openapi.as_ref().clone()) }))
+        .route_layer(middleware::from_fn(tag_route))
+        .method_not_allowed_fallback(method_not_allowed)
+        .fallback(spa::serve_ui)
+        .with_state(state)
+        .layer(middleware::from_fn(principal::cross_site_guard))
+        .layer(DefaultBodyLimit::max(body_limit));
+    with_security_headers(router)
+        .layer(CatchPanicLayer::custom(|_| {
+            error::ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
+        }))
+        .layer(middleware::from_fn(track_metrics))
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
+            let id = request.extensions().get::<RequestId>().map(|r| r.0.as_str()).unwrap_or("-");
+            tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+        })
+        .on_response(DefaultOnResponse::new().level(Level::INFO)))
+        .layer(middleware::from_fn(request_id))
+}
+
+async fn method_not_allowed() -> Response {
+    error::problem(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed", "This endpoint does not accept that method.", vec![])
+}
+
+/// CSP (no inline scripts or styles), no sniffing, no framing, no referrer, no caching of API
+/// answers (the UI handler sets its own `Cache-Control`, which `if_not_present` keeps).
+fn with_security_headers(router: Router) -> Router {
+    const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
+                       connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+    [
+        (header::CONTENT_SECURITY_POLICY, CSP),
+        (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+        (header::X_FRAME_OPTIONS, "DENY"),
+        (header::REFERRER_POLICY, "no-referrer"),
+        (header::CACHE_CONTROL, "no-store"),
+    ]
+    .into_iter()
+    .fold(router, |router, (name, value): (HeaderName, &'static str)| {
+        router.layer(SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value)))
+    })
+}
+
+/// The request id of this request: the caller's `x-request-id` if it is sane, else a new UUID.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
+const REQUEST_ID: &str = "x-request-id";
+
+async fn request_id(mut request: Request, next: Next) -> Response {
+    let id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| (1..=64).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b)))
+        .map(str::to_string)
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID, value);
+    }
+    response
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for RequestId {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<RequestId, Self::Rejection> {
+        Ok(parts.extensions.get::<RequestId>().cloned().unwrap_or_else(|| RequestId("-".into())))
+    }
+}
+
+/// The route template a response came from, so metrics have bounded labels (never raw paths).
+#[derive(Clone)]
+struct RouteLabel(String);
+
+async fn tag_route(request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
+    let mut response = next.run(request).await;
+    if let Some(route) = route {
+        response.extensions_mut().insert(RouteLabel(route));
+    }
+    response
+}
+
+async fn track_metrics(request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().to_string();
+    let response = next.run(request).await;
+    let route = response.extensions().get::<RouteLabel>().map(|r| r.0.clone()).unwrap_or_else(|| "unmatched".into());
+    let labels = [("method", method), ("route", route), ("status", response.status().as_u16().to_string())];
+    metrics::counter!("http_requests_total", &labels).increment(1);
+    metrics::histogram!("http_request_duration_seconds", &labels).record(started.elapsed().as_secs_f64());
+    response
+}

@@ -1,0 +1,10 @@
+//! peergate: the binary crate. Everything here does IO around the pure `peergate-core`: the HTTP
+//! server, the database, the command line. `main.rs` only parses arguments and calls [`cli::run`].
+
+pub mod cli;
+pub mod config;
+pub mod credentials;
+pub mod db;
+pub mod http;
+pub mod server;
+pub mod telemetry;

@@ -1,0 +1,149 @@
+//! The `peergate` executable: accounts and tokens from the command line, start-up errors, serving
+//! and graceful shutdown.
+
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::support::{TestApp, fresh_database_url};
+
+fn peergate(database_url: &str, data_dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_peergate"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("PEERGATE_DATABASE_URL", database_url)
+        .env("PEERGATE_DATA_DIR", data_dir)
+        .env("PEERGATE_LOG", "warn");
+    cmd
+}
+
+fn run_with_stdin(mut cmd: Command, stdin: &str) -> std::process::Output {
+    let mut child = cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn user_add_token_create_and_bearer_login() {
+    let app = TestApp::spawn().await;
+    let data = app.data_dir();
+    let mut add = peergate(&app.database_url, &data);
+    add.args(["user", "add", "--username", "noc", "--role", "admin"]);
+    let out = run_with_stdin(add, "a long enough password\n");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // The same name again: refused with the conflict exit status, nothing changed.
+    let mut again = peergate(&app.database_url, &data);
+    again.args(["user", "add", "--username", "noc", "--role", "operator"]);
+    let out = run_with_stdin(again, "another long password\n");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+
+    // A short password is refused before anything is written.
+    let mut weak = peergate(&app.database_url, &data);
+    weak.args(["user", "add", "--username", "weak", "--role", "admin"]);
+    let out = run_with_stdin(weak, "short\n");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("at least 12 characters"));
+
+    let out = peergate(&app.database_url, &data).args(["token", "create", "--username", "noc", "--name", "ci"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let token = stdout.lines().last().unwrap().trim().to_string();
+    let me: Value = reqwest::Client::new()
+        .get(app.url("/api/auth/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["user"]["username"], "noc");
+
+    let list = peergate(&app.database_url, &data).args(["token", "list"]).output().unwrap();
+    let listing = String::from_utf8(list.stdout).unwrap();
+    assert!(listing.contains("\tnoc\tci\t") && !listing.contains(&token), "{listing}");
+
+    let out = peergate(&app.database_url, &data).args(["token", "revoke", "--id", "1"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let res = reqwest::Client::new().get(app.url("/api/auth/me")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    let out = peergate(&app.database_url, &data).args(["token", "revoke", "--id", "1"]).output().unwrap();
+    assert!(!out.status.success(), "revoking twice reports it");
+
+    let actions = app.db_audit_actions().await;
+    assert_eq!(actions, ["user.create", "token.create", "token.revoke"]);
+}
+
+#[tokio::test]
+async fn generated_password_is_shown_once_and_works() {
+    let app = TestApp::spawn().await;
+    let out = peergate(&app.database_url, &app.data_dir())
+        .args(["user", "add", "--username", "admin", "--role", "admin", "--generate-password"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let password = stdout.lines().find_map(|l| l.strip_prefix("password (shown once): ")).unwrap();
+    let res = app.post_json("/api/auth/login", &serde_json::json!({"username": "admin", "password": password})).await;
+    assert_eq!(res.status(), 200);
+}
+
+#[test]
+fn unreachable_database_and_bad_settings_stop_start_up_with_a_clear_message() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = peergate("postgres://peergate:secret@127.0.0.1:1/peergate", dir.path()).arg("migrate").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot connect to the database at postgres://peergate:***@127.0.0.1:1/peergate"), "{stderr}");
+    assert!(!stderr.contains("secret"), "the password must not leak: {stderr}");
+
+    let out = peergate("sqlite://x.db", dir.path()).env("PEERGATE_LISTEN", "localhost").arg("serve").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("PEERGATE_LISTEN"), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[tokio::test]
+async fn serve_explains_first_time_setup_and_stops_gracefully_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = fresh_database_url(dir.path()).await;
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let mut child = peergate(&url, dir.path())
+        .env("PEERGATE_LISTEN", format!("127.0.0.1:{port}"))
+        .env("PEERGATE_LOG", "info")
+        .arg("serve")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut seen = String::new();
+    let mut line = String::new();
+    while !seen.contains("peergate is serving") {
+        line.clear();
+        assert!(stderr.read_line(&mut line).unwrap() > 0, "serve exited early: {seen}");
+        seen.push_str(&line);
+    }
+    assert!(seen.contains("peergate user add --username admin --role admin"), "{seen}");
+    let res = reqwest::get(format!("http://127.0.0.1:{port}/healthz")).await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(!res.headers()["x-request-id"].is_empty());
+
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            assert!(status.success(), "{status}");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "no graceful exit");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert!(rest.contains("peergate stopped"), "{rest}");
+}

@@ -1,0 +1,65 @@
+//! Operational endpoints, error shapes for unknown routes, security headers, request ids, OpenAPI.
+
+use peergate_core::account::Role;
+use serde_json::Value;
+
+use crate::support::{TestApp, assert_problem, header};
+
+#[tokio::test]
+async fn health_readiness_and_metrics() {
+    let app = TestApp::spawn().await;
+    let res = app.get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "ok");
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    let _ = app.get("/api/definitely-not-here").await;
+
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.contains(r#"http_requests_total{method="GET",route="/healthz",status="200"}"#), "{metrics}");
+    assert!(metrics.contains(r#"route="unmatched",status="404""#), "unknown paths share one label: {metrics}");
+    assert!(metrics.contains("http_request_duration_seconds_bucket{"), "latency is a histogram");
+    assert!(metrics.contains("process_resident_memory_bytes"), "process metrics");
+
+    // Readiness reflects the database.
+    app.db.pool.close().await;
+    assert_problem(app.get("/readyz").await, 503, "database_unavailable").await;
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_are_problems_and_other_paths_reach_the_ui() {
+    let app = TestApp::spawn().await;
+    assert_problem(app.get("/api/nope").await, 404, "not_found").await;
+    let res = app.client.delete(app.url("/healthz")).send().await.unwrap();
+    assert_problem(res, 405, "method_not_allowed").await;
+    // A client-side route is answered by the UI (index.html, or a clear message when not built).
+    let res = app.get("/clients/42").await;
+    assert!(matches!(res.status().as_u16(), 200 | 503), "{}", res.status());
+}
+
+#[tokio::test]
+async fn security_headers_and_request_ids() {
+    let app = TestApp::spawn().await;
+    let res = app.client.get(app.url("/healthz")).header("x-request-id", "abc-123").send().await.unwrap();
+    let h = res.headers();
+    assert_eq!(header(h, "x-request-id"), "abc-123");
+    assert!(header(h, "content-security-policy").contains("frame-ancestors 'none'"));
+    assert!(header(h, "content-security-policy").contains("script-src 'self'"));
+    assert_eq!(header(h, "x-content-type-options"), "nosniff");
+    assert_eq!(header(h, "x-frame-options"), "DENY");
+
+    // A hostile request id is replaced, not echoed into logs and headers.
+    let res = app.client.get(app.url("/healthz")).header("x-request-id", "a\"b c{}").send().await.unwrap();
+    let id = header(res.headers(), "x-request-id");
+    assert_eq!(id.len(), 36, "{id}");
+}
+
+#[tokio::test]
+async fn openapi_document_lists_the_endpoints() {
+    let app = TestApp::spawn().await;
+    app.create_user("admin", Role::Admin).await;
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    for path in ["/api/auth/login", "/api/auth/logout", "/api/auth/me", "/api/audit", "/healthz", "/readyz", "/metrics"] {
+        assert!(doc["paths"][path].is_object(), "{path} missing from the OpenAPI document");
+    }
+    assert!(doc["components"]["schemas"]["Problem"].is_object());
+}
