@@ -1,0 +1,12 @@
+import { Link } from 'react-router';
+
+export function NotFoundRoute() {
+  return (
+    <div className="page">
+      <h1>Page not found</h1>
+      <p>
+        There is nothing at this address. <Link to="/">Back to the dashboard</Link>
+      </p>
+    </div>
+  );
+}

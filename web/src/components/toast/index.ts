@@ -1,0 +1,2 @@
+export { ToastProvider } from './toast-provider';
+export { useToast, type ToastInput, type ToastKind } from './toast-context';

@@ -1,0 +1,148 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { HttpResponse, delay, http } from 'msw';
+import { alice, problem, server } from '@/testing/server';
+import { renderApp } from '@/testing/render';
+
+function loginSucceeds() {
+  let signedIn = false;
+  const received: unknown[] = [];
+  server.use(
+    http.post('*/api/auth/login', async ({ request }) => {
+      received.push(await request.json());
+      signedIn = true;
+      return HttpResponse.json({ user: alice, csrf_token: 'token-1' });
+    }),
+    http.get('*/api/auth/me', () =>
+      signedIn ? HttpResponse.json({ user: alice, csrf_token: 'token-1' }) : problem(401, 'unauthenticated', 'Sign in first.'),
+    ),
+  );
+  return received;
+}
+
+async function fillAndSubmit(username = 'alice', password = 'correct horse') {
+  const user = userEvent.setup();
+  await user.type(await screen.findByLabelText('Username'), username);
+  await user.type(screen.getByLabelText('Password'), password);
+  await user.click(screen.getByRole('button', { name: 'Sign in' }));
+  return user;
+}
+
+describe('login form', () => {
+  it('shows labelled fields with autocomplete hints and focuses the username', async () => {
+    renderApp('/login');
+    const username = await screen.findByLabelText('Username');
+    const password = screen.getByLabelText('Password');
+    expect(screen.getByRole('heading', { name: 'Sign in' })).toBeVisible();
+    expect(username).toHaveAttribute('autocomplete', 'username');
+    expect(password).toHaveAttribute('autocomplete', 'current-password');
+    expect(password).toHaveAttribute('type', 'password');
+    expect(username).toHaveFocus();
+  });
+
+  it('sends the user to /login when signed out, then back to the dashboard after signing in', async () => {
+    const received = loginSucceeds();
+    const { router } = renderApp('/');
+    await screen.findByRole('heading', { name: 'Sign in' });
+    expect(router.state.location.pathname).toBe('/login');
+
+    await fillAndSubmit();
+
+    expect(await screen.findByRole('heading', { name: 'Clients' })).toBeVisible();
+    expect(router.state.location.pathname).toBe('/');
+    expect(received).toEqual([{ username: 'alice', password: 'correct horse' }]);
+    expect(screen.getByText('No clients yet.')).toBeVisible();
+    const header = screen.getByRole('banner');
+    expect(within(header).getByText('alice')).toBeVisible();
+    expect(within(header).getByText('Admin')).toBeVisible();
+    expect(await screen.findByText('Signed in as alice')).toBeVisible();
+  });
+
+  it("shows the server's detail when the password is wrong", async () => {
+    server.use(http.post('*/api/auth/login', () => problem(401, 'invalid_credentials', 'Wrong username or password.')));
+    renderApp('/login');
+    await fillAndSubmit('alice', 'nope');
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Wrong username or password.');
+    expect(screen.queryByRole('heading', { name: 'Clients' })).not.toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Sign in' })).toBeEnabled();
+  });
+
+  it('says how long to wait when rate limited', async () => {
+    server.use(
+      http.post('*/api/auth/login', () =>
+        problem(429, 'rate_limited', 'Too many attempts.', { headers: { 'Retry-After': '42' } }),
+      ),
+    );
+    renderApp('/login');
+    await fillAndSubmit();
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Too many sign-in attempts. Try again in 42 seconds.');
+  });
+
+  it('shows field errors from a 422 next to the field', async () => {
+    server.use(
+      http.post('*/api/auth/login', () =>
+        problem(422, 'validation_failed', 'Some fields are invalid.', {
+          errors: [{ field: 'username', message: 'Username must not be empty.' }],
+        }),
+      ),
+    );
+    renderApp('/login');
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Password'), 'pw');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+
+    expect(await screen.findByText('Username must not be empty.')).toBeVisible();
+    expect(screen.getByLabelText('Username')).toHaveAccessibleDescription('Username must not be empty.');
+    expect(screen.getByLabelText('Username')).toBeInvalid();
+  });
+
+  it('disables the button while signing in', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    server.use(
+      http.post('*/api/auth/login', async () => {
+        await released;
+        return problem(401, 'invalid_credentials', 'Wrong username or password.');
+      }),
+    );
+    renderApp('/login');
+    await fillAndSubmit();
+
+    const button = await screen.findByRole('button', { name: 'Signing in…' });
+    expect(button).toBeDisabled();
+    release();
+    expect(await screen.findByRole('button', { name: 'Sign in' })).toBeEnabled();
+  });
+
+  it('tells the user when the gateway cannot be reached', async () => {
+    server.use(http.post('*/api/auth/login', () => HttpResponse.error()));
+    renderApp('/login');
+    await fillAndSubmit();
+
+    expect(await screen.findByText('Cannot reach the gateway. Check your connection and try again.')).toBeVisible();
+    expect(screen.getByText('Connection to the gateway lost — retrying…')).toBeVisible();
+  });
+
+  it('signs out and returns to the login page', async () => {
+    loginSucceeds();
+    let loggedOutWith: string | null = null;
+    server.use(
+      http.post('*/api/auth/logout', async ({ request }) => {
+        loggedOutWith = request.headers.get('X-CSRF-Token');
+        await delay(1);
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    const { router } = renderApp('/');
+    const user = await fillAndSubmit();
+    await screen.findByRole('heading', { name: 'Clients' });
+
+    await user.click(screen.getByRole('button', { name: 'Sign out' }));
+
+    expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeVisible();
+    await waitFor(() => expect(router.state.location.pathname).toBe('/login'));
+    expect(loggedOutWith).toBe('token-1');
+  });
+});

@@ -1,0 +1,169 @@
+// The one HTTP client of the SPA: same-origin JSON, CSRF header on state-changing requests,
+// problem+json errors turned into ApiError, network failures turned into NetworkError.
+
+import { setConnectionState } from './connection';
+
+export type FieldError = { field: string; message: string };
+
+/** RFC 9457 body the gateway sends for every error. */
+export type Problem = {
+  type?: string;
+  title?: string;
+  status?: number;
+  code?: string;
+  detail?: string;
+  request_id?: string;
+  errors?: FieldError[];
+};
+
+export class ApiError extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly detail: string;
+  readonly fieldErrors: FieldError[];
+  readonly requestId: string | undefined;
+  /** Seconds from the Retry-After header (429, 503), if the server sent one. */
+  readonly retryAfterSeconds: number | undefined;
+
+  constructor(status: number, problem: Problem, retryAfterSeconds?: number) {
+    const detail = problem.detail ?? problem.title ?? `Request failed (HTTP ${status}).`;
+    super(detail);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = problem.code ?? 'unknown';
+    this.detail = detail;
+    this.fieldErrors = Array.isArray(problem.errors) ? problem.errors : [];
+    this.requestId = problem.request_id;
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+export const CONNECTION_LOST_MESSAGE = 'Connection to the gateway lost — retrying…';
+
+/** The request never got an HTTP answer (gateway down, network gone). */
+export class NetworkError extends Error {
+  constructor(options?: { cause?: unknown }) {
+    super(CONNECTION_LOST_MESSAGE, options);
+    this.name = 'NetworkError';
+  }
+}
+
+// The CSRF token lives only in memory: it arrives with the login and /me responses.
+let csrfToken: string | null = null;
+
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+export function getCsrfToken(): string | null {
+  return csrfToken;
+}
+
+type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export type RequestOptions = {
+  method?: Method;
+  body?: unknown;
+  signal?: AbortSignal;
+};
+
+const SAFE_METHODS = new Set<Method>(['GET', 'HEAD']);
+
+export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  const method = options.method ?? 'GET';
+  let response = await send(path, method, options);
+  if (!SAFE_METHODS.has(method) && response.status === 403) {
+    const problem = await readProblem(response.clone());
+    if (problem.code === 'csrf_failed') {
+      // The token went stale (new session, server restart): fetch a fresh one and retry once.
+      await refreshCsrfToken(options.signal);
+      response = await send(path, method, options);
+    }
+  }
+  return parseResponse<T>(response);
+}
+
+export const api = {
+  get: <T>(path: string, signal?: AbortSignal) => apiRequest<T>(path, { method: 'GET', signal }),
+  post: <T>(path: string, body?: unknown) => apiRequest<T>(path, { method: 'POST', body }),
+  put: <T>(path: string, body?: unknown) => apiRequest<T>(path, { method: 'PUT', body }),
+  patch: <T>(path: string, body?: unknown) => apiRequest<T>(path, { method: 'PATCH', body }),
+  delete: <T>(path: string) => apiRequest<T>(path, { method: 'DELETE' }),
+};
+
+/** Cheap reachability probe used while the connection banner is up; any HTTP answer counts. */
+export async function probeGateway(): Promise<boolean> {
+  try {
+    await fetch(resolve('/healthz'), { method: 'GET', credentials: 'same-origin', cache: 'no-store' });
+    setConnectionState('online');
+    return true;
+  } catch {
+    setConnectionState('lost');
+    return false;
+  }
+}
+
+async function send(path: string, method: Method, options: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  if (!SAFE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  let response: Response;
+  try {
+    response = await fetch(resolve(path), {
+      method,
+      headers,
+      credentials: 'same-origin',
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: options.signal,
+    });
+  } catch (error) {
+    if (error instanceof DOMException && error.name === 'AbortError') throw error;
+    setConnectionState('lost');
+    throw new NetworkError({ cause: error });
+  }
+  setConnectionState('online');
+  return response;
+}
+
+async function refreshCsrfToken(signal?: AbortSignal): Promise<void> {
+  const response = await send('/api/auth/me', 'GET', { signal });
+  if (!response.ok) return; // the retry will surface the real error
+  const body: unknown = await response.json().catch(() => null);
+  if (body && typeof body === 'object' && typeof (body as { csrf_token?: unknown }).csrf_token === 'string') {
+    csrfToken = (body as { csrf_token: string }).csrf_token;
+  }
+}
+
+async function parseResponse<T>(response: Response): Promise<T> {
+  if (response.ok) {
+    if (response.status === 204 || response.status === 205) return undefined as T;
+    const text = await response.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+  const problem = await readProblem(response);
+  throw new ApiError(response.status, problem, parseRetryAfter(response.headers.get('Retry-After')));
+}
+
+async function readProblem(response: Response): Promise<Problem> {
+  try {
+    const body: unknown = await response.json();
+    if (body && typeof body === 'object') return body as Problem;
+  } catch {
+    // Not JSON (e.g. a proxy's HTML error page): fall through to a generic problem.
+  }
+  return { status: response.status, title: response.statusText || undefined };
+}
+
+function parseRetryAfter(value: string | null): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value.trim());
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const date = Date.parse(value);
+  if (Number.isNaN(date)) return undefined;
+  return Math.max(0, Math.ceil((date - Date.now()) / 1000));
+}
+
+// Browsers resolve relative URLs against the page; Node's fetch (unit tests) needs them absolute.
+function resolve(path: string): string {
+  return new URL(path, window.location.origin).toString();
+}

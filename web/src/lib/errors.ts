@@ -1,0 +1,9 @@
+import { ApiError, NetworkError } from './api';
+
+/** One sentence a person can read, for any error the API layer throws. */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.detail;
+  if (error instanceof NetworkError) return error.message;
+  if (error instanceof Error && error.message) return error.message;
+  return 'Something went wrong.';
+}

@@ -1,0 +1,20 @@
+// MSW server with the gateway's auth contract; tests override handlers per case.
+
+import { HttpResponse, http } from 'msw';
+import { setupServer } from 'msw/node';
+
+export const alice = { id: 1, username: 'alice', role: 'admin' as const };
+
+export function problem(status: number, code: string, detail: string, init: { headers?: Record<string, string>; errors?: { field: string; message: string }[] } = {}) {
+  return HttpResponse.json(
+    { type: 'about:blank', title: detail, status, code, detail, request_id: 'req-test', ...(init.errors ? { errors: init.errors } : {}) },
+    { status, headers: { 'Content-Type': 'application/problem+json', ...init.headers } },
+  );
+}
+
+export const handlers = [
+  http.get('*/api/auth/me', () => problem(401, 'unauthenticated', 'Sign in first.')),
+  http.post('*/api/auth/logout', () => new HttpResponse(null, { status: 204 })),
+];
+
+export const server = setupServer(...handlers);
