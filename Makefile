@@ -1,0 +1,48 @@
+# peergate: `make run` to try it, `make test` for everything CI runs. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+CARGO ?= cargo
+RELEASE_BIN := target/release/peergate
+RUN_ENV := PEERGATE_DATA_DIR=./var PEERGATE_LOG_FORMAT=pretty
+
+.PHONY: help run test test-deps run-deps ui bench e2e test-rust test-web clean
+
+help:
+	@echo "make run    build the UI and the binary, start peergate on http://127.0.0.1:8080 (data in ./var)"
+	@echo "make test   install test dependencies, run every suite (Rust on SQLite and PostgreSQL, web, browser)"
+	@echo "make bench  HTTP throughput, latency and memory figures"
+
+run-deps:
+	@scripts/deps.sh run
+
+test-deps:
+	@scripts/deps.sh test
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+	@touch $@
+
+ui: web/node_modules/.package-lock.json
+	cd web && npm run build
+
+run: run-deps ui
+	$(CARGO) build --release --locked -p peergate
+	@mkdir -p var
+	@if ! $(RUN_ENV) $(RELEASE_BIN) user list | awk '$$3 == "admin" {found=1} END {exit !found}'; then \
+	  echo; echo "Creating the first admin account (user name: admin)."; \
+	  $(RUN_ENV) $(RELEASE_BIN) user add --username admin --role admin --generate-password; \
+	  echo "Keep that password: it is not stored anywhere in clear text."; \
+	fi
+	@echo; echo "peergate: open http://127.0.0.1:8080 and sign in as admin (password printed above when the account was created)."
+	@echo "Another account: $(RUN_ENV) $(RELEASE_BIN) user add --username NAME --role admin|operator"; echo
+	$(RUN_ENV) exec $(RELEASE_BIN) serve
+
+test: test-deps
+	@scripts/test-all.sh
+
+bench: run-deps ui
+	$(CARGO) build --release --locked -p peergate --bins
+	scripts/bench-http.sh
+
+clean:
+	rm -rf target web/dist web/node_modules test-output
