@@ -1,0 +1,391 @@
+//! The gateway's rules for an uploaded client config, applied to an already parsed [`WgConf`]: what
+//! a file may ask of a machine that runs it as root, and whether its routes fit next to the LAN and
+//! the other clients. Hooks (`PreUp`…`PostDown`) are refused because they are shell commands run as
+//! root; `SaveConfig` and `DNS` are dropped with a warning because they rewrite the file and the
+//! system resolver; any `Table` other than `auto` is refused, including `off`, because then wg-quick
+//! installs no routes and the remote subnet would be unreachable from the LAN. A config whose
+//! AllowedIPs add up to all of IPv4 or all of IPv6 (however it is split) would hijack the gateway's
+//! own traffic, so it yields [`Outcome::NeedsSubnet`] rather than an error: the upload is fine
+//! except that the operator must say which remote network to route, and that network then replaces
+//! the first peer's AllowedIPs. Every routed network must stay clear of the gateway's LAN, of the
+//! peers' endpoint addresses (routing the endpoint into the tunnel cuts the tunnel off) and of the
+//! other clients' subnets; the error names the conflict. The caller resolves endpoint host names,
+//! passes the other clients (excluding the one being replaced, when re-importing), and decides
+//! what to do with the result; nothing here does IO.
+
+mod coverage;
+mod error;
+mod name;
+
+#[cfg(test)]
+mod tests;
+
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+pub use coverage::{is_full_tunnel, overlaps};
+pub use error::{Conflict, PolicyError, SubnetError};
+pub use name::{InterfaceName, MAX_NAME_LEN, NameError, derive_name_from_filename};
+
+use crate::wg_conf::{Located, Table, WgConf, parse_network};
+use coverage::Union;
+
+/// A client that already exists on this gateway.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExistingClient {
+    pub name: String,
+    pub subnets: Vec<IpNet>,
+}
+
+/// Everything the policy needs to decide about one upload.
+#[derive(Debug, Clone)]
+pub struct ClientRequest<'a> {
+    pub conf: WgConf,
+    /// The client name as typed (or derived from the file name); becomes the interface name.
+    pub name: &'a str,
+    /// The subnet field as typed: one network or several separated by commas.
+    pub subnets: Option<&'a str>,
+    /// The probe host field as typed.
+    pub probe_host: Option<&'a str>,
+    pub gateway_lan: Option<IpNet>,
+    /// Addresses the caller resolved for endpoint host names. IP-literal endpoints are added here.
+    pub endpoint_addrs: &'a [IpAddr],
+    pub existing: &'a [ExistingClient],
+}
+
+/// The result of a policy check that did not refuse the upload.
+// One value per upload, matched right away: boxing the large variant would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Accepted(AcceptedClient),
+    NeedsSubnet(NeedsSubnet),
+}
+
+/// A client that may be written to disk and brought up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AcceptedClient {
+    /// Without hooks, `SaveConfig` and `DNS`; AllowedIPs replaced if the user gave subnets for a
+    /// full tunnel.
+    pub conf: WgConf,
+    pub interface: InterfaceName,
+    /// The remote networks routed through this client.
+    pub subnets: Vec<IpNet>,
+    pub probe_host: IpAddr,
+    pub warnings: Vec<Warning>,
+}
+
+/// The upload passed every check except the route check: it routes everything, so the operator
+/// must enter the remote site's subnet.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NeedsSubnet {
+    /// Lines whose AllowedIPs make up the full tunnel.
+    pub lines: Vec<usize>,
+    pub warnings: Vec<Warning>,
+}
+
+impl NeedsSubnet {
+    pub fn code(&self) -> &'static str {
+        "needs_subnet"
+    }
+
+    pub fn message(&self) -> String {
+        let at = match self.lines.first() {
+            Some(line) => format!("line {line}: "),
+            None => String::new(),
+        };
+        format!(
+            "{at}AllowedIPs route all traffic into the tunnel (a full tunnel), which would cut the \
+             gateway off; enter the remote site's subnet, such as 10.77.0.0/24"
+        )
+    }
+}
+
+/// Something peergate changed or ignored in the upload, shown next to the accepted client.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Warning {
+    pub line: Option<usize>,
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Applies the gateway rules to an upload. Checks run from "fix the form" to "fix the file" to
+/// "fix the routes", so a pending upload (`NeedsSubnet`) has passed everything else.
+pub fn evaluate(request: ClientRequest<'_>) -> Result<Outcome, PolicyError> {
+    let ClientRequest {
+        mut conf,
+        name,
+        subnets,
+        probe_host,
+        gateway_lan,
+        endpoint_addrs,
+        existing,
+    } = request;
+    let interface = InterfaceName::parse(name).map_err(|reason| PolicyError::InvalidName {
+        input: name.to_owned(),
+        reason,
+    })?;
+    // Case-insensitive, although Linux is not: `SiteA` next to `sitea` is a mistake waiting to happen.
+    if existing
+        .iter()
+        .any(|c| c.name.eq_ignore_ascii_case(interface.as_str()))
+    {
+        return Err(PolicyError::NameTaken {
+            name: interface.to_string(),
+        });
+    }
+    let warnings = sanitize(&mut conf)?;
+    if let Some(lan) = gateway_lan
+        && let Some(a) = conf
+            .interface
+            .addresses
+            .iter()
+            .find(|a| overlaps(&a.value.trunc(), &lan))
+    {
+        let (line, address) = (a.line.get(), a.value);
+        return Err(PolicyError::AddressOverlapsLan { line, address, lan });
+    }
+
+    let union = Union::of(routed(&conf));
+    // An empty form field means "not given", not "invalid".
+    let typed = subnets
+        .filter(|s| !s.trim().is_empty())
+        .map(parse_subnets)
+        .transpose()?;
+    let subnets = match (union.is_full_tunnel(), typed) {
+        (true, None) => {
+            let mut lines: Vec<usize> = (conf.peers.iter().flat_map(|p| &p.allowed_ips))
+                .filter_map(|a| a.line.get())
+                .collect();
+            lines.dedup();
+            return Ok(Outcome::NeedsSubnet(NeedsSubnet { lines, warnings }));
+        }
+        (true, Some(typed)) => {
+            conf.peers[0].allowed_ips = typed.iter().copied().map(Located::synthetic).collect();
+            if is_full_tunnel(routed(&conf)) {
+                let others = &conf.peers[1..];
+                let culprit = others
+                    .iter()
+                    .find(|p| is_full_tunnel(p.allowed_ips.iter().map(|a| &a.value)))
+                    .or(others.first());
+                return Err(PolicyError::FullTunnel {
+                    line: culprit.and_then(|p| p.line.get()),
+                });
+            }
+            typed
+        }
+        (false, Some(typed)) => {
+            if let Some(subnet) = typed.iter().find(|s| !union.contains(s)) {
+                let allowed = routed(&conf)
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                return Err(PolicyError::SubnetNotRouted {
+                    subnet: *subnet,
+                    allowed,
+                });
+            }
+            typed
+        }
+        (false, None) => {
+            let mut seen = std::collections::HashSet::new();
+            routed(&conf)
+                .copied()
+                .filter(|net| seen.insert(*net))
+                .collect()
+        }
+    };
+
+    check_conflicts(&conf, gateway_lan, endpoint_addrs, existing)?;
+    let probe_host = choose_probe_host(probe_host, &subnets)?;
+    Ok(Outcome::Accepted(AcceptedClient {
+        conf,
+        interface,
+        subnets,
+        probe_host,
+        warnings,
+    }))
+}
+
+/// Every network wg-quick will add a route for, across all peers.
+fn routed(conf: &WgConf) -> impl Iterator<Item = &IpNet> {
+    conf.peers
+        .iter()
+        .flat_map(|p| &p.allowed_ips)
+        .map(|a| &a.value)
+}
+
+/// Refuses hooks and non-default tables; drops `SaveConfig` and `DNS` with warnings.
+fn sanitize(conf: &mut WgConf) -> Result<Vec<Warning>, PolicyError> {
+    let i = &mut conf.interface;
+    if let Some(hook) = i.hooks.first() {
+        let line = hook.line.get().unwrap_or(0);
+        return Err(PolicyError::HookRefused {
+            line,
+            hook: hook.value.kind,
+        });
+    }
+    if let Some(table) = i.table.as_ref().filter(|t| t.value != Table::Auto) {
+        return Err(PolicyError::TableRefused {
+            line: table.line.get(),
+            table: table.value.clone(),
+        });
+    }
+    let mut warnings = Vec::new();
+    let mut dns_lines: Vec<Option<usize>> = i.dns.iter().map(|d| d.line.get()).collect();
+    dns_lines.dedup();
+    for line in dns_lines {
+        warnings.push(Warning {
+            line,
+            code: "dns_dropped",
+            message: "DNS was removed: it would replace the gateway's own resolver settings".into(),
+        });
+    }
+    if let Some(save) = i.save_config.take() {
+        warnings.push(Warning {
+            line: save.line.get(),
+            code: "save_config_dropped",
+            message:
+                "SaveConfig was removed: it would let wg-quick overwrite the file peergate manages"
+                    .into(),
+        });
+    }
+    i.dns.clear();
+    Ok(warnings)
+}
+
+/// Parses the subnet field: comma-separated networks in CIDR form, nothing else. The field is typed
+/// by a person and may contain anything, so characters are checked before any parsing.
+pub fn parse_subnets(input: &str) -> Result<Vec<IpNet>, PolicyError> {
+    let invalid = |reason| PolicyError::InvalidSubnet {
+        input: excerpt(input),
+        reason,
+    };
+    if input.len() > 1024 {
+        return Err(invalid(SubnetError::TooLong));
+    }
+    if let Some(c) = input
+        .chars()
+        .find(|&c| !(c.is_ascii_hexdigit() || ".:/, ".contains(c)))
+    {
+        return Err(invalid(SubnetError::BadCharacter(
+            c.escape_debug().to_string(),
+        )));
+    }
+    if input.trim().is_empty() {
+        return Err(invalid(SubnetError::Empty));
+    }
+    let mut nets: Vec<IpNet> = Vec::new();
+    for part in input.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let invalid = |reason| PolicyError::InvalidSubnet {
+            input: part.to_owned(),
+            reason,
+        };
+        if !part.contains('/') {
+            return Err(invalid(SubnetError::MissingPrefix(part.to_owned())));
+        }
+        let net = parse_network(part).map_err(|e| invalid(SubnetError::Cidr(e)))?;
+        if net.prefix_len() == 0 {
+            return Err(invalid(SubnetError::DefaultRoute(net)));
+        }
+        if let Some(other) = nets.iter().find(|n| overlaps(n, &net)) {
+            let conflict = Conflict::SameRequest(*other);
+            return Err(PolicyError::SubnetOverlap {
+                line: None,
+                subnet: net,
+                conflict,
+            });
+        }
+        nets.push(net);
+    }
+    Ok(nets)
+}
+
+fn excerpt(s: &str) -> String {
+    s.chars().take(64).flat_map(char::escape_debug).collect()
+}
+
+/// Every network the interface will route must be clear of the LAN, the endpoints and the other
+/// clients, whether it came from the file or from the form.
+fn check_conflicts(
+    conf: &WgConf,
+    gateway_lan: Option<IpNet>,
+    endpoint_addrs: &[IpAddr],
+    existing: &[ExistingClient],
+) -> Result<(), PolicyError> {
+    // Sorted, so each routed network finds its endpoints by binary search: a 64 KiB upload can
+    // carry hundreds of peers, each with an IP-literal endpoint.
+    let mut endpoints: Vec<IpAddr> = (endpoint_addrs.iter().copied())
+        .chain(conf.peers.iter().filter_map(|p| p.endpoint_ip()))
+        .collect();
+    endpoints.sort_unstable();
+    for routed in conf.peers.iter().flat_map(|p| &p.allowed_ips) {
+        let (line, subnet) = (routed.line.get(), routed.value);
+        let conflict = |conflict| PolicyError::SubnetOverlap {
+            line,
+            subnet,
+            conflict,
+        };
+        if let Some(lan) = gateway_lan.filter(|lan| overlaps(lan, &subnet)) {
+            return Err(conflict(Conflict::GatewayLan(lan)));
+        }
+        let first = endpoints.partition_point(|ip| *ip < subnet.network());
+        if let Some(ip) = endpoints.get(first).filter(|ip| subnet.contains(*ip)) {
+            return Err(conflict(Conflict::Endpoint(*ip)));
+        }
+        for client in existing {
+            if let Some(other) = client.subnets.iter().find(|s| overlaps(s, &subnet)) {
+                let name = client.name.clone();
+                return Err(conflict(Conflict::Client {
+                    name,
+                    subnet: *other,
+                }));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The typed probe host, or the first usable address of the first subnet (the address itself for
+/// a single-host route).
+fn choose_probe_host(typed: Option<&str>, subnets: &[IpNet]) -> Result<IpAddr, PolicyError> {
+    let typed = typed.map(str::trim).filter(|t| !t.is_empty());
+    let probe = match typed {
+        Some(text) => text
+            .parse::<IpAddr>()
+            .map_err(|_| PolicyError::InvalidProbeHost {
+                input: excerpt(text),
+            })?,
+        None => first_usable(
+            subnets
+                .first()
+                .expect("a parsed conf routes at least one network"),
+        ),
+    };
+    if !subnets.iter().any(|s| s.contains(&probe)) {
+        return Err(PolicyError::ProbeHostOutside {
+            probe,
+            subnets: subnets.to_vec(),
+        });
+    }
+    Ok(probe)
+}
+
+fn first_usable(net: &IpNet) -> IpAddr {
+    match net {
+        IpNet::V4(n) if n.prefix_len() < 32 => IpAddr::V4((u32::from(n.network()) + 1).into()),
+        IpNet::V6(n) if n.prefix_len() < 128 => IpAddr::V6((u128::from(n.network()) + 1).into()),
+        _ => net.network(),
+    }
+}
+
+/// Parses a probe host typed for an existing client: an IP address inside one of its subnets.
+pub fn parse_probe_host(typed: &str, subnets: &[IpNet]) -> Result<IpAddr, PolicyError> {
+    if typed.trim().is_empty() {
+        return Err(PolicyError::InvalidProbeHost {
+            input: String::new(),
+        });
+    }
+    choose_probe_host(Some(typed), subnets)
+}

@@ -1,0 +1,156 @@
+//! Why an uploaded client is refused, phrased for the operator who has to fix the file or the form,
+//! each with a stable machine code the HTTP layer returns as the problem `code`.
+
+use std::fmt;
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+use super::name::NameError;
+use crate::wg_conf::{CidrError, HookKind, ParseError, Table};
+
+fn at(line: &Option<usize>) -> String {
+    line.map(|l| format!("line {l}: ")).unwrap_or_default()
+}
+
+fn list(nets: &[IpNet]) -> String {
+    nets.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+    #[error("The client name `{input}` cannot be used as an interface name: {reason}")]
+    InvalidName { input: String, reason: NameError },
+    #[error("A client named `{name}` already exists; choose another name")]
+    NameTaken { name: String },
+    #[error(
+        "line {line}: {hook} runs a shell command as root on the gateway; peergate does not accept \
+         hooks. Remove the line and upload again"
+    )]
+    HookRefused { line: usize, hook: HookKind },
+    #[error(
+        "{}Table = {table} is not supported; peergate needs wg-quick to add the routes in the main \
+         table (`Table = auto`, the default). Remove the line and upload again",
+        at(.line)
+    )]
+    TableRefused { line: Option<usize>, table: Table },
+    #[error(
+        "{}the interface address {address} overlaps the gateway's LAN {lan}; traffic for the LAN \
+         would go into the tunnel",
+        at(.line)
+    )]
+    AddressOverlapsLan {
+        line: Option<usize>,
+        address: IpNet,
+        lan: IpNet,
+    },
+    #[error("The subnet `{input}` is not valid: {reason}")]
+    InvalidSubnet { input: String, reason: SubnetError },
+    #[error(
+        "The subnet {subnet} is not routed to this peer; its AllowedIPs are {allowed}. Enter a \
+         subnet inside them"
+    )]
+    SubnetNotRouted { subnet: IpNet, allowed: String },
+    #[error(
+        "{}this peer also routes all traffic (a full tunnel), and the subnet you entered only \
+         replaces the routes of the first peer. Limit its AllowedIPs to the remote network",
+        at(.line)
+    )]
+    FullTunnel { line: Option<usize> },
+    #[error("{}{subnet} overlaps {conflict}", at(.line))]
+    SubnetOverlap {
+        line: Option<usize>,
+        subnet: IpNet,
+        conflict: Conflict,
+    },
+    #[error("The probe host `{input}` is not an IP address")]
+    InvalidProbeHost { input: String },
+    #[error("The probe host {probe} is not inside the client's subnets ({})", list(.subnets))]
+    ProbeHostOutside { probe: IpAddr, subnets: Vec<IpNet> },
+}
+
+impl PolicyError {
+    /// Stable snake_case code for API clients; never changes once published.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PolicyError::Parse(e) => e.code(),
+            PolicyError::InvalidName { .. } => "invalid_name",
+            PolicyError::NameTaken { .. } => "name_taken",
+            PolicyError::HookRefused { .. } => "hook_refused",
+            PolicyError::TableRefused { .. } => "table_refused",
+            PolicyError::AddressOverlapsLan { .. } => "address_overlap",
+            PolicyError::InvalidSubnet { .. } => "invalid_subnet",
+            PolicyError::SubnetNotRouted { .. } => "subnet_not_routed",
+            PolicyError::FullTunnel { .. } => "full_tunnel",
+            PolicyError::SubnetOverlap { .. } => "subnet_overlap",
+            PolicyError::InvalidProbeHost { .. } => "invalid_probe_host",
+            PolicyError::ProbeHostOutside { .. } => "probe_host_outside_subnet",
+        }
+    }
+
+    /// The line of the uploaded file the error points at, if any.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            PolicyError::Parse(e) => e.line,
+            PolicyError::HookRefused { line, .. } => Some(*line),
+            PolicyError::TableRefused { line, .. }
+            | PolicyError::AddressOverlapsLan { line, .. }
+            | PolicyError::FullTunnel { line }
+            | PolicyError::SubnetOverlap { line, .. } => *line,
+            _ => None,
+        }
+    }
+}
+
+/// What a routed network collides with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Conflict {
+    GatewayLan(IpNet),
+    /// Routing the peer's own endpoint into the tunnel would cut the tunnel off.
+    Endpoint(IpAddr),
+    Client {
+        name: String,
+        subnet: IpNet,
+    },
+    /// Another subnet in the same request.
+    SameRequest(IpNet),
+}
+
+impl fmt::Display for Conflict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Conflict::GatewayLan(lan) => write!(f, "the gateway's LAN {lan}"),
+            Conflict::Endpoint(ip) => write!(
+                f,
+                "the peer's endpoint address {ip}; routing the endpoint into the tunnel would cut \
+                 the tunnel off"
+            ),
+            Conflict::Client { name, subnet } => write!(f, "client `{name}`'s subnet {subnet}"),
+            Conflict::SameRequest(other) => write!(f, "{other}, which is also in the list"),
+        }
+    }
+}
+
+/// Why a typed subnet is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SubnetError {
+    #[error("it is empty; enter a network such as 10.77.0.0/24")]
+    Empty,
+    #[error("it is too long")]
+    TooLong,
+    #[error(
+        "it contains `{0}`, which cannot appear in a network; enter a network such as 10.77.0.0/24"
+    )]
+    BadCharacter(String),
+    #[error("add a prefix length, such as {0}/32 for a single host")]
+    MissingPrefix(String),
+    #[error("{0} is the default route; enter the remote site's network instead")]
+    DefaultRoute(IpNet),
+    #[error("{0}")]
+    Cidr(CidrError),
+}

@@ -1,0 +1,9 @@
+//! peergate's pure core: parsing, validation, rendering and plans. Nothing here touches the file
+//! system, the network, processes or the clock, so every function can only fail on bad input and
+//! every behaviour is testable with plain values; the `peergate` binary does the IO.
+
+pub mod account;
+pub mod client_policy;
+pub mod login_throttle;
+pub mod routes;
+pub mod wg_conf;

@@ -1,0 +1,131 @@
+//! WireGuard keys: 32 bytes written as 44 characters of padded standard base64, as `wg genkey`
+//! prints them. Secret keys get their own types whose `Debug` and `Display` print `(redacted)`, so a
+//! stray `{:?}` in a log line or an error cannot leak them; the text form is only reachable through
+//! an explicitly named method used by the renderer.
+
+use std::fmt;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+/// Why a string is not a WireGuard key. Deliberately carries no part of the input: the input may be
+/// a private key.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    #[error("expected 44 base64 characters (32 bytes), got {0} characters")]
+    WrongLength(usize),
+    #[error("it is not valid base64")]
+    NotBase64,
+}
+
+/// 32 raw key bytes. Public, because nothing about a public key is secret; secret keys wrap it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct WgKey([u8; 32]);
+
+impl WgKey {
+    pub fn parse(s: &str) -> Result<WgKey, KeyError> {
+        // Checking the length first gives a useful message for the common mistake (a truncated paste)
+        // and keeps the decoder from ever seeing oversized input.
+        if s.len() != 44 {
+            return Err(KeyError::WrongLength(s.chars().count()));
+        }
+        let mut out = [0u8; 32];
+        // The standard engine rejects non-canonical trailing bits, as wg does.
+        match STANDARD.decode_slice(s, &mut out) {
+            Ok(32) => Ok(WgKey(out)),
+            _ => Err(KeyError::NotBase64),
+        }
+    }
+
+    pub fn from_bytes(bytes: [u8; 32]) -> WgKey {
+        WgKey(bytes)
+    }
+
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+
+    pub fn to_base64(&self) -> String {
+        STANDARD.encode(self.0)
+    }
+}
+
+impl fmt::Debug for WgKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WgKey({})", self.to_base64())
+    }
+}
+
+impl fmt::Display for WgKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_base64())
+    }
+}
+
+/// A peer's public key. Safe to show, store and log.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct PublicKey(pub WgKey);
+
+impl PublicKey {
+    pub fn parse(s: &str) -> Result<PublicKey, KeyError> {
+        WgKey::parse(s).map(PublicKey)
+    }
+}
+
+impl fmt::Display for PublicKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)
+    }
+}
+
+impl serde::Serialize for PublicKey {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+macro_rules! secret_key {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        ///
+        /// No `Serialize` on purpose: secrets leave the process only through the 0600 file.
+        #[derive(Clone, PartialEq, Eq)]
+        pub struct $name(WgKey);
+
+        impl $name {
+            pub fn parse(s: &str) -> Result<$name, KeyError> {
+                WgKey::parse(s).map($name)
+            }
+
+            pub fn from_bytes(bytes: [u8; 32]) -> $name {
+                $name(WgKey(bytes))
+            }
+
+            /// The base64 text of the secret, for writing the 0600 config file and nothing else.
+            pub fn expose_base64(&self) -> String {
+                self.0.to_base64()
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("(redacted)")
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("(redacted)")
+            }
+        }
+    };
+}
+
+secret_key!(
+    /// The interface's private key.
+    PrivateKey
+);
+secret_key!(
+    /// An optional symmetric key shared with one peer; as secret as the private key.
+    PresharedKey
+);
