@@ -8,7 +8,9 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use peergate_core::account::{Role, Username, check_new_password, parse_token_name};
 
+use crate::clients::{Actor, Gateway};
 use crate::config::Config;
+use crate::import::{ImportOptions, ImportOutcome, import_paths};
 use crate::credentials::{self, digest};
 use crate::db::audit::{self, NewEvent};
 use crate::db::{self, Db, tokens, users};
@@ -36,6 +38,25 @@ pub enum Command {
     /// Manage API tokens (for scripts: `Authorization: Bearer <token>`)
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Manage gateway clients (WireGuard configs of remote sites)
+    #[command(subcommand)]
+    Client(ClientCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClientCommand {
+    /// Import existing wg-quick files (or directories of them) with the same validation as uploads
+    Import {
+        /// Files or directories (their *.conf files)
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The remote subnet for full-tunnel files (e.g. 10.77.0.0/24)
+        #[arg(long)]
+        subnet: Option<String>,
+        /// The address to ping through the tunnel [default: first address of the subnet]
+        #[arg(long)]
+        probe_host: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -97,6 +118,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(cmd) => user(&connect(&config).await?, cmd).await,
         Command::Token(cmd) => token(&connect(&config).await?, cmd).await,
+        Command::Client(cmd) => client(&config, &connect(&config).await?, cmd).await,
     }
 }
 
@@ -227,6 +249,32 @@ async fn token(db: &Db, cmd: TokenCommand) -> anyhow::Result<()> {
             .await?;
             tx.commit().await?;
             println!("token {id} revoked");
+            Ok(())
+        }
+    }
+}
+
+async fn client(config: &Config, db: &Db, cmd: ClientCommand) -> anyhow::Result<()> {
+    match cmd {
+        ClientCommand::Import { paths, subnet, probe_host } => {
+            let gateway = Gateway::new(config, crate::system::lan::detect(config).await);
+            let actor = cli_actor();
+            let options = ImportOptions { subnets: subnet, probe_host };
+            let reports = import_paths(&gateway, db, &paths, &options, Actor { name: &actor, request_id: None }).await;
+            if reports.is_empty() {
+                bail!("no .conf files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
+            }
+            for r in &reports {
+                let outcome = serde_json::to_value(r.outcome)?.as_str().unwrap_or_default().to_string();
+                println!("{outcome:<13} {}: {}", r.file, r.detail);
+            }
+            let failed = reports
+                .iter()
+                .filter(|r| matches!(r.outcome, ImportOutcome::Refused | ImportOutcome::NeedsSubnet))
+                .count();
+            if failed > 0 {
+                bail!("{failed} of {} files were not imported", reports.len());
+            }
             Ok(())
         }
     }

@@ -48,7 +48,9 @@ pub struct Config {
     /// `None` = nftables when `nft` exists, else iptables.
     pub firewall: Option<FirewallBackend>,
     pub lan_interface: Option<String>,
-    pub lan_address: Option<IpAddr>,
+    /// The gateway's LAN address, optionally with its prefix (`192.168.1.1/24`) to give the LAN
+    /// network without asking the system.
+    pub lan_address: Option<String>,
     pub wg_quick_userspace_implementation: Option<String>,
     /// The URL users reach peergate at; an `https` URL makes cookies `Secure`.
     pub public_url: Option<String>,
@@ -152,6 +154,7 @@ impl Config {
         if self.body_limit < 1024 {
             bail!("PEERGATE_BODY_LIMIT: {} bytes is too small (at least 1024)", self.body_limit);
         }
+        self.lan_address()?;
         tracing_subscriber::EnvFilter::try_new(&self.log)
             .with_context(|| format!("PEERGATE_LOG: `{}` is not a valid log filter", self.log))?;
         Ok(self)
@@ -162,6 +165,18 @@ impl Config {
         match &self.database_url {
             Some(url) => url.clone(),
             None => format!("sqlite://{}?mode=rwc", self.data_dir.join("peergate.db").display()),
+        }
+    }
+
+    /// The configured LAN address and, when given with a prefix, the LAN network.
+    pub fn lan_address(&self) -> anyhow::Result<Option<(IpAddr, Option<ipnet::IpNet>)>> {
+        let Some(text) = self.lan_address.as_deref() else { return Ok(None) };
+        if let Ok(addr) = text.parse::<IpAddr>() {
+            return Ok(Some((addr, None)));
+        }
+        match text.parse::<ipnet::IpNet>() {
+            Ok(net) => Ok(Some((net.addr(), Some(net.trunc())))),
+            Err(_) => bail!("PEERGATE_LAN_ADDRESS: `{text}` is neither an IP address nor an address/prefix such as 192.168.1.1/24"),
         }
     }
 
@@ -284,6 +299,10 @@ mod tests {
         assert!(err.starts_with("ZT_PROVIDER"), "{err}");
         let err = load(&[("PEERGATE_DATABASE_URL", "mysql://x")]).unwrap_err().to_string();
         assert!(err.starts_with("PEERGATE_DATABASE_URL"), "{err}");
+        let err = load(&[("PEERGATE_LAN_ADDRESS", "10.0.0.300")]).unwrap_err().to_string();
+        assert!(err.starts_with("PEERGATE_LAN_ADDRESS"), "{err}");
+        let c = load(&[("PEERGATE_LAN_ADDRESS", "10.201.0.1/24")]).unwrap();
+        assert_eq!(c.lan_address().unwrap(), Some(("10.201.0.1".parse().unwrap(), Some("10.201.0.0/24".parse().unwrap()))));
         let err = load(&[("PEERGATE_BODY_LIMIT", "lots")]).unwrap_err().to_string();
         assert!(err.starts_with("PEERGATE_BODY_LIMIT"), "{err}");
     }

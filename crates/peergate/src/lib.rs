@@ -2,9 +2,12 @@
 //! server, the database, the command line. `main.rs` only parses arguments and calls [`cli::run`].
 
 pub mod cli;
+pub mod clients;
 pub mod config;
 pub mod credentials;
 pub mod db;
 pub mod http;
+pub mod import;
 pub mod server;
+pub mod system;
 pub mod telemetry;

@@ -10,6 +10,7 @@ use peergate_core::login_throttle::{LoginThrottle, ThrottlePolicy};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
+use crate::clients::Gateway;
 use crate::config::Config;
 use crate::db::{self, Db, users};
 use crate::http::{self, AppState};
@@ -22,6 +23,10 @@ pub async fn state(config: Config) -> anyhow::Result<AppState> {
     credentials::warm_up();
     let process_metrics = metrics_process::Collector::default();
     process_metrics.describe();
+    let lan = crate::system::lan::detect(&config).await;
+    let gateway = Gateway::new(&config, lan);
+    gateway.wg_dir.prepare().with_context(|| format!("preparing the WireGuard directory {} (PEERGATE_WG_DIR)", config.wg_dir.display()))?;
+    gateway.pending_dir.prepare().context("preparing the pending-upload directory under PEERGATE_DATA_DIR")?;
     Ok(AppState {
         db,
         config: Arc::new(config),
@@ -29,6 +34,7 @@ pub async fn state(config: Config) -> anyhow::Result<AppState> {
         hashing: Arc::new(Semaphore::new(4)),
         metrics: telemetry::metrics_handle(),
         process_metrics: Arc::new(process_metrics),
+        gateway: Arc::new(gateway),
     })
 }
 
@@ -78,6 +84,14 @@ async fn housekeeping(state: AppState) {
         state.throttle.lock().expect("throttle lock").forget_old(now);
         if let Err(err) = db::sessions::purge_expired(&state.db, now).await {
             tracing::warn!(error = %err, "purging expired sessions failed");
+        }
+        match db::clients::purge_expired_pending(&state.db, now).await {
+            Ok(ids) => {
+                for id in ids {
+                    let _ = state.gateway.pending_dir.remove(&id);
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "purging expired pending uploads failed"),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! every start and with `peergate migrate`. The submodules mirror `http/`: one per table family.
 
 pub mod audit;
+pub mod clients;
 pub mod sessions;
 pub mod tokens;
 pub mod users;

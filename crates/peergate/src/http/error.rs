@@ -6,7 +6,7 @@
 //! JSON, missing fields, oversized bodies, bad query strings) are mapped here too, so no endpoint
 //! ever answers with axum's plain-text defaults.
 
-use axum::extract::rejection::{JsonRejection, QueryRejection};
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -14,6 +14,9 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FieldError {
     pub field: String,
+    /// The line of an uploaded file the error points at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
     pub message: String,
 }
 
@@ -37,8 +40,9 @@ pub enum ApiError {
     #[error("{0}")]
     TooLarge(String),
     /// 422: the request was read but its content is invalid; `errors` names the fields.
+    /// `extra` adds members to the problem body (e.g. `pending_id` for `needs_subnet`).
     #[error("{detail}")]
-    Unprocessable { code: &'static str, detail: String, errors: Vec<FieldError> },
+    Unprocessable { code: &'static str, detail: String, errors: Vec<FieldError>, extra: serde_json::Map<String, serde_json::Value> },
     /// 429 with `Retry-After`.
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: i64 },
@@ -58,6 +62,10 @@ pub struct Problem {
     pub detail: String,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Problem-specific members, e.g. `pending_id` with `code: "needs_subnet"`.
+    #[serde(flatten)]
+    #[schema(value_type = Object)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
 impl ApiError {
@@ -66,7 +74,8 @@ impl ApiError {
         ApiError::Unprocessable {
             code: "validation_failed",
             detail: format!("{field}: {message}"),
-            errors: vec![FieldError { field: field.into(), message }],
+            errors: vec![FieldError { field: field.into(), line: None, message }],
+            extra: Default::default(),
         }
     }
 
@@ -101,6 +110,16 @@ impl From<sqlx::Error> for ApiError {
 
 /// Renders any problem response; also used for routes that have no `ApiError` (fallbacks).
 pub fn problem(status: StatusCode, code: &str, detail: &str, errors: Vec<FieldError>) -> Response {
+    problem_with(status, code, detail, errors, Default::default())
+}
+
+fn problem_with(
+    status: StatusCode,
+    code: &str,
+    detail: &str,
+    errors: Vec<FieldError>,
+    extra: serde_json::Map<String, serde_json::Value>,
+) -> Response {
     let body = Problem {
         kind: format!("urn:peergate:problem:{code}"),
         title: status.canonical_reason().unwrap_or("Error").to_string(),
@@ -108,6 +127,7 @@ pub fn problem(status: StatusCode, code: &str, detail: &str, errors: Vec<FieldEr
         code: code.to_string(),
         detail: detail.to_string(),
         errors,
+        extra,
     };
     let mut response = (status, axum::Json(body)).into_response();
     response
@@ -123,15 +143,15 @@ impl IntoResponse for ApiError {
             ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         };
-        let (detail, errors) = match self {
+        let (detail, errors, extra) = match self {
             ApiError::Internal(err) => {
                 tracing::error!(error = format!("{err:#}"), "internal error");
-                ("Something went wrong on the gateway; the error was logged.".to_string(), Vec::new())
+                ("Something went wrong on the gateway; the error was logged.".to_string(), Vec::new(), Default::default())
             }
-            ApiError::Unprocessable { detail, errors, .. } => (detail, errors),
-            other => (other.to_string(), Vec::new()),
+            ApiError::Unprocessable { detail, errors, extra, .. } => (detail, errors, extra),
+            other => (other.to_string(), Vec::new(), Default::default()),
         };
-        let mut response = problem(status, code, &detail, errors);
+        let mut response = problem_with(status, code, &detail, errors, extra);
         if let Some(secs) = retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
@@ -154,7 +174,8 @@ impl From<JsonRejection> for ApiError {
             StatusCode::UNPROCESSABLE_ENTITY => ApiError::Unprocessable {
                 code: "validation_failed",
                 detail: detail.clone(),
-                errors: vec![FieldError { field: field_of(&detail), message: detail }],
+                errors: vec![FieldError { field: field_of(&detail), line: None, message: detail }],
+                extra: Default::default(),
             },
             _ => ApiError::BadRequest { code: "malformed_json", detail },
         }
@@ -164,6 +185,12 @@ impl From<JsonRejection> for ApiError {
 impl From<QueryRejection> for ApiError {
     fn from(rejection: QueryRejection) -> ApiError {
         ApiError::BadRequest { code: "bad_query", detail: rejection.body_text() }
+    }
+}
+
+impl From<PathRejection> for ApiError {
+    fn from(rejection: PathRejection) -> ApiError {
+        ApiError::BadRequest { code: "bad_path", detail: rejection.body_text() }
     }
 }
 
@@ -181,3 +208,8 @@ pub struct ApiJson<T>(pub T);
 #[derive(axum::extract::FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(ApiError))]
 pub struct ApiQuery<T>(pub T);
+
+/// `Path<T>` whose rejections are problem+json.
+#[derive(axum::extract::FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct ApiPath<T>(pub T);

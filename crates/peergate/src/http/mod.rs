@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod clients;
 pub mod error;
 pub mod principal;
 pub mod spa;
@@ -44,6 +45,7 @@ pub struct AppState {
     pub hashing: Arc<Semaphore>,
     pub metrics: PrometheusHandle,
     pub process_metrics: Arc<metrics_process::Collector>,
+    pub gateway: Arc<crate::clients::Gateway>,
 }
 
 #[derive(OpenApi)]
@@ -56,6 +58,7 @@ pub fn app(state: AppState) -> Router {
         .merge(system::router())
         .merge(auth::router())
         .merge(audit::router())
+        .merge(clients::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let body_limit = state.config.body_limit;

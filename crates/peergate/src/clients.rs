@@ -1,0 +1,274 @@
+//! Admitting and removing gateway clients: the IO around `peergate_core::client_policy`, shared by
+//! the upload API, the pending-subnet API and `peergate client import`.
+//!
+//! Admission reads top-down: parse the bytes → resolve endpoint names → (under the gateway lock)
+//! load the other clients → the pure policy decides → write the rendered file under a temporary
+//! name → insert the row and its audit event → rename the file into place → commit. If anything
+//! fails before the commit, neither file nor row exists; the raw upload never reaches the
+//! WireGuard directory, only peergate's own rendering of it.
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use peergate_core::client_policy::{self, AcceptedClient, ClientRequest, ExistingClient, NeedsSubnet, Outcome, PolicyError};
+use peergate_core::wg_conf::{self, Host, WgConf};
+use tokio::sync::Mutex;
+
+use crate::db::audit::{self, NewEvent};
+use crate::db::clients::{self, Client, NewClient, StoredWarning};
+use crate::db::{self, Db};
+use crate::system::conf_files::ConfDir;
+use crate::system::lan::Lan;
+
+/// The gateway's client storage: where files go, the LAN they must not collide with, and the lock
+/// that makes check-then-write atomic (two uploads must not both pass the overlap check).
+pub struct Gateway {
+    pub wg_dir: ConfDir,
+    pub pending_dir: ConfDir,
+    pub lan: Option<Lan>,
+    pub lock: Mutex<()>,
+}
+
+pub struct Upload<'a> {
+    pub bytes: &'a [u8],
+    pub name: &'a str,
+    pub subnets: Option<&'a str>,
+    pub probe_host: Option<&'a str>,
+}
+
+/// Who asks, for the audit log.
+#[derive(Clone, Copy)]
+pub struct Actor<'a> {
+    pub name: &'a str,
+    pub request_id: Option<&'a str>,
+}
+
+// One value per request, matched at once: boxing the client would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+pub enum Admission {
+    Created(Client),
+    NeedsSubnet(NeedsSubnet),
+}
+
+/// How an import treats a file that already sits at the client's path in the WireGuard directory.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Placement {
+    /// Uploads: never overwrite a file peergate did not write.
+    New,
+    /// Import of `<wg_dir>/<name>.conf` itself: the rendered file replaces the original.
+    InPlace,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AdmitError {
+    #[error(transparent)]
+    Refused(#[from] PolicyError),
+    /// A name or file already in use outside peergate's records.
+    #[error("{0}")]
+    Taken(String),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AdmitError {
+    fn from(err: sqlx::Error) -> AdmitError {
+        AdmitError::Internal(anyhow::Error::new(err).context("database"))
+    }
+}
+
+impl Gateway {
+    pub fn new(config: &crate::config::Config, lan: Option<Lan>) -> Gateway {
+        Gateway {
+            wg_dir: ConfDir::new(&config.wg_dir),
+            pending_dir: ConfDir::new(config.data_dir.join("pending")),
+            lan,
+            lock: Mutex::new(()),
+        }
+    }
+
+    /// Validates an upload and, when it passes, creates the client (file + row + audit event).
+    pub async fn admit(
+        &self,
+        db: &Db,
+        upload: Upload<'_>,
+        placement: Placement,
+        actor: Actor<'_>,
+    ) -> Result<Admission, AdmitError> {
+        let conf = wg_conf::parse_bytes(upload.bytes).map_err(PolicyError::from)?;
+        let (endpoint_addrs, mut warnings) = resolve_endpoints(&conf).await;
+        let _guard = self.lock.lock().await;
+        let existing = clients::existing(db).await?;
+        if placement == Placement::New {
+            refuse_host_interface(upload.name, &existing)?;
+        }
+        let outcome = client_policy::evaluate(ClientRequest {
+            conf,
+            name: upload.name,
+            subnets: upload.subnets,
+            probe_host: upload.probe_host,
+            gateway_lan: self.lan.as_ref().and_then(|l| l.network),
+            endpoint_addrs: &endpoint_addrs,
+            existing: &existing,
+        })?;
+        match outcome {
+            Outcome::NeedsSubnet(needs) => Ok(Admission::NeedsSubnet(needs)),
+            Outcome::Accepted(accepted) => {
+                warnings.extend(accepted.warnings.iter().map(|w| StoredWarning {
+                    line: w.line,
+                    code: w.code.to_string(),
+                    message: w.message.clone(),
+                }));
+                self.create(db, &accepted, &warnings, placement, actor).await.map(Admission::Created)
+            }
+        }
+    }
+
+    async fn create(
+        &self,
+        db: &Db,
+        accepted: &AcceptedClient,
+        warnings: &[StoredWarning],
+        placement: Placement,
+        actor: Actor<'_>,
+    ) -> Result<Client, AdmitError> {
+        let name = accepted.interface.as_str();
+        let rendered = wg_conf::render(&accepted.conf);
+        let original = match placement {
+            Placement::InPlace => self.wg_dir.read(name).ok(),
+            Placement::New => None,
+        };
+        let staged = match placement {
+            Placement::New => self.wg_dir.stage(name, &rendered),
+            Placement::InPlace => self.wg_dir.stage_replacing(name, &rendered),
+        };
+        let staged = staged.map_err(|err| match err.kind() {
+            std::io::ErrorKind::AlreadyExists => AdmitError::Taken(format!(
+                "{} already exists and is not a peergate client; import it with `peergate client import` \
+                 or choose another name",
+                self.wg_dir.file(name).display()
+            )),
+            _ => AdmitError::Internal(anyhow::Error::new(err).context("writing the client config")),
+        })?;
+        let conf_path = staged.dest().display().to_string();
+        let peer_public_keys: Vec<String> = accepted.conf.peers.iter().map(|p| p.public_key.value.to_string()).collect();
+        let endpoint = accepted.conf.peers.first().map(|p| p.endpoint.value.to_string()).unwrap_or_default();
+
+        let mut tx = db.pool.begin().await?;
+        let client = match clients::create(&mut tx, &NewClient {
+            name,
+            conf_path: &conf_path,
+            subnets: &accepted.subnets,
+            peer_public_keys: &peer_public_keys,
+            endpoint: &endpoint,
+            probe_host: accepted.probe_host,
+            warnings,
+            created_by: actor.name,
+        })
+        .await
+        {
+            Err(err) if db::is_unique_violation(&err) => {
+                return Err(PolicyError::NameTaken { name: name.to_string() }.into());
+            }
+            other => other?,
+        };
+        audit::record(&mut tx, NewEvent {
+            actor: actor.name,
+            action: if placement == Placement::InPlace { "client.import" } else { "client.create" },
+            target: Some(format!("client:{name}")),
+            after: Some(audit_view(&client)),
+            request_id: actor.request_id,
+            ..Default::default()
+        })
+        .await?;
+        staged.commit().context("moving the client config into place")?;
+        if let Err(err) = tx.commit().await {
+            // The row is gone with the transaction; the file must follow (or the original return).
+            match original {
+                Some(text) => {
+                    let _ = self.wg_dir.stage_replacing(name, &text).and_then(|s| s.commit());
+                }
+                None => {
+                    let _ = self.wg_dir.remove(name);
+                }
+            }
+            return Err(anyhow::Error::new(err).context("saving the client").into());
+        }
+        Ok(client)
+    }
+
+    /// Deletes a client's row (with its audit event) and file together.
+    pub async fn remove(&self, db: &Db, client: &Client, actor: Actor<'_>) -> anyhow::Result<()> {
+        let _guard = self.lock.lock().await;
+        let retired = self.wg_dir.retire(&client.name).context("moving the client config aside")?;
+        let mut tx = db.pool.begin().await?;
+        if !clients::delete(&mut tx, client.id).await? {
+            return Ok(()); // deleted meanwhile; `retired` puts the file back if it was not ours
+        }
+        audit::record(&mut tx, NewEvent {
+            actor: actor.name,
+            action: "client.delete",
+            target: Some(format!("client:{}", client.name)),
+            before: Some(audit_view(client)),
+            request_id: actor.request_id,
+            ..Default::default()
+        })
+        .await?;
+        tx.commit().await?;
+        retired.finish().context("removing the client config")?;
+        Ok(())
+    }
+}
+
+/// What the audit log keeps of a client (no key material: the row has none).
+pub fn audit_view(client: &Client) -> serde_json::Value {
+    serde_json::json!({
+        "name": client.name,
+        "subnets": client.subnets,
+        "endpoint": client.endpoint,
+        "probe_host": client.probe_host,
+        "peer_public_keys": client.peer_public_keys,
+        "state": client.state,
+    })
+}
+
+/// A name the host already uses for another interface (eth0, a VPN) cannot become a client.
+fn refuse_host_interface(name: &str, existing: &[ExistingClient]) -> Result<(), AdmitError> {
+    let ours = existing.iter().any(|c| c.name == name);
+    let plain = !name.is_empty() && !name.contains('/') && name != "." && name != "..";
+    if plain && !ours && std::path::Path::new("/sys/class/net").join(name).exists() {
+        return Err(AdmitError::Taken(format!(
+            "The gateway already has a network interface named `{name}`; choose another name"
+        )));
+    }
+    Ok(())
+}
+
+/// Addresses of the peers' endpoints: IP literals as written, DNS names resolved (bounded in
+/// time). A name that does not resolve cannot be checked for overlap: that becomes a warning.
+async fn resolve_endpoints(conf: &WgConf) -> (Vec<IpAddr>, Vec<StoredWarning>) {
+    let mut addrs = Vec::new();
+    let mut warnings = Vec::new();
+    for peer in &conf.peers {
+        let endpoint = &peer.endpoint.value;
+        match &endpoint.host {
+            Host::Ip(ip) => addrs.push(*ip),
+            Host::Name(name) => {
+                let lookup = tokio::net::lookup_host((name.as_str(), endpoint.port));
+                match tokio::time::timeout(Duration::from_secs(3), lookup).await {
+                    Ok(Ok(found)) => addrs.extend(found.map(|sa| sa.ip())),
+                    _ => warnings.push(StoredWarning {
+                        line: peer.endpoint.line.get(),
+                        code: "endpoint_unresolved".into(),
+                        message: format!(
+                            "The endpoint name `{name}` does not resolve from the gateway right now, so \
+                             overlap with its address was not checked"
+                        ),
+                    }),
+                }
+            }
+        }
+    }
+    (addrs, warnings)
+}

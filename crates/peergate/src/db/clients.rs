@@ -1,0 +1,193 @@
+//! Gateway clients and pending uploads. Subnets, keys and warnings are JSON text columns: they are
+//! read and written whole, never queried into, and this keeps one schema for both databases.
+
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+use peergate_core::client_policy::ExistingClient;
+use serde::{Deserialize, Serialize};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::{Db, now};
+
+/// A validation warning kept with the client (SaveConfig / DNS dropped, …).
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StoredWarning {
+    pub line: Option<usize>,
+    pub code: String,
+    pub message: String,
+}
+
+/// A client as stored: everything but the private key.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Client {
+    pub id: i64,
+    pub name: String,
+    /// The WireGuard interface: the same as the name.
+    pub interface: String,
+    pub conf_path: String,
+    #[schema(value_type = Vec<String>)]
+    pub subnets: Vec<IpNet>,
+    pub peer_public_keys: Vec<String>,
+    pub endpoint: String,
+    #[schema(value_type = String)]
+    pub probe_host: IpAddr,
+    /// `inactive` until activated (activation arrives with the data plane).
+    pub state: String,
+    pub warnings: Vec<StoredWarning>,
+    pub created_by: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+pub struct NewClient<'a> {
+    pub name: &'a str,
+    pub conf_path: &'a str,
+    pub subnets: &'a [IpNet],
+    pub peer_public_keys: &'a [String],
+    pub endpoint: &'a str,
+    pub probe_host: IpAddr,
+    pub warnings: &'a [StoredWarning],
+    pub created_by: &'a str,
+}
+
+const COLUMNS: &str = "id, name, conf_path, subnets, peer_public_keys, endpoint, probe_host, state, warnings, \
+                       created_by, created_at, updated_at";
+
+fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, sqlx::Error> {
+    serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+fn from_row(row: &AnyRow) -> Result<Client, sqlx::Error> {
+    let name: String = row.try_get("name")?;
+    let probe: String = row.try_get("probe_host")?;
+    Ok(Client {
+        id: row.try_get("id")?,
+        interface: name.clone(),
+        name,
+        conf_path: row.try_get("conf_path")?,
+        subnets: decode(&row.try_get::<String, _>("subnets")?)?,
+        peer_public_keys: decode(&row.try_get::<String, _>("peer_public_keys")?)?,
+        endpoint: row.try_get("endpoint")?,
+        probe_host: probe.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
+        state: row.try_get("state")?,
+        warnings: decode(&row.try_get::<String, _>("warnings")?)?,
+        created_by: row.try_get("created_by")?,
+        created_at: row.try_get("created_at")?,
+        updated_at: row.try_get("updated_at")?,
+    })
+}
+
+fn json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("plain data serializes")
+}
+
+pub async fn create(tx: &mut sqlx::AnyConnection, client: &NewClient<'_>) -> Result<Client, sqlx::Error> {
+    let now = now();
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "INSERT INTO clients (name, conf_path, subnets, peer_public_keys, endpoint, probe_host, warnings, \
+         created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {COLUMNS}"
+    )))
+    .bind(client.name)
+    .bind(client.conf_path)
+    .bind(json(&client.subnets))
+    .bind(json(&client.peer_public_keys))
+    .bind(client.endpoint)
+    .bind(client.probe_host.to_string())
+    .bind(json(&client.warnings))
+    .bind(client.created_by)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    from_row(&row)
+}
+
+pub async fn list(db: &Db) -> Result<Vec<Client>, sqlx::Error> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients ORDER BY name")))
+        .fetch_all(&db.pool)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<Client>, sqlx::Error> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Names and subnets of all clients, for the overlap and uniqueness checks.
+pub async fn existing(db: &Db) -> Result<Vec<ExistingClient>, sqlx::Error> {
+    Ok(list(db).await?.into_iter().map(|c| ExistingClient { name: c.name, subnets: c.subnets }).collect())
+}
+
+pub async fn delete(tx: &mut sqlx::AnyConnection, id: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM clients WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+pub async fn set_probe_host(tx: &mut sqlx::AnyConnection, id: i64, probe_host: IpAddr) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE clients SET probe_host = $1, updated_at = $2 WHERE id = $3")
+        .bind(probe_host.to_string())
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// An upload that failed only the route check; its file (with the private key) is in the pending
+/// directory under the data dir, named by `id`.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: String,
+    pub user_id: i64,
+    pub name: String,
+    pub probe_host: Option<String>,
+    pub expires_at: i64,
+}
+
+pub async fn create_pending(tx: &mut sqlx::AnyConnection, pending: &Pending) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO pending_uploads (id, user_id, name, probe_host, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&pending.id)
+    .bind(pending.user_id)
+    .bind(&pending.name)
+    .bind(pending.probe_host.as_deref())
+    .bind(now())
+    .bind(pending.expires_at)
+    .execute(&mut *tx)
+    .await
+    .map(|_| ())
+}
+
+pub async fn get_pending(db: &Db, id: &str) -> Result<Option<Pending>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, user_id, name, probe_host, expires_at FROM pending_uploads WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|r| {
+        Ok(Pending {
+            id: r.try_get("id")?,
+            user_id: r.try_get("user_id")?,
+            name: r.try_get("name")?,
+            probe_host: r.try_get("probe_host")?,
+            expires_at: r.try_get("expires_at")?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn delete_pending(tx: &mut sqlx::AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM pending_uploads WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ids of pending uploads that expired (their rows are deleted; the caller removes the files).
+/// One statement, no transaction: housekeeping must never hold the write lock across statements.
+pub async fn purge_expired_pending(db: &Db, now: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("DELETE FROM pending_uploads WHERE expires_at <= $1 RETURNING id").bind(now).fetch_all(&db.pool).await
+}

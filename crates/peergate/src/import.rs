@@ -1,0 +1,151 @@
+//! Importing existing wg-quick files (`peergate client import PATH...`, `POST /api/clients/import`)
+//! through the same admission as uploads, with a report per file: imported, needs a subnet,
+//! refused (and why), or skipped (already a client).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use peergate_core::client_policy::derive_name_from_filename;
+use peergate_core::wg_conf::MAX_CONF_BYTES;
+use serde::Serialize;
+
+use crate::clients::{Actor, Admission, AdmitError, Gateway, Placement, Upload};
+use crate::db::Db;
+use crate::db::clients::{self, Client};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportOutcome {
+    Imported,
+    NeedsSubnet,
+    Refused,
+    Skipped,
+}
+
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ImportReport {
+    pub file: String,
+    pub outcome: ImportOutcome,
+    /// The problem code when refused (`hook_refused`, `name_taken`, …).
+    pub code: Option<String>,
+    pub detail: String,
+    pub client: Option<Client>,
+}
+
+/// Options that apply to every file (the CLI's `--subnet` for a full-tunnel file, say).
+#[derive(Debug, Default, Clone)]
+pub struct ImportOptions {
+    pub subnets: Option<String>,
+    pub probe_host: Option<String>,
+}
+
+/// The `*.conf` files directly in `dir`, sorted.
+pub fn conf_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "conf"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Imports each file in turn; directories expand to their `*.conf` files.
+pub async fn import_paths(
+    gateway: &Gateway,
+    db: &Db,
+    paths: &[PathBuf],
+    options: &ImportOptions,
+    actor: Actor<'_>,
+) -> Vec<ImportReport> {
+    let mut reports = Vec::new();
+    for path in paths {
+        let files = if path.is_dir() {
+            match conf_files_in(path) {
+                Ok(files) => files,
+                Err(err) => {
+                    reports.push(report(path, ImportOutcome::Refused, Some("unreadable"), format!("cannot list the directory: {err}")));
+                    continue;
+                }
+            }
+        } else {
+            vec![path.clone()]
+        };
+        for file in files {
+            reports.push(import_file(gateway, db, &file, options, actor).await);
+        }
+    }
+    reports
+}
+
+fn report(path: &Path, outcome: ImportOutcome, code: Option<&str>, detail: String) -> ImportReport {
+    ImportReport { file: path.display().to_string(), outcome, code: code.map(str::to_string), detail, client: None }
+}
+
+async fn import_file(gateway: &Gateway, db: &Db, path: &Path, options: &ImportOptions, actor: Actor<'_>) -> ImportReport {
+    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let Some(name) = derive_name_from_filename(&file_name) else {
+        return report(
+            path,
+            ImportOutcome::Refused,
+            Some("invalid_name"),
+            "the file name does not give a valid interface name (1-15 of A-Z a-z 0-9 _ = + . -, ending in .conf)".into(),
+        );
+    };
+    match clients::existing(db).await {
+        Ok(existing) if existing.iter().any(|c| c.name == name) => {
+            return report(path, ImportOutcome::Skipped, None, format!("`{name}` is already a peergate client"));
+        }
+        Ok(_) => {}
+        Err(err) => return report(path, ImportOutcome::Refused, Some("internal"), format!("database: {err}")),
+    }
+    let bytes = match read_limited(path) {
+        Ok(bytes) => bytes,
+        Err(err) => return report(path, ImportOutcome::Refused, Some("unreadable"), format!("cannot read the file: {err}")),
+    };
+    let in_place = same_file(path, &gateway.wg_dir.file(&name));
+    let upload = Upload {
+        bytes: &bytes,
+        name: &name,
+        subnets: options.subnets.as_deref(),
+        probe_host: options.probe_host.as_deref(),
+    };
+    let placement = if in_place { Placement::InPlace } else { Placement::New };
+    match gateway.admit(db, upload, placement, actor).await {
+        Ok(Admission::Created(client)) => {
+            let detail = format!("imported as `{}` routing {}", client.name, join(&client.subnets));
+            ImportReport { client: Some(client), ..report(path, ImportOutcome::Imported, None, detail) }
+        }
+        Ok(Admission::NeedsSubnet(needs)) => report(
+            path,
+            ImportOutcome::NeedsSubnet,
+            Some(needs.code()),
+            format!("{}; import it again with --subnet", needs.message()),
+        ),
+        Err(AdmitError::Refused(err)) => report(path, ImportOutcome::Refused, Some(err.code()), err.to_string()),
+        Err(AdmitError::Taken(detail)) => report(path, ImportOutcome::Refused, Some("name_taken"), detail),
+        Err(AdmitError::Internal(err)) => {
+            tracing::error!(error = format!("{err:#}"), file = %path.display(), "import failed");
+            report(path, ImportOutcome::Refused, Some("internal"), format!("{err:#}"))
+        }
+    }
+}
+
+/// Reads at most one byte more than a config may have, so an oversized file is refused by the
+/// parser without reading gigabytes.
+fn read_limited(path: &Path) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?.take(MAX_CONF_BYTES as u64 + 1).read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+fn same_file(a: &Path, b: &Path) -> bool {
+    match (a.canonicalize(), b.canonicalize()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+fn join(nets: &[ipnet::IpNet]) -> String {
+    nets.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}

@@ -1,0 +1,120 @@
+//! The one way peergate runs a program: an argument vector (never a shell string), a timeout, and
+//! an error that carries the program, its arguments, the exit status and what it printed, so the
+//! user sees wg-quick's own words when something fails.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::process::Command;
+
+/// A program and its arguments, plus extra environment variables.
+#[derive(Debug, Clone)]
+pub struct Argv {
+    pub program: PathBuf,
+    pub args: Vec<OsString>,
+    pub env: Vec<(OsString, OsString)>,
+}
+
+impl Argv {
+    pub fn new(program: impl Into<PathBuf>) -> Argv {
+        Argv { program: program.into(), args: Vec::new(), env: Vec::new() }
+    }
+
+    pub fn arg(mut self, arg: impl Into<OsString>) -> Argv {
+        self.args.push(arg.into());
+        self
+    }
+
+    pub fn args<I: IntoIterator<Item = S>, S: Into<OsString>>(mut self, args: I) -> Argv {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn env(mut self, key: impl Into<OsString>, value: impl Into<OsString>) -> Argv {
+        self.env.push((key.into(), value.into()));
+        self
+    }
+}
+
+impl fmt::Display for Argv {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.program.display())?;
+        for arg in &self.args {
+            write!(f, " {}", arg.to_string_lossy())?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug)]
+pub struct Output {
+    pub stdout: String,
+    pub stderr: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("cannot run `{argv}`: {source}")]
+    Spawn { argv: String, source: std::io::Error },
+    #[error("`{argv}` failed ({status}): {}", output_text(.stderr, .stdout))]
+    Failed { argv: String, status: String, stdout: String, stderr: String },
+    #[error("`{argv}` did not finish within {secs} s")]
+    Timeout { argv: String, secs: u64 },
+}
+
+fn output_text(stderr: &str, stdout: &str) -> String {
+    let text = if stderr.trim().is_empty() { stdout.trim() } else { stderr.trim() };
+    if text.is_empty() { "no output".into() } else { text.to_string() }
+}
+
+/// Runs `argv` to completion (killed after `timeout`); non-zero exit is an error.
+pub async fn run(argv: &Argv, timeout: Duration) -> Result<Output, RunError> {
+    let shown = argv.to_string();
+    tracing::debug!(argv = %shown, "running");
+    let mut command = Command::new(&argv.program);
+    command
+        .args(&argv.args)
+        .envs(argv.env.iter().map(|(k, v)| (k, v)))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let child = command.spawn().map_err(|source| RunError::Spawn { argv: shown.clone(), source })?;
+    let output = match tokio::time::timeout(timeout, child.wait_with_output()).await {
+        Ok(result) => result.map_err(|source| RunError::Spawn { argv: shown.clone(), source })?,
+        Err(_) => return Err(RunError::Timeout { argv: shown, secs: timeout.as_secs() }),
+    };
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    if output.status.success() {
+        Ok(Output { stdout, stderr })
+    } else {
+        Err(RunError::Failed { argv: shown, status: output.status.to_string(), stdout, stderr })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn arguments_are_never_interpreted_by_a_shell() {
+        let out = run(&Argv::new("echo").arg("$(reboot); `id`"), Duration::from_secs(5)).await.unwrap();
+        assert_eq!(out.stdout, "$(reboot); `id`\n");
+    }
+
+    #[tokio::test]
+    async fn failures_carry_program_status_and_stderr() {
+        let err = run(&Argv::new("ls").arg("/definitely/not/here"), Duration::from_secs(5)).await.unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("`ls /definitely/not/here` failed"), "{text}");
+        assert!(text.contains("No such file"), "{text}");
+        let err = run(&Argv::new("/no/such/program"), Duration::from_secs(5)).await.unwrap_err();
+        assert!(matches!(err, RunError::Spawn { .. }));
+        let err = run(&Argv::new("sleep").arg("5"), Duration::from_millis(100)).await.unwrap_err();
+        assert!(matches!(err, RunError::Timeout { .. }));
+    }
+}
