@@ -13,7 +13,7 @@ bin=$PWD/target/release/peergate
 duration=${BENCH_SECONDS:-10}
 tmp=$(mktemp -d /tmp/peergate-bench.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-export PEERGATE_DATA_DIR=$tmp/data PEERGATE_LISTEN=127.0.0.1:$port PEERGATE_LOG=info
+export PEERGATE_DATA_DIR=$tmp/data PEERGATE_LISTEN=127.0.0.1:$port PEERGATE_LOG=${PEERGATE_LOG:-info}
 password=$("$bin" user add --username bench --role admin --generate-password | sed -n 's/^password (shown once): //p')
 token=$("$bin" token create --username bench --name bench 2>/dev/null | tail -n 1)
 "$bin" serve >"$tmp/serve.log" 2>&1 &
@@ -44,10 +44,12 @@ echo "peergate HTTP benchmark: 64 connections, ${duration}s each, wrk -t2 on $(n
 printf '%-44s %12s %10s %10s\n' "endpoint" "req/s" "p50" "p99"
 run healthz "http://127.0.0.1:$port/healthz"
 run me-bearer -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/auth/me"
-run naive-argon2-per-request -s "$tmp/login.lua" "http://127.0.0.1:$port/api/auth/login"
 rss_after=$(rss)
+run naive-argon2-per-request -s "$tmp/login.lua" "http://127.0.0.1:$port/api/auth/login"
+sleep 2 # let hashes already running finish
+rss_login=$(rss)
 echo
-echo "RSS after start: ${rss_start} MiB; after the load: ${rss_after} MiB"
+echo "RSS after start: ${rss_start} MiB; after the healthz + bearer load: ${rss_after} MiB; after the argon2 login flood: ${rss_login} MiB"
 python3 - "$tmp" <<'PY'
 import sys, pathlib
 d = pathlib.Path(sys.argv[1])

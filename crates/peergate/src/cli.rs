@@ -108,7 +108,8 @@ pub struct Conflict(pub String);
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref())?;
-    telemetry::init_logging(&config.log, config.log_format);
+    let _log_guard = telemetry::init_logging(&config.log, config.log_format);
+    telemetry::limit_allocator_retention();
     match cli.command {
         Command::Serve => server::run(config).await,
         Command::Migrate => {

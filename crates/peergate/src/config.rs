@@ -56,6 +56,9 @@ pub struct Config {
     pub public_url: Option<String>,
     /// Largest request body accepted by any endpoint, in bytes.
     pub body_limit: usize,
+    /// Seconds an API token lookup is remembered (a token revoked elsewhere works this much
+    /// longer); 0 disables the cache.
+    pub token_cache_secs: u64,
     /// `tracing` filter directives, e.g. `info` or `peergate=debug,tower_http=info`.
     pub log: String,
     pub log_format: LogFormat,
@@ -84,6 +87,7 @@ impl Default for Config {
             wg_quick_userspace_implementation: None,
             public_url: None,
             body_limit: 1024 * 1024,
+            token_cache_secs: 5,
             log: "info".into(),
             log_format: LogFormat::Json,
             peeringdb_issuer: "https://auth.peeringdb.com/oauth2".into(),
@@ -219,6 +223,7 @@ const KNOWN_KEYS: &[&str] = &[
     "wg_quick_userspace_implementation",
     "public_url",
     "body_limit",
+    "token_cache_secs",
     "log",
     "log_format",
     "peeringdb_issuer",
@@ -236,7 +241,7 @@ const KNOWN_KEYS: &[&str] = &[
 /// stays a string, so extraction fails with the variable's name).
 fn parse_env_value(key: &str, value: &str) -> figment::value::Value {
     match (key, value.parse::<u64>()) {
-        ("body_limit", Ok(n)) => figment::value::Value::from(n),
+        ("body_limit" | "token_cache_secs", Ok(n)) => figment::value::Value::from(n),
         _ => figment::value::Value::from(value.to_string()),
     }
 }

@@ -13,6 +13,7 @@ use tokio::sync::Semaphore;
 use crate::clients::Gateway;
 use crate::config::Config;
 use crate::db::{self, Db, users};
+use crate::http::token_cache::TokenCache;
 use crate::http::{self, AppState};
 use crate::{credentials, telemetry};
 
@@ -23,6 +24,7 @@ pub async fn state(config: Config) -> anyhow::Result<AppState> {
     credentials::warm_up();
     let process_metrics = metrics_process::Collector::default();
     process_metrics.describe();
+    let config_token_cache_secs = config.token_cache_secs;
     let lan = crate::system::lan::detect(&config).await;
     let gateway = Gateway::new(&config, lan);
     gateway.wg_dir.prepare().with_context(|| format!("preparing the WireGuard directory {} (PEERGATE_WG_DIR)", config.wg_dir.display()))?;
@@ -35,6 +37,7 @@ pub async fn state(config: Config) -> anyhow::Result<AppState> {
         metrics: telemetry::metrics_handle(),
         process_metrics: Arc::new(process_metrics),
         gateway: Arc::new(gateway),
+        token_cache: Arc::new(TokenCache::new(Duration::from_secs(config_token_cache_secs))),
     })
 }
 

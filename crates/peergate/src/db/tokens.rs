@@ -37,15 +37,19 @@ pub async fn create(
     .await
 }
 
-/// The live token with this digest, its user and when it was last used (not revoked, not expired,
-/// user not disabled).
-pub async fn authenticate(
-    db: &Db,
-    token_hash: &str,
-    now: i64,
-) -> Result<Option<(i64, User, Option<i64>)>, sqlx::Error> {
+/// A live token as authentication needs it.
+#[derive(Debug, Clone)]
+pub struct TokenAuth {
+    pub token_id: i64,
+    pub user: User,
+    pub last_used_at: Option<i64>,
+    pub expires_at: Option<i64>,
+}
+
+/// The live token with this digest (not revoked, not expired, user not disabled).
+pub async fn authenticate(db: &Db, token_hash: &str, now: i64) -> Result<Option<TokenAuth>, sqlx::Error> {
     let row = sqlx::query(
-        "SELECT t.id AS token_id, t.last_used_at, u.id, u.username, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id \
+        "SELECT t.id AS token_id, t.last_used_at, t.expires_at, u.id, u.username, u.role FROM api_tokens t JOIN users u ON u.id = t.user_id \
          WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) \
          AND u.disabled_at IS NULL",
     )
@@ -60,7 +64,12 @@ pub async fn authenticate(
         username: row.try_get("username")?,
         role: role.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
     };
-    Ok(Some((row.try_get("token_id")?, user, row.try_get("last_used_at")?)))
+    Ok(Some(TokenAuth {
+        token_id: row.try_get("token_id")?,
+        user,
+        last_used_at: row.try_get("last_used_at")?,
+        expires_at: row.try_get("expires_at")?,
+    }))
 }
 
 pub async fn touch(db: &Db, token_id: i64, at: i64) -> Result<(), sqlx::Error> {

@@ -12,6 +12,7 @@ pub mod error;
 pub mod principal;
 pub mod spa;
 pub mod system;
+pub mod token_cache;
 
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -46,6 +47,7 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     pub process_metrics: Arc<metrics_process::Collector>,
     pub gateway: Arc<crate::clients::Gateway>,
+    pub token_cache: Arc<token_cache::TokenCache>,
 }
 
 #[derive(OpenApi)]

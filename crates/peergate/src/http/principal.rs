@@ -23,7 +23,8 @@ use crate::db::{self, sessions, tokens};
 
 pub const SESSION_COOKIE: &str = "peergate_session";
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// A token's `last_used_at` is written at most this often, so authenticated reads stay reads.
+/// A token's `last_used_at` is written at most this often, so authenticated reads stay reads (the
+/// cache in `token_cache` makes it coarser still: a cached token is not touched).
 const TOKEN_TOUCH_EVERY_SECS: i64 = 60;
 
 #[derive(Debug, Clone)]
@@ -87,12 +88,19 @@ where
                 .map(str::trim)
                 .filter(|t| looks_like_api_token(t))
                 .ok_or_else(invalid_token)?;
-            let (token_id, user, last_used) =
-                tokens::authenticate(&state.db, &digest(token), now).await?.ok_or_else(invalid_token)?;
-            if last_used.is_none_or(|t| now - t >= TOKEN_TOUCH_EVERY_SECS) {
-                tokens::touch(&state.db, token_id, now).await?;
-            }
-            Principal { user, via: AuthVia::Token { token_id } }
+            let token_digest = digest(token);
+            let auth = match state.token_cache.get(&token_digest, now) {
+                Some(auth) => auth,
+                None => {
+                    let auth = tokens::authenticate(&state.db, &token_digest, now).await?.ok_or_else(invalid_token)?;
+                    if auth.last_used_at.is_none_or(|t| now - t >= TOKEN_TOUCH_EVERY_SECS) {
+                        tokens::touch(&state.db, auth.token_id, now).await?;
+                    }
+                    state.token_cache.insert(token_digest, auth.clone());
+                    auth
+                }
+            };
+            Principal { user: auth.user, via: AuthVia::Token { token_id: auth.token_id } }
         } else if let Some(session_id) = session_cookie(&parts.headers) {
             let id_hash = digest(session_id);
             let row = sessions::find(&state.db, &id_hash, now).await?.ok_or_else(|| ApiError::Unauthorized {

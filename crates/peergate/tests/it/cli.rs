@@ -27,7 +27,7 @@ fn run_with_stdin(mut cmd: Command, stdin: &str) -> std::process::Output {
 
 #[tokio::test]
 async fn user_add_token_create_and_bearer_login() {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.token_cache_secs = 0).await;
     let data = app.data_dir();
     let mut add = peergate(&app.database_url, &data);
     add.args(["user", "add", "--username", "noc", "--role", "admin"]);
