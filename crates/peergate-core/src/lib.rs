@@ -4,6 +4,9 @@
 
 pub mod account;
 pub mod client_policy;
+pub mod firewall_plan;
 pub mod login_throttle;
+pub mod reconcile;
 pub mod routes;
+pub mod status;
 pub mod wg_conf;
