@@ -59,6 +59,12 @@ pub struct Config {
     /// Seconds an API token lookup is remembered (a token revoked elsewhere works this much
     /// longer); 0 disables the cache.
     pub token_cache_secs: u64,
+    /// Seconds between WireGuard status snapshots.
+    pub status_interval_secs: u64,
+    /// Seconds between connectivity tests of every active client.
+    pub ping_interval_secs: u64,
+    /// Seconds between reconcile passes (desired state vs interfaces, rules, forwarding).
+    pub reconcile_interval_secs: u64,
     /// `tracing` filter directives, e.g. `info` or `peergate=debug,tower_http=info`.
     pub log: String,
     pub log_format: LogFormat,
@@ -88,6 +94,9 @@ impl Default for Config {
             public_url: None,
             body_limit: 1024 * 1024,
             token_cache_secs: 5,
+            status_interval_secs: 5,
+            ping_interval_secs: 60,
+            reconcile_interval_secs: 30,
             log: "info".into(),
             log_format: LogFormat::Json,
             peeringdb_issuer: "https://auth.peeringdb.com/oauth2".into(),
@@ -159,6 +168,15 @@ impl Config {
             bail!("PEERGATE_BODY_LIMIT: {} bytes is too small (at least 1024)", self.body_limit);
         }
         self.lan_address()?;
+        for (var, secs) in [
+            ("PEERGATE_STATUS_INTERVAL_SECS", self.status_interval_secs),
+            ("PEERGATE_PING_INTERVAL_SECS", self.ping_interval_secs),
+            ("PEERGATE_RECONCILE_INTERVAL_SECS", self.reconcile_interval_secs),
+        ] {
+            if !(1..=86_400).contains(&secs) {
+                bail!("{var}: {secs} is not between 1 and 86400 seconds");
+            }
+        }
         tracing_subscriber::EnvFilter::try_new(&self.log)
             .with_context(|| format!("PEERGATE_LOG: `{}` is not a valid log filter", self.log))?;
         Ok(self)
@@ -224,6 +242,9 @@ const KNOWN_KEYS: &[&str] = &[
     "public_url",
     "body_limit",
     "token_cache_secs",
+    "status_interval_secs",
+    "ping_interval_secs",
+    "reconcile_interval_secs",
     "log",
     "log_format",
     "peeringdb_issuer",
@@ -241,7 +262,7 @@ const KNOWN_KEYS: &[&str] = &[
 /// stays a string, so extraction fails with the variable's name).
 fn parse_env_value(key: &str, value: &str) -> figment::value::Value {
     match (key, value.parse::<u64>()) {
-        ("body_limit" | "token_cache_secs", Ok(n)) => figment::value::Value::from(n),
+        ("body_limit" | "token_cache_secs" | "status_interval_secs" | "ping_interval_secs" | "reconcile_interval_secs", Ok(n)) => figment::value::Value::from(n),
         _ => figment::value::Value::from(value.to_string()),
     }
 }

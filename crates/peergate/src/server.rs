@@ -1,5 +1,6 @@
-//! `peergate serve`: connect and migrate the database, start the HTTP server and the housekeeping
-//! tasks, stop gracefully on SIGINT/SIGTERM (in-flight requests finish, then the process exits).
+//! `peergate serve`: connect and migrate the database, reconcile the data plane with it, start the
+//! HTTP server and the background jobs, stop gracefully on SIGINT/SIGTERM (in-flight requests
+//! finish, then the process exits; tunnels stay up — they belong to the system, not the process).
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -12,23 +13,55 @@ use tokio::sync::Semaphore;
 
 use crate::clients::Gateway;
 use crate::config::Config;
-use crate::db::{self, Db, users};
+use crate::dataplane::{Backends, DataPlane};
+use crate::db::{Db, users};
+use crate::events::Events;
 use crate::http::token_cache::TokenCache;
 use crate::http::{self, AppState};
+use crate::jobs::{self, Jobs};
+use crate::system::firewall;
+use crate::system::host_metrics::HostSampler;
+use crate::system::lan::Lan;
+use crate::system::ping::IcmpProber;
+use crate::system::sysctl::Forwarding;
+use crate::system::tunnels::WgQuick;
 use crate::{credentials, telemetry};
 
-/// Builds the shared state: database connected and migrated, metrics recorder installed.
+/// The real OS backends for this configuration.
+pub fn real_backends(config: &Config, lan: Option<&Lan>) -> Backends {
+    let firewall = lan
+        .and_then(|l| l.interface.clone())
+        .map(|iface| Arc::from(firewall::choose(config.firewall, iface)));
+    Backends {
+        tunnels: Arc::new(WgQuick::new(&config.wg_dir, config.wg_quick_userspace_implementation.clone())),
+        firewall,
+        prober: Arc::new(IcmpProber::default()),
+        forwarding: Forwarding::new(&config.sysctl_file),
+    }
+}
+
+/// Builds the shared state with the real backends.
 pub async fn state(config: Config) -> anyhow::Result<AppState> {
+    state_with(config, real_backends).await
+}
+
+/// Builds the shared state: database connected and migrated, LAN detected, backends chosen by
+/// `backends` (tests pass recording fakes), metrics recorder installed.
+pub async fn state_with(config: Config, backends: impl FnOnce(&Config, Option<&Lan>) -> Backends) -> anyhow::Result<AppState> {
     let db = Db::connect(&config.effective_database_url()).await?;
     db.migrate().await?;
     credentials::warm_up();
     let process_metrics = metrics_process::Collector::default();
     process_metrics.describe();
-    let config_token_cache_secs = config.token_cache_secs;
     let lan = crate::system::lan::detect(&config).await;
+    let backends = backends(&config, lan.as_ref());
     let gateway = Gateway::new(&config, lan);
-    gateway.wg_dir.prepare().with_context(|| format!("preparing the WireGuard directory {} (PEERGATE_WG_DIR)", config.wg_dir.display()))?;
+    gateway
+        .wg_dir
+        .prepare()
+        .with_context(|| format!("preparing the WireGuard directory {} (PEERGATE_WG_DIR)", config.wg_dir.display()))?;
     gateway.pending_dir.prepare().context("preparing the pending-upload directory under PEERGATE_DATA_DIR")?;
+    let token_cache = TokenCache::new(Duration::from_secs(config.token_cache_secs));
     Ok(AppState {
         db,
         config: Arc::new(config),
@@ -37,27 +70,33 @@ pub async fn state(config: Config) -> anyhow::Result<AppState> {
         metrics: telemetry::metrics_handle(),
         process_metrics: Arc::new(process_metrics),
         gateway: Arc::new(gateway),
-        token_cache: Arc::new(TokenCache::new(Duration::from_secs(config_token_cache_secs))),
+        token_cache: Arc::new(token_cache),
+        dataplane: Arc::new(DataPlane::new(backends, Events::default())),
+        host: Arc::new(Mutex::new(HostSampler::default())),
     })
 }
 
-/// Serves on `listener` until `shutdown` resolves.
+/// Serves on `listener` until `shutdown` resolves, with the background jobs running.
 pub async fn serve_on(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let housekeeping = tokio::spawn(housekeeping(state.clone()));
+    let _jobs = Jobs(jobs::spawn_all(&state));
     let app = http::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("HTTP server");
-    housekeeping.abort();
-    result
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("HTTP server")
 }
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let listen = config.listen;
     let state = state(config).await?;
     announce_setup(&state.db).await?;
+    // After a reboot or a crash, bring the system back to what the database says before serving.
+    match state.dataplane.reconcile(&state.db).await {
+        Ok(ops) if !ops.is_empty() => tracing::info!(repairs = ops.len(), "start-up reconcile applied repairs"),
+        Ok(_) => {}
+        Err(err) => tracing::warn!(error = format!("{err:#}"), "start-up reconcile failed"),
+    }
     let listener = TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen} (PEERGATE_LISTEN)"))?;
     tracing::info!(%listen, "peergate is serving");
     serve_on(listener, state, shutdown_signal()).await?;
@@ -76,27 +115,6 @@ async fn announce_setup(db: &Db) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-async fn housekeeping(state: AppState) {
-    let mut tick = tokio::time::interval(Duration::from_secs(60));
-    loop {
-        tick.tick().await;
-        state.metrics.run_upkeep();
-        let now = db::now();
-        state.throttle.lock().expect("throttle lock").forget_old(now);
-        if let Err(err) = db::sessions::purge_expired(&state.db, now).await {
-            tracing::warn!(error = %err, "purging expired sessions failed");
-        }
-        match db::clients::purge_expired_pending(&state.db, now).await {
-            Ok(ids) => {
-                for id in ids {
-                    let _ = state.gateway.pending_dir.remove(&id);
-                }
-            }
-            Err(err) => tracing::warn!(error = %err, "purging expired pending uploads failed"),
-        }
-    }
 }
 
 async fn shutdown_signal() {

@@ -10,6 +10,7 @@ use sqlx::Row;
 use sqlx::any::AnyRow;
 
 use super::{Db, now};
+use crate::system::ping::PingResult;
 
 /// A validation warning kept with the client (SaveConfig / DNS dropped, …).
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
@@ -33,8 +34,12 @@ pub struct Client {
     pub endpoint: String,
     #[schema(value_type = String)]
     pub probe_host: IpAddr,
-    /// `inactive` until activated (activation arrives with the data plane).
+    /// `inactive`, `active` (desired up; the reconciler keeps it so) or `failed` (see `last_error`).
     pub state: String,
+    pub last_error: Option<String>,
+    /// The latest WireGuard status; kept across restarts.
+    pub status: Option<ClientStatus>,
+    pub last_ping: Option<PingResult>,
     pub warnings: Vec<StoredWarning>,
     pub created_by: String,
     pub created_at: i64,
@@ -53,10 +58,30 @@ pub struct NewClient<'a> {
 }
 
 const COLUMNS: &str = "id, name, conf_path, subnets, peer_public_keys, endpoint, probe_host, state, warnings, \
-                       created_by, created_at, updated_at";
+                       created_by, created_at, updated_at, last_error, status, last_ping";
+
+/// One interface's WireGuard status as shown to people.
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct ClientStatus {
+    pub observed_at: i64,
+    /// A handshake younger than 180 s.
+    pub connected: bool,
+    /// UNIX seconds; 0 = never.
+    pub latest_handshake: i64,
+    pub rx_bytes: u64,
+    pub tx_bytes: u64,
+    /// Bytes per second since the previous reading.
+    pub rx_rate: f64,
+    pub tx_rate: f64,
+    pub endpoint: Option<String>,
+}
 
 fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, sqlx::Error> {
     serde_json::from_str(text).map_err(|e| sqlx::Error::Decode(Box::new(e)))
+}
+
+fn decode_opt<T: serde::de::DeserializeOwned>(text: Option<String>) -> Result<Option<T>, sqlx::Error> {
+    text.as_deref().map(decode).transpose()
 }
 
 fn from_row(row: &AnyRow) -> Result<Client, sqlx::Error> {
@@ -72,6 +97,9 @@ fn from_row(row: &AnyRow) -> Result<Client, sqlx::Error> {
         endpoint: row.try_get("endpoint")?,
         probe_host: probe.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
         state: row.try_get("state")?,
+        last_error: row.try_get("last_error")?,
+        status: decode_opt(row.try_get("status")?)?,
+        last_ping: decode_opt(row.try_get("last_ping")?)?,
         warnings: decode(&row.try_get::<String, _>("warnings")?)?,
         created_by: row.try_get("created_by")?,
         created_at: row.try_get("created_at")?,
@@ -190,4 +218,115 @@ pub async fn delete_pending(tx: &mut sqlx::AnyConnection, id: &str) -> Result<bo
 /// One statement, no transaction: housekeeping must never hold the write lock across statements.
 pub async fn purge_expired_pending(db: &Db, now: i64) -> Result<Vec<String>, sqlx::Error> {
     sqlx::query_scalar("DELETE FROM pending_uploads WHERE expires_at <= $1 RETURNING id").bind(now).fetch_all(&db.pool).await
+}
+
+/// Records the outcome of an activation, deactivation or repair.
+pub async fn set_state(tx: &mut sqlx::AnyConnection, id: i64, state: &str, last_error: Option<&str>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET state = $1, last_error = $2, updated_at = $3 WHERE id = $4")
+        .bind(state)
+        .bind(last_error)
+        .bind(now())
+        .bind(id)
+        .execute(&mut *tx)
+        .await
+        .map(|_| ())
+}
+
+/// Stores the latest status of several clients in one transaction (one write per tick).
+pub async fn store_statuses(db: &Db, statuses: &[(i64, ClientStatus)]) -> Result<(), sqlx::Error> {
+    if statuses.is_empty() {
+        return Ok(());
+    }
+    let mut tx = db.pool.begin().await?;
+    for (id, status) in statuses {
+        sqlx::query("UPDATE clients SET status = $1 WHERE id = $2").bind(json(status)).bind(id).execute(&mut *tx).await?;
+    }
+    tx.commit().await
+}
+
+/// Keeps this many ping results per client.
+pub const PING_RETENTION: i64 = 1000;
+
+/// Stores a ping result as the client's latest and in its bounded history.
+pub async fn record_ping(db: &Db, id: i64, ping: &PingResult) -> Result<(), sqlx::Error> {
+    let mut tx = db.pool.begin().await?;
+    sqlx::query("UPDATE clients SET last_ping = $1 WHERE id = $2").bind(json(ping)).bind(id).execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO ping_results (client_id, at, sent, received, rtt_avg_ms, rtt_min_ms, rtt_max_ms, error) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(id)
+    .bind(ping.at)
+    .bind(i64::from(ping.sent))
+    .bind(i64::from(ping.received))
+    .bind(ping.rtt_avg_ms)
+    .bind(ping.rtt_min_ms)
+    .bind(ping.rtt_max_ms)
+    .bind(ping.error.as_deref())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "DELETE FROM ping_results WHERE client_id = $1 AND id <= \
+         (SELECT id FROM ping_results WHERE client_id = $1 ORDER BY id DESC LIMIT 1 OFFSET $2)",
+    )
+    .bind(id)
+    .bind(PING_RETENTION)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// The newest `limit` ping results, oldest first.
+pub async fn list_pings(db: &Db, id: i64, limit: i64) -> Result<Vec<PingResult>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT at, sent, received, rtt_avg_ms, rtt_min_ms, rtt_max_ms, error FROM ping_results \
+         WHERE client_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(id)
+    .bind(limit)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut out: Vec<PingResult> = rows
+        .iter()
+        .map(|r| {
+            let sent: i64 = r.try_get("sent")?;
+            let received: i64 = r.try_get("received")?;
+            Ok(PingResult {
+                at: r.try_get("at")?,
+                sent: sent as u32,
+                received: received as u32,
+                loss: if sent == 0 { 1.0 } else { 1.0 - received as f64 / sent as f64 },
+                rtt_avg_ms: r.try_get("rtt_avg_ms")?,
+                rtt_min_ms: r.try_get("rtt_min_ms")?,
+                rtt_max_ms: r.try_get("rtt_max_ms")?,
+                ok: received > 0,
+                error: r.try_get("error")?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+    out.reverse();
+    Ok(out)
+}
+
+/// Pending uploads of one user, newest first.
+pub async fn list_pending(db: &Db, user_id: i64, now: i64) -> Result<Vec<Pending>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, user_id, name, probe_host, expires_at FROM pending_uploads WHERE user_id = $1 AND expires_at > $2 \
+         ORDER BY expires_at DESC",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(Pending {
+                id: r.try_get("id")?,
+                user_id: r.try_get("user_id")?,
+                name: r.try_get("name")?,
+                probe_host: r.try_get("probe_host")?,
+                expires_at: r.try_get("expires_at")?,
+            })
+        })
+        .collect()
 }

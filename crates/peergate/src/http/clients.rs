@@ -31,6 +31,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload_client))
         .routes(routes!(complete_pending_upload))
+        .routes(routes!(list_pending_uploads))
         .routes(routes!(list_clients))
         .routes(routes!(get_client, update_client, delete_client))
         .routes(routes!(import_clients))
@@ -258,6 +259,20 @@ async fn complete_pending_upload(
     }
 }
 
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PendingUpload {
+    id: String,
+    name: String,
+    expires_at: i64,
+}
+
+/// The current user's uploads that wait for a subnet.
+#[utoipa::path(get, path = "/api/clients/pending", tag = "clients", responses((status = 200, body = Vec<PendingUpload>)))]
+async fn list_pending_uploads(State(state): State<AppState>, Admin(admin): Admin) -> Result<axum::Json<Vec<PendingUpload>>, ApiError> {
+    let pending = clients::list_pending(&state.db, admin.user.id, db::now()).await?;
+    Ok(axum::Json(pending.into_iter().map(|p| PendingUpload { id: p.id, name: p.name, expires_at: p.expires_at }).collect()))
+}
+
 /// All clients.
 #[utoipa::path(get, path = "/api/clients", tag = "clients", responses((status = 200, body = Vec<Client>)))]
 async fn list_clients(State(state): State<AppState>, _admin: Admin) -> Result<axum::Json<Vec<Client>>, ApiError> {
@@ -285,6 +300,8 @@ pub struct ClientDetail {
     conf_error: Option<String>,
     route_commands: Vec<SubnetRoutes>,
     lan: Option<Lan>,
+    /// The firewall rules peergate installs for this client (text), when the LAN is known.
+    rules: Option<String>,
 }
 
 fn routes_for(client: &Client, lan: Option<&Lan>) -> Vec<SubnetRoutes> {
@@ -322,7 +339,8 @@ async fn get_client(State(state): State<AppState>, _admin: Admin, ApiPath(id): A
         Err(err) => (None, Some(format!("{} cannot be read: {err}", client.conf_path))),
     };
     let route_commands = routes_for(&client, state.gateway.lan.as_ref());
-    Ok(axum::Json(ClientDetail { client, conf, conf_error, route_commands, lan: state.gateway.lan.clone() }))
+    let rules = state.dataplane.describe_rules(&client.name);
+    Ok(axum::Json(ClientDetail { client, conf, conf_error, route_commands, lan: state.gateway.lan.clone(), rules }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -362,7 +380,7 @@ async fn update_client(
     Ok(axum::Json(find(&state, id).await?))
 }
 
-/// Deletes a client: its row and its file in the WireGuard directory.
+/// Deletes a client (deactivating it first): its row and its file in the WireGuard directory.
 #[utoipa::path(delete, path = "/api/clients/{id}", tag = "clients", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
 async fn delete_client(
@@ -373,7 +391,9 @@ async fn delete_client(
 ) -> Result<StatusCode, ApiError> {
     let client = find(&state, id).await?;
     let actor = Actor { name: &admin.user.username, request_id: Some(&request_id.0) };
+    state.dataplane.ensure_down(&state.db, &client, actor).await.map_err(|e| super::dataplane::op_error(e, "deactivation_failed"))?;
     state.gateway.remove(&state.db, &client, actor).await?;
+    state.dataplane.events.send(crate::events::Event::ClientDeleted { id });
     Ok(StatusCode::NO_CONTENT)
 }
 

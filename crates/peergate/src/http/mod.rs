@@ -8,7 +8,9 @@
 pub mod audit;
 pub mod auth;
 pub mod clients;
+pub mod dataplane;
 pub mod error;
+pub mod events;
 pub mod principal;
 pub mod spa;
 pub mod system;
@@ -48,6 +50,8 @@ pub struct AppState {
     pub process_metrics: Arc<metrics_process::Collector>,
     pub gateway: Arc<crate::clients::Gateway>,
     pub token_cache: Arc<token_cache::TokenCache>,
+    pub dataplane: Arc<crate::dataplane::DataPlane>,
+    pub host: Arc<Mutex<crate::system::host_metrics::HostSampler>>,
 }
 
 #[derive(OpenApi)]
@@ -61,6 +65,8 @@ pub fn app(state: AppState) -> Router {
         .merge(auth::router())
         .merge(audit::router())
         .merge(clients::router())
+        .merge(dataplane::router())
+        .merge(events::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);
     let body_limit = state.config.body_limit;

@@ -10,9 +10,31 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::error::Problem;
+use super::principal::Admin;
+use crate::system::host_metrics::{HistoryPoint, HostSample};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(readyz)).routes(routes!(metrics))
+    OpenApiRouter::new()
+        .routes(routes!(healthz))
+        .routes(routes!(readyz))
+        .routes(routes!(metrics))
+        .routes(routes!(system_metrics))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SystemMetrics {
+    #[serde(flatten)]
+    latest: Option<HostSample>,
+    /// CPU and memory over the last 30 minutes, oldest first.
+    history: Vec<HistoryPoint>,
+}
+
+/// The gateway's CPU, memory, load, uptime and interface rates, with 30 minutes of history.
+#[utoipa::path(get, path = "/api/system/metrics", tag = "system",
+    responses((status = 200, body = SystemMetrics), (status = 401, body = Problem)))]
+async fn system_metrics(State(state): State<AppState>, _admin: Admin) -> axum::Json<SystemMetrics> {
+    let host = state.host.lock().expect("host sampler");
+    axum::Json(SystemMetrics { latest: host.latest().cloned(), history: host.history() })
 }
 
 #[derive(Serialize, ToSchema)]

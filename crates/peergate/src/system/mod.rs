@@ -1,6 +1,13 @@
-//! Everything that touches the operating system: running programs, the WireGuard directory, the
-//! LAN. Each boundary is small and tested for real (files in temp dirs, programs that exist).
+//! Everything that touches the operating system: running programs, files in the WireGuard
+//! directory, the LAN, WireGuard interfaces, the firewall, forwarding, ICMP, host metrics. Each
+//! OS boundary with more than one implementation (or a fake in the HTTP tests) is one coarse
+//! trait: `Tunnels`, `Firewall`, `Prober`; the real ones are tested in network namespaces.
 
 pub mod conf_files;
+pub mod firewall;
+pub mod host_metrics;
 pub mod lan;
+pub mod ping;
 pub mod run;
+pub mod sysctl;
+pub mod tunnels;

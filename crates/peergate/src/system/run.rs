@@ -16,11 +16,13 @@ pub struct Argv {
     pub program: PathBuf,
     pub args: Vec<OsString>,
     pub env: Vec<(OsString, OsString)>,
+    /// Fed to the program's standard input (`nft -f -`, `iptables-restore`).
+    pub stdin: Option<String>,
 }
 
 impl Argv {
     pub fn new(program: impl Into<PathBuf>) -> Argv {
-        Argv { program: program.into(), args: Vec::new(), env: Vec::new() }
+        Argv { program: program.into(), args: Vec::new(), env: Vec::new(), stdin: None }
     }
 
     pub fn arg(mut self, arg: impl Into<OsString>) -> Argv {
@@ -30,6 +32,11 @@ impl Argv {
 
     pub fn args<I: IntoIterator<Item = S>, S: Into<OsString>>(mut self, args: I) -> Argv {
         self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn stdin(mut self, text: impl Into<String>) -> Argv {
+        self.stdin = Some(text.into());
         self
     }
 
@@ -78,11 +85,15 @@ pub async fn run(argv: &Argv, timeout: Duration) -> Result<Output, RunError> {
     command
         .args(&argv.args)
         .envs(argv.env.iter().map(|(k, v)| (k, v)))
-        .stdin(Stdio::null())
+        .stdin(if argv.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .kill_on_drop(true);
-    let child = command.spawn().map_err(|source| RunError::Spawn { argv: shown.clone(), source })?;
+    let mut child = command.spawn().map_err(|source| RunError::Spawn { argv: shown.clone(), source })?;
+    if let (Some(text), Some(mut stdin)) = (&argv.stdin, child.stdin.take()) {
+        use tokio::io::AsyncWriteExt;
+        stdin.write_all(text.as_bytes()).await.map_err(|source| RunError::Spawn { argv: shown.clone(), source })?;
+    }
     let output = match tokio::time::timeout(timeout, child.wait_with_output()).await {
         Ok(result) => result.map_err(|source| RunError::Spawn { argv: shown.clone(), source })?,
         Err(_) => return Err(RunError::Timeout { argv: shown, secs: timeout.as_secs() }),
@@ -104,6 +115,12 @@ mod tests {
     async fn arguments_are_never_interpreted_by_a_shell() {
         let out = run(&Argv::new("echo").arg("$(reboot); `id`"), Duration::from_secs(5)).await.unwrap();
         assert_eq!(out.stdout, "$(reboot); `id`\n");
+    }
+
+    #[tokio::test]
+    async fn stdin_is_fed_to_the_program() {
+        let out = run(&Argv::new("cat").stdin("table inet x {}\n"), Duration::from_secs(5)).await.unwrap();
+        assert_eq!(out.stdout, "table inet x {}\n");
     }
 
     #[tokio::test]

@@ -1,8 +1,12 @@
 //! The one integration test binary: real servers on ephemeral ports, real databases (SQLite, and
 //! PostgreSQL when `PEERGATE_TEST_POSTGRES_URL` is set), the real `peergate` executable for the CLI.
 
+mod activation;
 mod auth;
 mod clients;
 mod cli;
+mod fakes;
+mod dataplane;
+mod netns;
 mod support;
 mod system;

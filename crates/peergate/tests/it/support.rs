@@ -21,6 +21,10 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
     /// Keeps cookies, like a browser.
     pub client: reqwest::Client,
+    /// The fake OS the server drives (interfaces, rules, forwarding, ping answers).
+    pub fakes: crate::fakes::Fakes,
+    /// The server's shared state (to run a reconcile pass on demand, say).
+    pub state: peergate::http::AppState,
     shutdown: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
 }
@@ -60,7 +64,11 @@ impl TestApp {
             ..Config::default()
         };
         adjust(&mut config);
-        let state = peergate::server::state(config).await.expect("state");
+        let fakes = crate::fakes::Fakes::new(dir.path());
+        let sysctl_file = dir.path().join("sysctl.d/99-peergate.conf");
+        let backends_fakes = fakes.clone();
+        let state = peergate::server::state_with(config, move |_, _| backends_fakes.backends(&sysctl_file)).await.expect("state");
+        let app_state = state.clone();
         let db = state.db.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
@@ -69,7 +77,7 @@ impl TestApp {
             let _ = rx.await;
         }));
         let client = reqwest::Client::builder().cookie_store(true).build().expect("client");
-        TestApp { addr, db, database_url, dir, client, shutdown: Some(tx), server: Some(server) }
+        TestApp { addr, db, database_url, dir, client, fakes, state: app_state, shutdown: Some(tx), server: Some(server) }
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -1,0 +1,123 @@
+//! Background work of `peergate serve`: WireGuard status snapshots, connectivity tests, reconcile
+//! passes, host metrics, housekeeping. Each is one task on a timer; none spawns a process per
+//! client per tick, and a slow pass delays the next instead of piling up (missed ticks are skipped).
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use tokio::task::JoinHandle;
+use tokio::time::MissedTickBehavior;
+
+use crate::db::{self, clients};
+use crate::events::Event;
+use crate::http::AppState;
+
+fn every(secs: u64) -> tokio::time::Interval {
+    let mut tick = tokio::time::interval(Duration::from_secs(secs));
+    tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
+    tick
+}
+
+pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
+    let config = state.config.clone();
+    let mut handles = Vec::new();
+
+    let s = state.clone();
+    handles.push(tokio::spawn(async move {
+        let mut tick = every(config.status_interval_secs);
+        loop {
+            tick.tick().await;
+            if let Err(err) = s.dataplane.observe_status(&s.db).await {
+                tracing::warn!(error = format!("{err:#}"), "status snapshot failed");
+            }
+        }
+    }));
+
+    let s = state.clone();
+    let ping_secs = state.config.ping_interval_secs;
+    handles.push(tokio::spawn(async move {
+        let mut tick = every(ping_secs);
+        tick.tick().await; // activation just pinged; the first periodic test comes one interval later
+        loop {
+            tick.tick().await;
+            let active = match clients::list(&s.db).await {
+                Ok(all) => all.into_iter().filter(|c| c.state == "active").collect::<Vec<_>>(),
+                Err(err) => {
+                    tracing::warn!(error = %err, "listing clients for connectivity tests failed");
+                    continue;
+                }
+            };
+            // At most eight probes at once: each takes up to ~3 s when the host is down.
+            futures_util::stream::iter(active)
+                .for_each_concurrent(8, |client| {
+                    let s = s.clone();
+                    async move {
+                        if let Err(err) = s.dataplane.ping(&s.db, &client).await {
+                            tracing::warn!(client = client.name, error = format!("{err:#}"), "connectivity test failed");
+                        }
+                    }
+                })
+                .await;
+        }
+    }));
+
+    let s = state.clone();
+    let reconcile_secs = state.config.reconcile_interval_secs;
+    handles.push(tokio::spawn(async move {
+        let mut tick = every(reconcile_secs);
+        loop {
+            tick.tick().await;
+            if let Err(err) = s.dataplane.reconcile(&s.db).await {
+                tracing::warn!(error = format!("{err:#}"), "reconcile pass failed");
+            }
+        }
+    }));
+
+    let s = state.clone();
+    handles.push(tokio::spawn(async move {
+        let mut tick = every(10);
+        let mut last = Instant::now();
+        loop {
+            tick.tick().await;
+            let sample = s.host.lock().expect("host sampler").sample(db::now(), last.elapsed().as_secs_f64());
+            last = Instant::now();
+            s.dataplane.events.send(Event::System(Box::new(sample)));
+        }
+    }));
+
+    handles.push(tokio::spawn(housekeeping(state.clone())));
+    handles
+}
+
+async fn housekeeping(state: AppState) {
+    let mut tick = every(60);
+    loop {
+        tick.tick().await;
+        state.metrics.run_upkeep();
+        let now = db::now();
+        state.throttle.lock().expect("throttle lock").forget_old(now);
+        if let Err(err) = db::sessions::purge_expired(&state.db, now).await {
+            tracing::warn!(error = %err, "purging expired sessions failed");
+        }
+        match clients::purge_expired_pending(&state.db, now).await {
+            Ok(ids) => {
+                for id in ids {
+                    let _ = state.gateway.pending_dir.remove(&id);
+                }
+            }
+            Err(err) => tracing::warn!(error = %err, "purging expired pending uploads failed"),
+        }
+    }
+}
+
+/// Aborts the tasks when the server stops.
+pub struct Jobs(pub Vec<JoinHandle<()>>);
+
+impl Drop for Jobs {
+    fn drop(&mut self) {
+        for handle in &self.0 {
+            handle.abort();
+        }
+    }
+}
+

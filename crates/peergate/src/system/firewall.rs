@@ -1,0 +1,141 @@
+//! The firewall boundary: peergate's rules for its clients, on nftables or iptables (chosen by
+//! `PEERGATE_FIREWALL`, default nftables when `nft` exists). The rule text comes from
+//! `peergate_core::firewall_plan`; this module only runs `nft -f -` / `iptables-restore --noflush`
+//! and reads the result back with `nft -j list table` / `iptables-save`.
+
+use std::time::Duration;
+
+use async_trait::async_trait;
+use peergate_core::firewall_plan::{self as plan, ObservedRules};
+
+use super::run::{Argv, RunError, run};
+use crate::config::FirewallBackend;
+
+const TIMEOUT: Duration = Duration::from_secs(15);
+
+#[async_trait]
+pub trait Firewall: Send + Sync {
+    fn backend(&self) -> FirewallBackend;
+    /// Replaces peergate's rules with exactly these clients' (atomically on nftables).
+    async fn rebuild(&self, clients: &[String]) -> Result<(), RunError>;
+    /// Adds one client's rules to an intact base.
+    async fn add(&self, name: &str) -> Result<(), RunError>;
+    async fn remove(&self, name: &str) -> Result<(), RunError>;
+    async fn observe(&self) -> ObservedRules;
+    /// The rules installed for one client, as text for people.
+    fn describe(&self, name: &str) -> String;
+}
+
+pub struct Nftables {
+    pub lan_interface: String,
+}
+
+#[async_trait]
+impl Firewall for Nftables {
+    fn backend(&self) -> FirewallBackend {
+        FirewallBackend::Nftables
+    }
+
+    async fn rebuild(&self, clients: &[String]) -> Result<(), RunError> {
+        nft(plan::nft_table(&self.lan_interface, clients)).await
+    }
+
+    async fn add(&self, name: &str) -> Result<(), RunError> {
+        nft(plan::nft_add_client(name)).await
+    }
+
+    async fn remove(&self, name: &str) -> Result<(), RunError> {
+        if !self.observe().await.clients.contains(name) {
+            return Ok(());
+        }
+        nft(plan::nft_remove_client(name)).await
+    }
+
+    async fn observe(&self) -> ObservedRules {
+        let argv = Argv::new("nft").args(["-j", "list", "table", "inet", plan::NFT_TABLE]);
+        let listed = run(&argv, TIMEOUT).await.ok().map(|o| o.stdout);
+        plan::parse_nft_table(listed.as_deref())
+    }
+
+    fn describe(&self, name: &str) -> String {
+        format!(
+            "# nftables: table inet {table}, set @clients contains \"{name}\"\n{}",
+            plan::nft_table(&self.lan_interface, &[name.to_string()]),
+            table = plan::NFT_TABLE
+        )
+    }
+}
+
+async fn nft(script: String) -> Result<(), RunError> {
+    run(&Argv::new("nft").args(["-f", "-"]).stdin(script), TIMEOUT).await.map(|_| ())
+}
+
+pub struct Iptables {
+    pub lan_interface: String,
+}
+
+impl Iptables {
+    async fn restore(&self, script: String) -> Result<(), RunError> {
+        run(&Argv::new("iptables-restore").arg("--noflush").stdin(script), TIMEOUT).await.map(|_| ())
+    }
+}
+
+#[async_trait]
+impl Firewall for Iptables {
+    fn backend(&self) -> FirewallBackend {
+        FirewallBackend::Iptables
+    }
+
+    async fn rebuild(&self, clients: &[String]) -> Result<(), RunError> {
+        let observed = self.observe().await;
+        // Insert the jumps only where they are missing, or they would be doubled.
+        let jumps_missing = !observed.base_ok;
+        if jumps_missing {
+            // A half-present base (a jump deleted by hand) is removed first so jumps stay unique.
+            let _ = self.restore(plan::iptables_teardown()).await;
+        }
+        self.restore(plan::iptables_rebuild(&self.lan_interface, clients, jumps_missing)).await
+    }
+
+    async fn add(&self, name: &str) -> Result<(), RunError> {
+        if self.observe().await.clients.contains(name) {
+            return Ok(()); // never duplicate
+        }
+        self.restore(plan::iptables_add_client(&self.lan_interface, name)).await
+    }
+
+    async fn remove(&self, name: &str) -> Result<(), RunError> {
+        if !self.observe().await.clients.contains(name) {
+            return Ok(());
+        }
+        self.restore(plan::iptables_remove_client(&self.lan_interface, name)).await
+    }
+
+    async fn observe(&self) -> ObservedRules {
+        match run(&Argv::new("iptables-save"), TIMEOUT).await {
+            Ok(out) => plan::parse_iptables_save(&out.stdout),
+            Err(err) => {
+                tracing::warn!(error = %err, "reading iptables rules failed");
+                ObservedRules::default()
+            }
+        }
+    }
+
+    fn describe(&self, name: &str) -> String {
+        format!("# iptables-restore --noflush\n{}", plan::iptables_add_client(&self.lan_interface, name))
+    }
+}
+
+/// The configured backend, or nftables when `nft` is installed, else iptables.
+pub fn choose(configured: Option<FirewallBackend>, lan_interface: String) -> Box<dyn Firewall> {
+    let backend = configured.unwrap_or_else(|| {
+        let has_nft = std::env::var_os("PATH")
+            .map(|paths| std::env::split_paths(&paths).any(|p| p.join("nft").is_file()))
+            .unwrap_or(false);
+        if has_nft { FirewallBackend::Nftables } else { FirewallBackend::Iptables }
+    });
+    match backend {
+        FirewallBackend::Nftables => Box::new(Nftables { lan_interface }),
+        FirewallBackend::Iptables => Box::new(Iptables { lan_interface }),
+    }
+}

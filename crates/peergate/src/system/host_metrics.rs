@@ -1,0 +1,109 @@
+//! Host metrics for the dashboard: CPU, memory, load, uptime, per-interface rates, sampled on a
+//! timer with sysinfo (CPU % needs two samples apart), and the last 30 minutes kept in memory.
+
+use std::collections::VecDeque;
+
+use serde::Serialize;
+use sysinfo::{CpuRefreshKind, MemoryRefreshKind, Networks, RefreshKind, System};
+
+/// 30 minutes at the default 10 s sampling.
+pub const HISTORY_LEN: usize = 180;
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct InterfaceRate {
+    pub name: String,
+    pub rx_rate: f64,
+    pub tx_rate: f64,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HostSample {
+    pub at: i64,
+    pub cpu_percent: f32,
+    pub memory_used_bytes: u64,
+    pub memory_total_bytes: u64,
+    pub load_average: [f64; 3],
+    pub uptime_secs: u64,
+    pub interfaces: Vec<InterfaceRate>,
+}
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct HistoryPoint {
+    pub at: i64,
+    pub cpu_percent: f32,
+    pub memory_used_bytes: u64,
+}
+
+pub struct HostSampler {
+    system: Option<System>,
+    networks: Option<Networks>,
+    history: VecDeque<HistoryPoint>,
+    latest: Option<HostSample>,
+}
+
+impl Default for HostSampler {
+    fn default() -> Self {
+        let refresh = RefreshKind::nothing().with_cpu(CpuRefreshKind::nothing().with_usage()).with_memory(MemoryRefreshKind::nothing().with_ram());
+        // sysinfo refuses only on systems without /proc; then metrics stay empty, nothing else fails.
+        HostSampler {
+            system: System::new_with_specifics(refresh).map_err(|e| tracing::warn!(error = %e, "host metrics unavailable")).ok(),
+            networks: Networks::new_with_refreshed_list().ok(),
+            history: VecDeque::with_capacity(HISTORY_LEN),
+            latest: None,
+        }
+    }
+}
+
+impl HostSampler {
+    /// Takes a sample; `elapsed_secs` since the previous one turns byte counters into rates.
+    pub fn sample(&mut self, at: i64, elapsed_secs: f64) -> HostSample {
+        let secs = elapsed_secs.max(0.001);
+        let mut interfaces: Vec<InterfaceRate> = Vec::new();
+        if let Some(networks) = self.networks.as_mut() {
+            let _ = networks.refresh(true);
+            interfaces = networks
+                .iter()
+                .map(|(name, data)| (name.to_string_lossy().into_owned(), data))
+                .filter(|(name, _)| name != "lo")
+                .map(|(name, data)| InterfaceRate {
+                    name,
+                    rx_rate: data.received() as f64 / secs,
+                    tx_rate: data.transmitted() as f64 / secs,
+                })
+                .collect();
+            interfaces.sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        let (cpu_percent, memory_used_bytes, memory_total_bytes) = match self.system.as_mut() {
+            Some(system) => {
+                let _ = system.refresh_cpu_usage();
+                let _ = system.refresh_memory();
+                (system.global_cpu_usage(), system.used_memory(), system.total_memory())
+            }
+            None => (0.0, 0, 0),
+        };
+        let load = System::load_average().map(|l| [l.one, l.five, l.fifteen]).unwrap_or_default();
+        let sample = HostSample {
+            at,
+            cpu_percent,
+            memory_used_bytes,
+            memory_total_bytes,
+            load_average: load,
+            uptime_secs: System::uptime().unwrap_or(0),
+            interfaces,
+        };
+        if self.history.len() == HISTORY_LEN {
+            self.history.pop_front();
+        }
+        self.history.push_back(HistoryPoint { at, cpu_percent: sample.cpu_percent, memory_used_bytes: sample.memory_used_bytes });
+        self.latest = Some(sample.clone());
+        sample
+    }
+
+    pub fn latest(&self) -> Option<&HostSample> {
+        self.latest.as_ref()
+    }
+
+    pub fn history(&self) -> Vec<HistoryPoint> {
+        self.history.iter().cloned().collect()
+    }
+}

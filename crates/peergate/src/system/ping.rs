@@ -1,0 +1,115 @@
+//! Connectivity tests: ICMP echo to a client's probe host, three probes bounded by a timeout,
+//! from inside the process (no `ping` subprocess per client per interval).
+
+use std::net::IpAddr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+use surge_ping::{Client, Config, ICMP, PingIdentifier, PingSequence};
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PingResult {
+    /// UNIX seconds.
+    pub at: i64,
+    pub sent: u32,
+    pub received: u32,
+    /// 0.0 (none lost) to 1.0 (all lost).
+    pub loss: f64,
+    pub rtt_avg_ms: Option<f64>,
+    pub rtt_min_ms: Option<f64>,
+    pub rtt_max_ms: Option<f64>,
+    pub ok: bool,
+    /// Why no probe could be sent at all (no socket, no route).
+    pub error: Option<String>,
+}
+
+impl PingResult {
+    pub fn from_rtts(at: i64, sent: u32, rtts: &[Duration], error: Option<String>) -> PingResult {
+        let ms: Vec<f64> = rtts.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
+        let received = ms.len() as u32;
+        let avg = (!ms.is_empty()).then(|| ms.iter().sum::<f64>() / ms.len() as f64);
+        PingResult {
+            at,
+            sent,
+            received,
+            loss: if sent == 0 { 1.0 } else { 1.0 - f64::from(received) / f64::from(sent) },
+            rtt_avg_ms: avg,
+            rtt_min_ms: ms.iter().copied().reduce(f64::min),
+            rtt_max_ms: ms.iter().copied().reduce(f64::max),
+            ok: received > 0,
+            error,
+        }
+    }
+}
+
+#[async_trait]
+pub trait Prober: Send + Sync {
+    async fn probe(&self, host: IpAddr, at: i64) -> PingResult;
+}
+
+pub struct IcmpProber {
+    pub count: u32,
+    pub timeout: Duration,
+    pub interval: Duration,
+}
+
+impl Default for IcmpProber {
+    fn default() -> Self {
+        IcmpProber { count: 3, timeout: Duration::from_secs(1), interval: Duration::from_millis(200) }
+    }
+}
+
+#[async_trait]
+impl Prober for IcmpProber {
+    async fn probe(&self, host: IpAddr, at: i64) -> PingResult {
+        let config = match host {
+            IpAddr::V4(_) => Config::default(),
+            IpAddr::V6(_) => Config::builder().kind(ICMP::V6).build(),
+        };
+        let client = match Client::new(&config) {
+            Ok(client) => client,
+            Err(err) => return PingResult::from_rtts(at, 0, &[], Some(format!("cannot open an ICMP socket: {err}"))),
+        };
+        let mut pinger = client.pinger(host, PingIdentifier(rand::random())).await;
+        pinger.timeout(self.timeout);
+        let mut rtts = Vec::new();
+        let mut last_error = None;
+        for seq in 0..self.count {
+            match pinger.ping(PingSequence(seq as u16), &[0u8; 16]).await {
+                Ok((_, rtt)) => rtts.push(rtt),
+                Err(surge_ping::SurgeError::Timeout { .. }) => {}
+                Err(err) => last_error = Some(err.to_string()),
+            }
+            if seq + 1 < self.count {
+                tokio::time::sleep(self.interval).await;
+            }
+        }
+        let error = if rtts.is_empty() { last_error } else { None };
+        PingResult::from_rtts(at, self.count, &rtts, error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn summary_of_probes() {
+        let r = PingResult::from_rtts(1, 3, &[Duration::from_millis(2), Duration::from_millis(4)], None);
+        assert!(r.ok);
+        assert_eq!(r.received, 2);
+        assert!((r.loss - 1.0 / 3.0).abs() < 1e-9);
+        assert_eq!((r.rtt_min_ms, r.rtt_avg_ms, r.rtt_max_ms), (Some(2.0), Some(3.0), Some(4.0)));
+        let lost = PingResult::from_rtts(1, 3, &[], None);
+        assert!(!lost.ok && lost.loss == 1.0 && lost.rtt_avg_ms.is_none());
+    }
+
+    #[tokio::test]
+    async fn loopback_answers() {
+        // Needs an ICMP socket: root, CAP_NET_RAW or ping_group_range (CI runs as root).
+        let r = IcmpProber::default().probe("127.0.0.1".parse().unwrap(), 0).await;
+        assert!(r.ok, "{r:?}");
+        assert_eq!(r.received, 3);
+    }
+}

@@ -1,0 +1,126 @@
+//! The WireGuard boundary: bring a client's interface up or down with wg-quick, tell whether it is
+//! up, and read the status of many interfaces at once without a process per interface.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use peergate_core::status::{ObservedClient, parse_uapi, parse_wg_dump};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+use super::run::{Argv, RunError, run};
+
+#[async_trait]
+pub trait Tunnels: Send + Sync {
+    /// `wg-quick up <wg_dir>/<name>.conf`.
+    async fn up(&self, name: &str) -> Result<(), RunError>;
+    /// `wg-quick down …`, returning once the interface is gone.
+    async fn down(&self, name: &str) -> Result<(), RunError>;
+    fn is_up(&self, name: &str) -> bool;
+    /// Status of these interfaces (those not up are absent from the answer), now = UNIX seconds.
+    async fn snapshot(&self, names: &[String], now: i64) -> BTreeMap<String, ObservedClient>;
+}
+
+pub struct WgQuick {
+    pub wg_dir: PathBuf,
+    /// `WG_QUICK_USERSPACE_IMPLEMENTATION`, e.g. wireguard-go where the kernel lacks the module.
+    pub userspace: Option<String>,
+    /// Where userspace implementations put their UAPI sockets.
+    pub socket_dir: PathBuf,
+}
+
+impl WgQuick {
+    pub fn new(wg_dir: &Path, userspace: Option<String>) -> WgQuick {
+        WgQuick { wg_dir: wg_dir.to_path_buf(), userspace, socket_dir: PathBuf::from("/var/run/wireguard") }
+    }
+
+    fn argv(&self, verb: &str, name: &str) -> Argv {
+        let mut argv = Argv::new("wg-quick").arg(verb).arg(self.wg_dir.join(format!("{name}.conf")));
+        if let Some(implementation) = &self.userspace {
+            argv = argv.env("WG_QUICK_USERSPACE_IMPLEMENTATION", implementation);
+        }
+        argv
+    }
+
+    fn socket(&self, name: &str) -> PathBuf {
+        self.socket_dir.join(format!("{name}.sock"))
+    }
+}
+
+#[async_trait]
+impl Tunnels for WgQuick {
+    async fn up(&self, name: &str) -> Result<(), RunError> {
+        run(&self.argv("up", name), Duration::from_secs(30)).await.map(|_| ())
+    }
+
+    async fn down(&self, name: &str) -> Result<(), RunError> {
+        run(&self.argv("down", name), Duration::from_secs(30)).await?;
+        // Userspace daemons exit a moment after wg-quick returns; wait so a quick "up" again works.
+        for _ in 0..50 {
+            if !self.is_up(name) && !self.socket(name).exists() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        Ok(())
+    }
+
+    fn is_up(&self, name: &str) -> bool {
+        Path::new("/sys/class/net").join(name).exists()
+    }
+
+    async fn snapshot(&self, names: &[String], now: i64) -> BTreeMap<String, ObservedClient> {
+        let mut out = BTreeMap::new();
+        let mut need_dump = false;
+        for name in names {
+            if !self.is_up(name) {
+                continue;
+            }
+            match read_uapi(&self.socket(name)).await {
+                Some(text) => {
+                    if let Some(client) = parse_uapi(name, &text, now) {
+                        out.insert(name.clone(), client);
+                    }
+                }
+                None => need_dump = true,
+            }
+        }
+        if need_dump {
+            // The kernel module has no sockets: one `wg show all dump` covers every interface.
+            match run(&Argv::new("wg").args(["show", "all", "dump"]), Duration::from_secs(10)).await {
+                Ok(dump) => {
+                    for (name, client) in parse_wg_dump(&dump.stdout, now) {
+                        if names.contains(&name) && !out.contains_key(&name) {
+                            out.insert(name, client);
+                        }
+                    }
+                }
+                Err(err) => tracing::warn!(error = %err, "reading WireGuard status failed"),
+            }
+        }
+        out
+    }
+}
+
+/// Asks a UAPI socket for its configuration (`get=1`); the answer ends with an empty line.
+async fn read_uapi(socket: &Path) -> Option<String> {
+    let work = async {
+        let mut stream = tokio::net::UnixStream::connect(socket).await.ok()?;
+        stream.write_all(b"get=1\n\n").await.ok()?;
+        let mut answer = Vec::with_capacity(1024);
+        let mut buf = [0u8; 4096];
+        loop {
+            let n = stream.read(&mut buf).await.ok()?;
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&buf[..n]);
+            if answer.ends_with(b"\n\n") {
+                break;
+            }
+        }
+        String::from_utf8(answer).ok()
+    };
+    tokio::time::timeout(Duration::from_secs(2), work).await.ok().flatten()
+}

@@ -1,0 +1,153 @@
+//! Recording fakes of the OS boundaries for the HTTP tests: they keep the state a real system
+//! would have (interfaces up, rules installed, forwarding) so tests assert outcomes, not argv.
+//! The real implementations are exercised in network namespaces (dataplane.rs).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use async_trait::async_trait;
+use peergate::config::FirewallBackend;
+use peergate::dataplane::Backends;
+use peergate::system::firewall::Firewall;
+use peergate::system::ping::{PingResult, Prober};
+use peergate::system::run::RunError;
+use peergate::system::sysctl::Forwarding;
+use peergate::system::tunnels::Tunnels;
+use peergate_core::firewall_plan::ObservedRules;
+use peergate_core::status::{ObservedClient, ObservedPeer};
+
+#[derive(Default)]
+pub struct World {
+    pub up: BTreeSet<String>,
+    pub rules: BTreeSet<String>,
+    pub base_ok: bool,
+    /// `wg-quick up` of these names fails with this stderr.
+    pub up_fails: BTreeMap<String, String>,
+    pub probe_ok: bool,
+    /// Each `up` takes this long (to test serialization).
+    pub up_delay: Duration,
+    pub handshake: i64,
+    pub rx: u64,
+}
+
+#[derive(Clone)]
+pub struct Fakes {
+    pub world: Arc<Mutex<World>>,
+    pub proc_sys: std::path::PathBuf,
+}
+
+impl Fakes {
+    pub fn new(dir: &std::path::Path) -> Fakes {
+        let proc_sys = dir.join("proc-sys");
+        std::fs::create_dir_all(proc_sys.join("net/ipv4")).unwrap();
+        std::fs::create_dir_all(proc_sys.join("net/ipv6/conf/all")).unwrap();
+        std::fs::write(proc_sys.join("net/ipv4/ip_forward"), "0\n").unwrap();
+        std::fs::write(proc_sys.join("net/ipv6/conf/all/forwarding"), "0\n").unwrap();
+        let world = World { probe_ok: true, ..World::default() };
+        Fakes { world: Arc::new(Mutex::new(world)), proc_sys }
+    }
+
+    pub fn backends(&self, sysctl_file: &std::path::Path) -> Backends {
+        Backends {
+            tunnels: Arc::new(FakeTunnels(self.world.clone())),
+            firewall: Some(Arc::new(FakeFirewall(self.world.clone()))),
+            prober: Arc::new(FakeProber(self.world.clone())),
+            forwarding: Forwarding { proc_sys: self.proc_sys.clone(), persist_file: sysctl_file.to_path_buf() },
+        }
+    }
+
+    pub fn ipv4_forwarding(&self) -> bool {
+        std::fs::read_to_string(self.proc_sys.join("net/ipv4/ip_forward")).unwrap().trim() == "1"
+    }
+
+    pub fn world(&self) -> std::sync::MutexGuard<'_, World> {
+        self.world.lock().unwrap()
+    }
+}
+
+struct FakeTunnels(Arc<Mutex<World>>);
+
+#[async_trait]
+impl Tunnels for FakeTunnels {
+    async fn up(&self, name: &str) -> Result<(), RunError> {
+        let delay = self.0.lock().unwrap().up_delay;
+        tokio::time::sleep(delay).await;
+        let mut w = self.0.lock().unwrap();
+        if let Some(stderr) = w.up_fails.get(name) {
+            return Err(RunError::Failed { argv: format!("wg-quick up {name}"), status: "exit status: 1".into(), stdout: String::new(), stderr: stderr.clone() });
+        }
+        w.up.insert(name.to_string());
+        Ok(())
+    }
+
+    async fn down(&self, name: &str) -> Result<(), RunError> {
+        self.0.lock().unwrap().up.remove(name);
+        Ok(())
+    }
+
+    fn is_up(&self, name: &str) -> bool {
+        self.0.lock().unwrap().up.contains(name)
+    }
+
+    async fn snapshot(&self, names: &[String], _now: i64) -> BTreeMap<String, ObservedClient> {
+        let mut w = self.0.lock().unwrap();
+        w.rx += 1000;
+        let (handshake, rx) = (w.handshake, w.rx);
+        names
+            .iter()
+            .filter(|n| w.up.contains(*n))
+            .map(|n| {
+                let peer = ObservedPeer { public_key: "k".into(), endpoint: Some("192.0.2.10:51820".into()), latest_handshake: handshake, rx_bytes: rx, tx_bytes: rx / 2 };
+                (n.clone(), ObservedClient { interface: n.clone(), peers: vec![peer] })
+            })
+            .collect()
+    }
+}
+
+struct FakeFirewall(Arc<Mutex<World>>);
+
+#[async_trait]
+impl Firewall for FakeFirewall {
+    fn backend(&self) -> FirewallBackend {
+        FirewallBackend::Nftables
+    }
+
+    async fn rebuild(&self, clients: &[String]) -> Result<(), RunError> {
+        let mut w = self.0.lock().unwrap();
+        w.base_ok = true;
+        w.rules = clients.iter().cloned().collect();
+        Ok(())
+    }
+
+    async fn add(&self, name: &str) -> Result<(), RunError> {
+        self.0.lock().unwrap().rules.insert(name.to_string());
+        Ok(())
+    }
+
+    async fn remove(&self, name: &str) -> Result<(), RunError> {
+        self.0.lock().unwrap().rules.remove(name);
+        Ok(())
+    }
+
+    async fn observe(&self) -> ObservedRules {
+        let w = self.0.lock().unwrap();
+        ObservedRules { base_ok: w.base_ok, clients: if w.base_ok { w.rules.clone() } else { BTreeSet::new() }, duplicated: BTreeSet::new() }
+    }
+
+    fn describe(&self, name: &str) -> String {
+        format!("add element inet peergate clients {{ \"{name}\" }}")
+    }
+}
+
+struct FakeProber(Arc<Mutex<World>>);
+
+#[async_trait]
+impl Prober for FakeProber {
+    async fn probe(&self, _host: IpAddr, at: i64) -> PingResult {
+        let ok = self.0.lock().unwrap().probe_ok;
+        let rtts = if ok { vec![Duration::from_millis(3); 3] } else { Vec::new() };
+        PingResult::from_rtts(at, 3, &rtts, None)
+    }
+}
