@@ -5,6 +5,7 @@ import { AppLayout } from '@/components/layout/app-layout';
 import { LoginRoute } from '@/features/auth/components/login-route';
 import { RequireAuth } from '@/features/auth/components/require-auth';
 import { DashboardRoute } from '@/features/dashboard/components/dashboard-route';
+import { ClientDetailRoute } from '@/features/clients/components/client-detail-route';
 import { NotFoundRoute } from './not-found-route';
 
 export const routes: RouteObject[] = [
@@ -16,6 +17,7 @@ export const routes: RouteObject[] = [
         element: <AppLayout />,
         children: [
           { index: true, element: <DashboardRoute /> },
+          { path: 'clients/:id', element: <ClientDetailRoute /> },
           { path: '*', element: <NotFoundRoute /> },
         ],
       },

@@ -3,7 +3,7 @@
 
 import { setConnectionState } from './connection';
 
-export type FieldError = { field: string; message: string };
+export type FieldError = { field: string; message: string; line?: number | null };
 
 /** RFC 9457 body the gateway sends for every error. */
 export type Problem = {
@@ -14,6 +14,8 @@ export type Problem = {
   detail?: string;
   request_id?: string;
   errors?: FieldError[];
+  /** Extra members some problems carry (e.g. `pending_id` of `needs_subnet`). */
+  [extra: string]: unknown;
 };
 
 export class ApiError extends Error {
@@ -24,6 +26,8 @@ export class ApiError extends Error {
   readonly requestId: string | undefined;
   /** Seconds from the Retry-After header (429, 503), if the server sent one. */
   readonly retryAfterSeconds: number | undefined;
+  /** The whole problem body, for codes that carry extra members. */
+  readonly problem: Problem;
 
   constructor(status: number, problem: Problem, retryAfterSeconds?: number) {
     const detail = problem.detail ?? problem.title ?? `Request failed (HTTP ${status}).`;
@@ -35,6 +39,13 @@ export class ApiError extends Error {
     this.fieldErrors = Array.isArray(problem.errors) ? problem.errors : [];
     this.requestId = problem.request_id;
     this.retryAfterSeconds = retryAfterSeconds;
+    this.problem = problem;
+  }
+
+  /** The config line the problem points at, if any (`errors[0].line`). */
+  get line(): number | undefined {
+    const line = this.fieldErrors.find((e) => typeof e.line === 'number')?.line;
+    return typeof line === 'number' ? line : undefined;
   }
 }
 
@@ -105,7 +116,9 @@ export async function probeGateway(): Promise<boolean> {
 
 async function send(path: string, method: Method, options: RequestOptions): Promise<Response> {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+  // FormData (file uploads) sets its own multipart Content-Type with the boundary.
+  const isForm = typeof FormData !== 'undefined' && options.body instanceof FormData;
+  if (options.body !== undefined && !isForm) headers['Content-Type'] = 'application/json';
   if (!SAFE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
   let response: Response;
   try {
@@ -113,7 +126,7 @@ async function send(path: string, method: Method, options: RequestOptions): Prom
       method,
       headers,
       credentials: 'same-origin',
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      body: options.body === undefined ? undefined : isForm ? (options.body as FormData) : JSON.stringify(options.body),
       signal: options.signal,
     });
   } catch (error) {

@@ -2,6 +2,7 @@ import { Link, NavLink, Outlet, useNavigate } from 'react-router';
 import { useLogout } from '@/features/auth/api/logout';
 import { useMe } from '@/features/auth/api/get-me';
 import { ConnectionBanner } from '@/components/connection-banner';
+import { useEventStream } from '@/features/live/use-event-stream';
 import { Logo } from './logo';
 
 const ROLE_LABEL = { admin: 'Admin', operator: 'Operator' } as const;
@@ -11,6 +12,8 @@ export function AppLayout() {
   const { data: session } = useMe();
   const logout = useLogout();
   const navigate = useNavigate();
+  // Live updates (status, pings, clients, metrics) for every signed-in page.
+  useEventStream(Boolean(session));
 
   const signOut = () =>
     logout.mutate(undefined, { onSuccess: () => navigate('/login', { replace: true }) });

@@ -2,7 +2,13 @@ import { createContext, useContext } from 'react';
 
 export type ToastKind = 'success' | 'error' | 'info';
 
-export type ToastInput = { message: string; kind?: ToastKind; durationMs?: number };
+export type ToastInput = {
+  message: string;
+  kind?: ToastKind;
+  durationMs?: number;
+  /** Preformatted text shown under the message (e.g. wg-quick's captured output). */
+  detail?: string;
+};
 
 export type ToastApi = {
   show: (toast: ToastInput) => number;

@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ToastContext, type ToastApi, type ToastInput, type ToastKind } from './toast-context';
 
-type Toast = { id: number; message: string; kind: ToastKind; durationMs: number };
+type Toast = { id: number; message: string; kind: ToastKind; durationMs: number; detail?: string };
 
 const DEFAULT_DURATION: Record<ToastKind, number> = { success: 5000, info: 5000, error: 8000 };
 const MAX_VISIBLE = 4;
@@ -17,7 +17,8 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const show = useCallback((input: ToastInput) => {
     const kind = input.kind ?? 'info';
     const id = nextId.current++;
-    const toast = { id, message: input.message, kind, durationMs: input.durationMs ?? DEFAULT_DURATION[kind] };
+    const durationMs = input.durationMs ?? DEFAULT_DURATION[kind] * (input.detail ? 2 : 1);
+    const toast = { id, message: input.message, kind, durationMs, detail: input.detail };
     setToasts((current) => [...current, toast].slice(-MAX_VISIBLE));
     return id;
   }, []);
@@ -54,7 +55,10 @@ function ToastItem({ toast, onDismiss }: { toast: Toast; onDismiss: (id: number)
       onFocus={() => setPaused(true)}
       onBlur={() => setPaused(false)}
     >
-      <p className="toast__message">{toast.message}</p>
+      <div className="toast__body">
+        <p className="toast__message">{toast.message}</p>
+        {toast.detail && <pre className="toast__detail">{toast.detail}</pre>}
+      </div>
       <button type="button" className="toast__dismiss" onClick={() => onDismiss(toast.id)} aria-label="Dismiss notification">
         <span aria-hidden="true">×</span>
       </button>

@@ -51,7 +51,7 @@ describe('login form', () => {
     expect(await screen.findByRole('heading', { name: 'Clients' })).toBeVisible();
     expect(router.state.location.pathname).toBe('/');
     expect(received).toEqual([{ username: 'alice', password: 'correct horse' }]);
-    expect(screen.getByText('No clients yet.')).toBeVisible();
+    expect(await screen.findByText('No clients yet.')).toBeVisible();
     const header = screen.getByRole('banner');
     expect(within(header).getByText('alice')).toBeVisible();
     expect(within(header).getByText('Admin')).toBeVisible();

@@ -1,0 +1,217 @@
+import { Link, useNavigate, useParams } from 'react-router';
+import { NotFoundRoute } from '@/app/not-found-route';
+import { ApiError } from '@/lib/api';
+import { errorMessage } from '@/lib/errors';
+import { formatAgo, formatBytes, formatDateTime, formatRate } from '@/lib/format';
+import { useNow } from '@/lib/use-now';
+import { LiveIndicator } from '@/features/live/live-indicator';
+import { useClient } from '../api/get-client';
+import type { ClientDetail } from '../api/types';
+import { LINK_LABEL, linkState, pingSummary } from '../lib/status';
+import { ClientActions } from './client-actions';
+import { PingChart, TrafficChart } from './client-charts';
+import { ProbeHostEditor } from './probe-host-editor';
+import { RouteCommands } from './route-commands';
+import { StateBadge } from './state-badge';
+import { WarningList } from './subnet-prompt';
+
+export function ClientDetailRoute() {
+  const params = useParams();
+  const id = Number(params.id);
+  if (!Number.isSafeInteger(id) || id <= 0) return <NotFoundRoute />;
+  return <ClientDetailPage id={id} />;
+}
+
+function ClientDetailPage({ id }: { id: number }) {
+  const query = useClient(id);
+  const navigate = useNavigate();
+
+  if (query.isPending) {
+    return (
+      <div className="page-loader" role="status">
+        <span className="spinner" aria-hidden="true" /> Loading client…
+      </div>
+    );
+  }
+  if (query.isError && !query.data) {
+    const gone = query.error instanceof ApiError && query.error.status === 404;
+    return (
+      <div className="page">
+        <BackLink />
+        <div className="form-error" role="alert">
+          {gone ? 'This client does not exist (any more).' : `Could not load the client: ${errorMessage(query.error)}`}
+        </div>
+      </div>
+    );
+  }
+  return <ClientDetailView detail={query.data} onDeleted={() => navigate('/', { replace: true })} />;
+}
+
+function BackLink() {
+  return (
+    <Link to="/" className="back-link">
+      <span aria-hidden="true">←</span> All clients
+    </Link>
+  );
+}
+
+function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDeleted: () => void }) {
+  const now = useNow();
+  const status = detail.status;
+  const link = linkState(detail, now);
+
+  return (
+    <div className="page client-detail">
+      <div className="detail-header">
+        <BackLink />
+        <div className="detail-header__main">
+          <div className="detail-header__title">
+            <h1>{detail.name}</h1>
+            <StateBadge client={detail} now={now} />
+          </div>
+          <ClientActions client={detail} variant="page" onDeleted={onDeleted} />
+        </div>
+        <div className="detail-header__meta">
+          <span>
+            Interface <span className="mono">{detail.interface}</span>
+          </span>
+          <span>
+            Subnet <span className="mono">{detail.subnets.join(', ')}</span>
+          </span>
+          <LiveIndicator />
+        </div>
+      </div>
+
+      {detail.state === 'failed' && detail.last_error && (
+        <div className="form-error" role="alert">
+          <p>
+            <strong>The last operation failed.</strong> Fix the cause and activate again.
+          </p>
+          <pre className="code-block code-block--error">{detail.last_error}</pre>
+        </div>
+      )}
+
+      <div className="detail-grid">
+        <section className="panel" aria-labelledby="status-heading">
+          <h2 id="status-heading" className="panel__title">
+            Status
+          </h2>
+          <dl className="facts">
+            <Fact label="Tunnel">
+              {detail.state !== 'active' ? 'Down (client not active)' : status ? LINK_LABEL[link] || 'Up' : 'No status reported yet'}
+            </Fact>
+            <Fact label="Last handshake">{status ? formatAgo(status.latest_handshake, now) : '—'}</Fact>
+            <Fact label="Endpoint">
+              <span className="mono">{status?.endpoint ?? detail.endpoint}</span>
+            </Fact>
+            <Fact label="Traffic now">
+              {status ? (
+                <span className="traffic">
+                  <span>↓ {formatRate(status.rx_rate)}</span>
+                  <span>↑ {formatRate(status.tx_rate)}</span>
+                </span>
+              ) : (
+                '—'
+              )}
+            </Fact>
+            <Fact label="Transferred">{status ? `${formatBytes(status.rx_bytes)} received, ${formatBytes(status.tx_bytes)} sent` : '—'}</Fact>
+            <Fact label="Last ping">
+              {detail.last_ping ? `${pingSummary(detail.last_ping)} (${formatAgo(detail.last_ping.at, now)})` : '—'}
+            </Fact>
+          </dl>
+        </section>
+        <section className="panel" aria-labelledby="settings-heading">
+          <h2 id="settings-heading" className="panel__title">
+            Settings
+          </h2>
+          <dl className="facts">
+            <Fact label="Probe host">
+              <ProbeHostEditor client={detail} />
+            </Fact>
+            <Fact label="Peer">
+              {detail.peer_public_keys.map((key) => (
+                <span key={key} className="mono key">
+                  {key}
+                </span>
+              ))}
+            </Fact>
+            <Fact label="Config file">
+              <span className="mono">{detail.conf_path}</span>
+            </Fact>
+            <Fact label="Uploaded">
+              {formatDateTime(detail.created_at)} by {detail.created_by}
+            </Fact>
+          </dl>
+        </section>
+      </div>
+
+      <section className="panel" aria-labelledby="charts-heading">
+        <h2 id="charts-heading" className="panel__title">
+          Connectivity
+        </h2>
+        <div className="chart-grid">
+          <PingChart clientId={detail.id} />
+          <TrafficChart clientId={detail.id} />
+        </div>
+      </section>
+
+      <section className="panel" aria-labelledby="routes-heading">
+        <h2 id="routes-heading" className="panel__title">
+          Route commands for LAN hosts
+        </h2>
+        <RouteCommands detail={detail} />
+      </section>
+
+      <section className="panel" aria-labelledby="warnings-heading">
+        <h2 id="warnings-heading" className="panel__title">
+          Validation warnings
+        </h2>
+        {detail.warnings.length ? <WarningList warnings={detail.warnings} /> : <p className="notice">The config was accepted without warnings.</p>}
+      </section>
+
+      <div className="detail-grid">
+        <section className="panel" aria-labelledby="conf-heading">
+          <h2 id="conf-heading" className="panel__title">
+            Config <span className="panel__title-note">(private key redacted)</span>
+          </h2>
+          {detail.conf != null ? (
+            <pre className="code-block" tabIndex={0} aria-label="Sanitized config">
+              {detail.conf}
+            </pre>
+          ) : (
+            <p className="form-error" role="alert">
+              {detail.conf_error ?? 'The config cannot be shown.'}
+            </p>
+          )}
+        </section>
+        <section className="panel" aria-labelledby="rules-heading">
+          <h2 id="rules-heading" className="panel__title">
+            Firewall rules
+          </h2>
+          {detail.rules ? (
+            <pre className="code-block" tabIndex={0} aria-label="Applied firewall rules">
+              {detail.rules}
+            </pre>
+          ) : (
+            <p className="notice">
+              {detail.rules === undefined
+                ? 'This gateway does not report the applied rules.'
+                : detail.state === 'active'
+                  ? 'No rules reported for this client.'
+                  : 'No rules are applied while the client is not active.'}
+            </p>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div className="fact">
+      <dt>{label}</dt>
+      <dd>{children}</dd>
+    </div>
+  );
+}

@@ -1,0 +1,140 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { HttpResponse, http } from 'msw';
+import { problem, server, signedIn } from '@/testing/server';
+import { renderApp } from '@/testing/render';
+import { makeClient, makeDetail, makePing } from '@/testing/fixtures';
+
+const now = () => Math.floor(Date.now() / 1000);
+
+function detailHandlers(detail = makeDetail()) {
+  server.use(
+    http.get('*/api/clients/1', () => HttpResponse.json(detail)),
+    http.get('*/api/clients/1/pings', () =>
+      HttpResponse.json([makePing({ at: now() - 120, rtt_avg_ms: 10 }), makePing({ at: now() - 60, rtt_avg_ms: 20, loss: 0.5, received: 2 })]),
+    ),
+    http.get('*/api/clients/1/traffic', () => HttpResponse.json([{ at: now() - 5, rx_rate: 125_000, tx_rate: 12_500 }])),
+  );
+}
+
+describe('client detail', () => {
+  beforeEach(signedIn);
+
+  it('shows the redacted config, warnings, rules and route commands for every platform', async () => {
+    detailHandlers(makeDetail({ warnings: [{ line: 4, code: 'dns_dropped', message: 'DNS = 1.1.1.1 was dropped: it would change the gateway’s resolver.' }] }));
+    renderApp('/clients/1');
+
+    expect(await screen.findByRole('heading', { name: 'site-a', level: 1 })).toBeVisible();
+    expect(screen.getByLabelText('Sanitized config')).toHaveTextContent('PrivateKey = (redacted)');
+    expect(screen.getByText('DNS = 1.1.1.1 was dropped: it would change the gateway’s resolver.')).toBeVisible();
+    expect(screen.getByText('Line 4')).toBeVisible();
+    expect(screen.getByLabelText('Applied firewall rules')).toHaveTextContent('iifname "eth0" oifname "site-a"');
+    for (const label of ['Linux', 'Windows', 'macOS', 'Router: MikroTik RouterOS', 'Router: OpenWrt']) {
+      expect(screen.getByRole('button', { name: `Copy ${label} command for 10.77.0.0/24` })).toBeVisible();
+    }
+    expect(screen.getByText('ip route add 10.77.0.0/24 via 10.201.0.1')).toBeVisible();
+    expect(screen.getByText(/uci commit network/)).toBeVisible();
+  });
+
+  it('copies a route command and confirms it', async () => {
+    detailHandlers();
+    const user = userEvent.setup();
+    const writeText = vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue();
+    renderApp('/clients/1');
+    await user.click(await screen.findByRole('button', { name: 'Copy Windows command for 10.77.0.0/24' }));
+
+    expect(writeText).toHaveBeenCalledWith('route -p add 10.77.0.0 mask 255.255.255.0 10.201.0.1');
+    expect(await screen.findByRole('button', { name: 'Copied Windows command for 10.77.0.0/24' })).toBeVisible();
+  });
+
+  it('falls back to execCommand when the Clipboard API is refused', async () => {
+    detailHandlers();
+    const user = userEvent.setup();
+    vi.spyOn(navigator.clipboard, 'writeText').mockRejectedValue(new Error('denied'));
+    const execCommand = vi.fn().mockReturnValue(true);
+    Object.defineProperty(document, 'execCommand', { value: execCommand, configurable: true });
+    renderApp('/clients/1');
+    await user.click(await screen.findByRole('button', { name: 'Copy Linux command for 10.77.0.0/24' }));
+    expect(await screen.findByRole('button', { name: 'Copied Linux command for 10.77.0.0/24' })).toBeVisible();
+    expect(execCommand).toHaveBeenCalledWith('copy');
+  });
+
+  it('summarises the ping and traffic history next to the charts', async () => {
+    detailHandlers(makeDetail({ state: 'active' }));
+    renderApp('/clients/1');
+    expect(await screen.findByText('2 pings: average 15 ms, worst 20 ms, 25 % loss.')).toBeVisible();
+    expect(await screen.findByText('Now: ↓ 1.0 Mbit/s received, ↑ 100 kbit/s sent.')).toBeVisible();
+  });
+
+  it('changes the probe host, showing the server’s refusal inline', async () => {
+    const sent: unknown[] = [];
+    detailHandlers();
+    server.use(
+      http.patch('*/api/clients/1', async ({ request }) => {
+        const body = (await request.json()) as { probe_host: string };
+        sent.push(body);
+        if (body.probe_host === '10.99.0.1') {
+          return problem(422, 'probe_host_outside_subnet', '10.99.0.1 is not inside 10.77.0.0/24.', {
+            errors: [{ field: 'probe_host', message: '10.99.0.1 is not inside 10.77.0.0/24.' }],
+          });
+        }
+        return HttpResponse.json(makeClient({ probe_host: body.probe_host }));
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp('/clients/1');
+    await user.click(await screen.findByRole('button', { name: 'Change probe host' }));
+    const input = screen.getByLabelText('Probe host');
+    await user.clear(input);
+    await user.type(input, '10.99.0.1{Enter}');
+    await waitFor(() => expect(input).toHaveAccessibleDescription('10.99.0.1 is not inside 10.77.0.0/24.'));
+
+    await user.clear(input);
+    await user.type(input, '10.77.0.10');
+    await user.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Probe host of site-a is now 10.77.0.10.')).toBeVisible();
+    expect(sent).toEqual([{ probe_host: '10.99.0.1' }, { probe_host: '10.77.0.10' }]);
+  });
+
+  it('pings on demand and reports the result', async () => {
+    detailHandlers(makeDetail({ state: 'active' }));
+    server.use(http.post('*/api/clients/1/ping', () => HttpResponse.json(makePing({ rtt_avg_ms: 7.25 }))));
+    const user = userEvent.setup();
+    renderApp('/clients/1');
+    await user.click(await screen.findByRole('button', { name: 'Ping now' }));
+    expect(await screen.findByText('Ping 10.77.0.1 via site-a: 4/4 replies, average 7.3 ms.')).toBeVisible();
+  });
+
+  it('shows the last activation error of a failed client', async () => {
+    detailHandlers(makeDetail({ state: 'failed', last_error: 'wg-quick: `site-a` already exists' }));
+    renderApp('/clients/1');
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('The last operation failed.');
+    expect(within(alert).getByText('wg-quick: `site-a` already exists')).toBeVisible();
+  });
+
+  it('degrades on gateways without history, rules or status', async () => {
+    const detail = makeDetail();
+    delete (detail as Partial<typeof detail>).rules;
+    server.use(
+      http.get('*/api/clients/1', () => HttpResponse.json(detail)),
+      http.get('*/api/clients/1/pings', () => problem(404, 'not_found', 'No such route.')),
+      http.get('*/api/clients/1/traffic', () => problem(404, 'not_found', 'No such route.')),
+    );
+    renderApp('/clients/1');
+    expect(await screen.findByText('This gateway does not keep a ping history.')).toBeVisible();
+    expect(screen.getByText('This gateway does not record traffic history.')).toBeVisible();
+    expect(screen.getByText('This gateway does not report the applied rules.')).toBeVisible();
+  });
+
+  it('says when the client does not exist', async () => {
+    server.use(
+      http.get('*/api/clients/9', () => problem(404, 'not_found', 'No client with id 9.')),
+      http.get('*/api/clients/9/pings', () => problem(404, 'not_found', 'x')),
+      http.get('*/api/clients/9/traffic', () => problem(404, 'not_found', 'x')),
+    );
+    renderApp('/clients/9');
+    expect(await screen.findByRole('alert')).toHaveTextContent('This client does not exist (any more).');
+    expect(screen.getByRole('link', { name: /All clients/ })).toBeVisible();
+  });
+});

@@ -1,0 +1,313 @@
+import { useMemo, useState } from 'react';
+import { Link } from 'react-router';
+import { formatAgo, formatMs, formatPercent, formatRate } from '@/lib/format';
+import { useNow } from '@/lib/use-now';
+import { errorMessage } from '@/lib/errors';
+import { LiveIndicator } from '@/features/live/live-indicator';
+import { useClients } from '../api/get-clients';
+import { usePendingUploads } from '../api/get-pending';
+import type { Client, PendingUpload } from '../api/types';
+import { linkState, pingSummary } from '../lib/status';
+import { ClientActions } from './client-actions';
+import { NeedsSubnetBadge, StateBadge } from './state-badge';
+import { SubnetPrompt } from './subnet-prompt';
+import { UploadPanel, createdMessage } from './upload-panel';
+import { useToast } from '@/components/toast';
+
+type Filter = 'all' | 'active' | 'inactive' | 'failed' | 'needs_subnet';
+type SortKey = 'name' | 'subnet' | 'status' | 'handshake' | 'ping' | 'traffic';
+type Sort = { key: SortKey; dir: 'asc' | 'desc' };
+
+const FILTERS: { value: Filter; label: string }[] = [
+  { value: 'all', label: 'All' },
+  { value: 'active', label: 'Active' },
+  { value: 'inactive', label: 'Inactive' },
+  { value: 'failed', label: 'Failed' },
+  { value: 'needs_subnet', label: 'Needs subnet' },
+];
+
+const COLUMNS: { key: SortKey | null; label: string; className: string }[] = [
+  { key: 'name', label: 'Name', className: 'col-name' },
+  { key: 'subnet', label: 'Subnet', className: 'col-subnet' },
+  { key: 'status', label: 'Status', className: 'col-status' },
+  { key: 'handshake', label: 'Last handshake', className: 'col-handshake' },
+  { key: 'ping', label: 'Ping', className: 'col-ping' },
+  { key: 'traffic', label: 'Traffic (rx / tx)', className: 'col-traffic' },
+  { key: null, label: 'Actions', className: 'col-actions' },
+];
+
+const STATUS_ORDER = { failed: 0, active: 1, inactive: 2 } as const;
+
+function sortValue(client: Client, key: SortKey): string | number {
+  switch (key) {
+    case 'name':
+      return client.name.toLowerCase();
+    case 'subnet':
+      return client.subnets[0] ?? '';
+    case 'status':
+      return STATUS_ORDER[client.state];
+    case 'handshake':
+      return client.status?.latest_handshake ?? -1;
+    case 'ping':
+      return client.last_ping?.rtt_avg_ms ?? Number.POSITIVE_INFINITY;
+    case 'traffic':
+      return (client.status?.rx_rate ?? 0) + (client.status?.tx_rate ?? 0);
+  }
+}
+
+/** The dashboard's client table: live, sortable, filterable, with the upload entry point. */
+export function ClientList() {
+  const clients = useClients();
+  const pending = usePendingUploads();
+  const now = useNow();
+  const toast = useToast();
+  const [uploading, setUploading] = useState(false);
+  const [filter, setFilter] = useState<Filter>('all');
+  const [sort, setSort] = useState<Sort>({ key: 'name', dir: 'asc' });
+  const [answering, setAnswering] = useState<PendingUpload | null>(null);
+
+  const all = clients.data ?? [];
+  const pendingList = pending.data ?? [];
+  const counts: Record<Filter, number> = {
+    all: all.length + pendingList.length,
+    active: all.filter((c) => c.state === 'active').length,
+    inactive: all.filter((c) => c.state === 'inactive').length,
+    failed: all.filter((c) => c.state === 'failed').length,
+    needs_subnet: pendingList.length,
+  };
+
+  const rows = useMemo(() => {
+    const list = filter === 'all' ? all : filter === 'needs_subnet' ? [] : all.filter((c) => c.state === filter);
+    const sign = sort.dir === 'asc' ? 1 : -1;
+    return [...list].sort((a, b) => {
+      const x = sortValue(a, sort.key);
+      const y = sortValue(b, sort.key);
+      if (x < y) return -sign;
+      if (x > y) return sign;
+      return a.name.localeCompare(b.name);
+    });
+  }, [all, filter, sort]);
+  const pendingRows = filter === 'all' || filter === 'needs_subnet' ? pendingList : [];
+
+  const toggleSort = (key: SortKey) =>
+    setSort((current) => (current.key === key ? { key, dir: current.dir === 'asc' ? 'desc' : 'asc' } : { key, dir: 'asc' }));
+
+  const empty = clients.isSuccess && all.length === 0 && pendingList.length === 0;
+
+  return (
+    <section className="page-section" aria-labelledby="clients-heading">
+      <div className="page-section__header">
+        <div className="page-section__title">
+          <h1 id="clients-heading">Clients</h1>
+          <LiveIndicator />
+        </div>
+        {!uploading && (
+          <button type="button" className="button button--primary" onClick={() => setUploading(true)}>
+            Upload config
+          </button>
+        )}
+      </div>
+
+      {uploading && <UploadPanel onClose={() => setUploading(false)} />}
+
+      {answering && (
+        <div className="panel upload-panel">
+          <SubnetPrompt
+            pendingId={answering.id}
+            name={answering.name}
+            expiresAt={answering.expires_at}
+            onDone={(client) => {
+              setAnswering(null);
+              toast.show({ kind: 'success', message: createdMessage(client) });
+            }}
+            onCancel={() => setAnswering(null)}
+          />
+        </div>
+      )}
+
+      {clients.isPending && (
+        <div className="panel table-placeholder" role="status">
+          <span className="spinner" aria-hidden="true" /> Loading clients…
+        </div>
+      )}
+
+      {clients.isError && !clients.data && (
+        <div className="form-error" role="alert">
+          Could not load the clients: {errorMessage(clients.error)}
+        </div>
+      )}
+
+      {empty && !uploading && (
+        <div className="empty-state">
+          <svg className="empty-state__icon" viewBox="0 0 48 48" aria-hidden="true" focusable="false">
+            <rect x="6" y="10" width="36" height="28" rx="4" />
+            <path d="M14 24h20M24 17v14" />
+          </svg>
+          <p className="empty-state__title">No clients yet.</p>
+          <p className="empty-state__text">
+            Start by uploading the WireGuard config (<code>.conf</code>) of a remote site. peergate checks it, asks for the site’s
+            subnet if the config would route everything, and keeps it inactive until you activate it.
+          </p>
+          <button type="button" className="button button--primary" onClick={() => setUploading(true)}>
+            Upload your first config
+          </button>
+        </div>
+      )}
+
+      {clients.data && !empty && (
+        <>
+          <div className="filter-bar" role="group" aria-label="Filter by state">
+            {FILTERS.map((f) => (
+              <button
+                key={f.value}
+                type="button"
+                className="chip"
+                aria-pressed={filter === f.value}
+                onClick={() => setFilter(f.value)}
+              >
+                {f.label} <span className="chip__count">{counts[f.value]}</span>
+              </button>
+            ))}
+          </div>
+          <div className="table-wrap">
+            <table className="client-table">
+              <caption className="visually-hidden">
+                Clients, sorted by {COLUMNS.find((c) => c.key === sort.key)?.label} ({sort.dir === 'asc' ? 'ascending' : 'descending'})
+              </caption>
+              <colgroup>
+                {COLUMNS.map((c) => (
+                  <col key={c.className} className={c.className} />
+                ))}
+              </colgroup>
+              <thead>
+                <tr>
+                  {COLUMNS.map((c) => (
+                    <th
+                      key={c.className}
+                      scope="col"
+                      className={c.className}
+                      aria-sort={c.key && sort.key === c.key ? (sort.dir === 'asc' ? 'ascending' : 'descending') : undefined}
+                    >
+                      {c.key ? (
+                        <button type="button" className="sort-button" onClick={() => toggleSort(c.key as SortKey)}>
+                          {c.label}
+                          <span className={`sort-button__arrow${sort.key === c.key ? ' sort-button__arrow--on' : ''}`} aria-hidden="true">
+                            {sort.key === c.key && sort.dir === 'desc' ? '▼' : '▲'}
+                          </span>
+                        </button>
+                      ) : (
+                        <span className="visually-hidden">{c.label}</span>
+                      )}
+                    </th>
+                  ))}
+                </tr>
+              </thead>
+              <tbody>
+                {pendingRows.map((p) => (
+                  <tr key={`pending-${p.id}`} className="client-row client-row--pending">
+                    <td data-label="Name" className="cell-name">
+                      <span className="client-name">{p.name}</span>
+                      <span className="cell-sub">uploaded {formatAgo(p.created_at, now)}</span>
+                    </td>
+                    <td data-label="Subnet" className="cell-muted">
+                      not set
+                    </td>
+                    <td data-label="Status">
+                      <NeedsSubnetBadge />
+                    </td>
+                    <td data-label="Last handshake" className="cell-muted">
+                      —
+                    </td>
+                    <td data-label="Ping" className="cell-muted">
+                      —
+                    </td>
+                    <td data-label="Traffic" className="cell-muted">
+                      —
+                    </td>
+                    <td data-label="Actions">
+                      <div className="actions actions--row">
+                        <button type="button" className="button button--primary button--small" onClick={() => setAnswering(p)}>
+                          Enter subnet{' '}
+                          <span className="visually-hidden">for {p.name}</span>
+                        </button>
+                      </div>
+                    </td>
+                  </tr>
+                ))}
+                {rows.map((client) => (
+                  <ClientRow key={client.id} client={client} now={now} />
+                ))}
+                {rows.length === 0 && pendingRows.length === 0 && (
+                  <tr>
+                    <td colSpan={COLUMNS.length} className="cell-empty">
+                      No clients in this state.{' '}
+                      <button type="button" className="link-button" onClick={() => setFilter('all')}>
+                        Show all
+                      </button>
+                    </td>
+                  </tr>
+                )}
+              </tbody>
+            </table>
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
+
+function ClientRow({ client, now }: { client: Client; now: number }) {
+  const status = client.status;
+  const link = linkState(client, now);
+  const ping = client.last_ping;
+  return (
+    <tr className={`client-row client-row--${client.state}`}>
+      <td data-label="Name" className="cell-name">
+        <Link to={`/clients/${client.id}`} className="client-name">
+          {client.name}
+        </Link>
+        <span className="cell-sub">{client.interface}</span>
+      </td>
+      <td data-label="Subnet" className="cell-mono">
+        {client.subnets.join(', ')}
+      </td>
+      <td data-label="Status">
+        <StateBadge client={client} now={now} />
+      </td>
+      <td data-label="Last handshake" className={`cell-num${link === 'stale' ? ' cell-warn' : ''}`}>
+        {status ? formatAgo(status.latest_handshake, now) : '—'}
+      </td>
+      <td data-label="Ping" className={`cell-num${ping && !ping.ok ? ' cell-bad' : ''}`}>
+        {ping && ping.received > 0 ? (
+          <>
+            {formatMs(ping.rtt_avg_ms)}
+            {ping.loss > 0 && <span className="cell-sub cell-sub--plain">{formatPercent(ping.loss)} loss</span>}
+          </>
+        ) : (
+          pingSummary(ping)
+        )}
+      </td>
+      <td data-label="Traffic" className="cell-num">
+        {status ? (
+          <span className="traffic">
+            <span>
+              <span aria-hidden="true">↓</span>
+              <span className="visually-hidden">received </span>
+              {formatRate(status.rx_rate)}
+            </span>
+            <span>
+              <span aria-hidden="true">↑</span>
+              <span className="visually-hidden">sent </span>
+              {formatRate(status.tx_rate)}
+            </span>
+          </span>
+        ) : (
+          '—'
+        )}
+      </td>
+      <td data-label="Actions">
+        <ClientActions client={client} />
+      </td>
+    </tr>
+  );
+}

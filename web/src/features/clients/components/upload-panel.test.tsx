@@ -1,0 +1,139 @@
+import { screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { HttpResponse, http } from 'msw';
+import { problem, server, signedIn } from '@/testing/server';
+import { renderApp } from '@/testing/render';
+import { makeClient } from '@/testing/fixtures';
+
+const FULL_TUNNEL = '[Interface]\nPrivateKey = x\nAddress = 10.204.0.2/32\n\n[Peer]\nPublicKey = y\nAllowedIPs = 0.0.0.0/0\nEndpoint = 192.0.2.10:51820\n';
+
+async function openUpload() {
+  const user = userEvent.setup();
+  renderApp('/');
+  await user.click(await screen.findByRole('button', { name: 'Upload your first config' }));
+  await user.upload(screen.getByLabelText('Choose file'), new File([FULL_TUNNEL], 'site-a.conf', { type: 'text/plain' }));
+  return user;
+}
+
+describe('upload', () => {
+  beforeEach(signedIn);
+
+  it('asks for the subnet of a full-tunnel config, validates it while typing and completes the upload', async () => {
+    const uploads: { name: FormDataEntryValue | null; file: boolean; csrf: string | null }[] = [];
+    const completions: unknown[] = [];
+    let created = false;
+    server.use(
+      http.post('*/api/clients/upload', async ({ request }) => {
+        const form = await request.formData();
+        // (jsdom's File does not survive Node's multipart encoder intact: the e2e test checks the bytes.)
+        uploads.push({ name: form.get('name'), file: form.has('file'), csrf: request.headers.get('X-CSRF-Token') });
+        return problem(422, 'needs_subnet', 'line 7: AllowedIPs route all traffic into the tunnel (a full tunnel), which would cut the gateway off; enter the remote site\'s subnet, such as 10.77.0.0/24', {
+          extra: { pending_id: 'abc123', expires_at: Math.floor(Date.now() / 1000) + 3600, lines: [7], warnings: [{ line: 4, code: 'dns_dropped', message: 'DNS is dropped.' }] },
+        });
+      }),
+      http.post('*/api/clients/pending/abc123/subnet', async ({ request }) => {
+        completions.push(await request.json());
+        created = true;
+        return HttpResponse.json(makeClient({ id: 7, name: 'site-a' }), { status: 201 });
+      }),
+      http.get('*/api/clients', () => HttpResponse.json(created ? [makeClient({ id: 7, name: 'site-a' })] : [])),
+    );
+    const user = await openUpload();
+    expect(screen.getByText('site-a.conf')).toBeVisible();
+    await user.type(screen.getByLabelText('Name (optional)'), 'site-a');
+    await user.click(screen.getByRole('button', { name: 'Upload' }));
+
+    const prompt = await screen.findByRole('region', { name: 'site-a: which subnet is behind this tunnel?' });
+    expect(prompt).toHaveTextContent('would route all of the gateway’s traffic into the tunnel');
+    expect(prompt).toHaveTextContent('AllowedIPs on line 7');
+    expect(within(prompt).getByText('DNS is dropped.')).toBeVisible();
+    expect(uploads).toEqual([{ name: 'site-a', file: true, csrf: 'token-1' }]);
+
+    const subnet = within(prompt).getByLabelText('Remote subnet');
+    expect(subnet).toHaveFocus();
+    await user.type(subnet, '10.77.0.5/24');
+    expect(subnet).toBeInvalid();
+    expect(subnet).toHaveAccessibleDescription(expect.stringContaining('10.77.0.5/24 has host bits set: did you mean 10.77.0.0/24?'));
+    // Invalid input is never sent.
+    await user.click(within(prompt).getByRole('button', { name: 'Save subnet' }));
+    expect(completions).toEqual([]);
+
+    await user.clear(subnet);
+    await user.type(subnet, '10.77.0.0/24');
+    expect(subnet).toBeValid();
+    await user.click(within(prompt).getByRole('button', { name: 'Save subnet' }));
+
+    expect(await screen.findByText(/Uploaded site-a \(interface site-a\)/)).toBeVisible();
+    expect(completions).toEqual([{ subnet: '10.77.0.0/24' }]);
+    expect(await screen.findByRole('link', { name: 'site-a' })).toBeVisible();
+    expect(screen.queryByRole('region', { name: /which subnet/ })).not.toBeInTheDocument();
+  });
+
+  it('shows the server’s reason for a refused subnet under the field', async () => {
+    server.use(
+      http.post('*/api/clients/upload', () => problem(422, 'needs_subnet', 'line 7: full tunnel', { extra: { pending_id: 'p1', lines: [7], warnings: [] } })),
+      http.post('*/api/clients/pending/p1/subnet', () =>
+        problem(422, 'subnet_overlap', '10.201.0.0/24 overlaps the gateway’s LAN 10.201.0.0/24', {
+          errors: [{ field: 'subnet', line: null, message: '10.201.0.0/24 overlaps the gateway’s LAN 10.201.0.0/24' }],
+        }),
+      ),
+    );
+    const user = await openUpload();
+    await user.click(screen.getByRole('button', { name: 'Upload' }));
+    const subnet = await screen.findByLabelText('Remote subnet');
+    await user.type(subnet, '10.201.0.0/24');
+    await user.click(screen.getByRole('button', { name: 'Save subnet' }));
+
+    await waitFor(() => expect(subnet).toHaveAccessibleDescription(expect.stringContaining('overlaps the gateway’s LAN 10.201.0.0/24')));
+    expect(subnet).toBeInvalid();
+  });
+
+  it('shows a refusal with its line number', async () => {
+    server.use(
+      http.post('*/api/clients/upload', () =>
+        problem(422, 'hook_refused', 'line 5: PostUp runs shell commands as root; peergate does not accept hooks', {
+          errors: [{ field: 'file', line: 5, message: 'line 5: PostUp runs shell commands as root; peergate does not accept hooks' }],
+        }),
+      ),
+    );
+    const user = await openUpload();
+    await user.click(screen.getByRole('button', { name: 'Upload' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Line 5 Upload refused: PostUp runs shell commands as root; peergate does not accept hooks');
+    expect(screen.getByRole('button', { name: 'Upload' })).toBeEnabled();
+  });
+
+  it('puts a taken name next to the name field', async () => {
+    server.use(http.post('*/api/clients/upload', () => problem(409, 'name_taken', 'A client named site-a already exists.')));
+    const user = await openUpload();
+    await user.click(screen.getByRole('button', { name: 'Upload' }));
+    await waitFor(() => expect(screen.getByLabelText('Name (optional)')).toBeInvalid());
+    expect(screen.getByLabelText('Name (optional)')).toHaveAccessibleDescription(expect.stringContaining('A client named site-a already exists.'));
+  });
+
+  it('refuses files over 64 KiB before sending them', async () => {
+    const user = userEvent.setup();
+    renderApp('/');
+    await user.click(await screen.findByRole('button', { name: 'Upload your first config' }));
+    await user.upload(screen.getByLabelText('Choose file'), new File(['x'.repeat(70 * 1024)], 'big.conf'));
+    expect(screen.getByRole('alert')).toHaveTextContent('big.conf is 70 KiB; a WireGuard config is at most 64 KiB.');
+  });
+
+  it('says which upload is pending and lets the user enter its subnet from the list', async () => {
+    server.use(
+      http.get('*/api/clients/pending', () =>
+        HttpResponse.json([{ id: 'p9', name: 'site-b', created_at: Math.floor(Date.now() / 1000) - 60, expires_at: Math.floor(Date.now() / 1000) + 3000 }]),
+      ),
+      http.post('*/api/clients/pending/p9/subnet', () => HttpResponse.json(makeClient({ id: 9, name: 'site-b' }), { status: 201 })),
+    );
+    const user = userEvent.setup();
+    renderApp('/');
+    const row = (await screen.findByText('site-b')).closest('tr')!;
+    expect(within(row).getByText('Needs subnet')).toBeVisible();
+    await user.click(within(row).getByRole('button', { name: 'Enter subnet for site-b' }));
+    await user.type(await screen.findByLabelText('Remote subnet'), '10.88.0.0/16');
+    await user.click(screen.getByRole('button', { name: 'Save subnet' }));
+    expect(await screen.findByText(/Uploaded site-b/)).toBeVisible();
+  });
+});

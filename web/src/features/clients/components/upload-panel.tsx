@@ -1,0 +1,230 @@
+import { useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { useToast } from '@/components/toast';
+import { ApiError } from '@/lib/api';
+import { formatBytes } from '@/lib/format';
+import { useUploadClient } from '../api/upload-client';
+import type { Client, NeedsSubnetProblem } from '../api/types';
+import { checkSubnets } from '../lib/cidr';
+import { ProblemAlert } from './problem-alert';
+import { SubnetField } from './subnet-field';
+import { SubnetPrompt, type PendingPrompt } from './subnet-prompt';
+
+const MAX_BYTES = 64 * 1024;
+
+export function createdMessage(client: Client): string {
+  const count = client.warnings?.length ?? 0;
+  const warnings = count ? ` ${count} warning${count === 1 ? '' : 's'}: see its details.` : '';
+  return `Uploaded ${client.name} (interface ${client.interface}). It is inactive until you activate it.${warnings}`;
+}
+
+type Props = { onClose: () => void; onCreated?: (client: Client) => void };
+
+/** Upload a wg-quick .conf: drop or pick the file, optional name / subnet / probe host. */
+export function UploadPanel({ onClose, onCreated }: Props) {
+  const toast = useToast();
+  const upload = useUploadClient();
+  const ids = { file: useId(), name: useId(), probe: useId(), heading: useId() };
+  const inputRef = useRef<HTMLInputElement>(null);
+  const [file, setFile] = useState<File | null>(null);
+  const [fileError, setFileError] = useState<string | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [name, setName] = useState('');
+  const [subnet, setSubnet] = useState('');
+  const [probe, setProbe] = useState('');
+  const [pending, setPending] = useState<PendingPrompt | null>(null);
+
+  const created = (client: Client) => {
+    toast.show({ kind: 'success', message: createdMessage(client) });
+    onCreated?.(client);
+    onClose();
+  };
+
+  const choose = (chosen: File | undefined | null) => {
+    upload.reset();
+    if (!chosen) return;
+    if (chosen.size > MAX_BYTES) {
+      setFile(null);
+      setFileError(`${chosen.name} is ${formatBytes(chosen.size)}; a WireGuard config is at most 64 KiB.`);
+      return;
+    }
+    setFileError(null);
+    setFile(chosen);
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    setDragging(false);
+    choose(event.dataTransfer.files?.[0]);
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (upload.isPending) return;
+    if (!file) {
+      setFileError('Choose a WireGuard .conf file to upload.');
+      return;
+    }
+    if (subnet.trim() && !checkSubnets(subnet).ok) return;
+    upload.mutate(
+      { file, name, subnet, probe_host: probe },
+      {
+        onSuccess: created,
+        onError: (error) => {
+          if (error instanceof ApiError && error.code === 'needs_subnet') {
+            const p = error.problem as unknown as NeedsSubnetProblem;
+            setPending({
+              pendingId: String(p.pending_id),
+              name: name.trim() || file.name.replace(/\.conf$/i, ''),
+              detail: error.detail,
+              lines: Array.isArray(p.lines) ? p.lines : [],
+              warnings: Array.isArray(p.warnings) ? p.warnings : [],
+              expiresAt: typeof p.expires_at === 'number' ? p.expires_at : undefined,
+              probeHost: probe,
+            });
+          }
+        },
+      },
+    );
+  };
+
+  if (pending) {
+    return (
+      <div className="panel upload-panel">
+        <SubnetPrompt {...pending} onDone={created} onCancel={onClose} />
+      </div>
+    );
+  }
+
+  const error = upload.error;
+  const fieldError = (field: string) => {
+    if (!(error instanceof ApiError)) return undefined;
+    if (field === 'name' && error.code === 'name_taken') return error.detail;
+    return error.fieldErrors.find((e) => e.field === field)?.message;
+  };
+  const nameError = fieldError('name');
+  const subnetError = fieldError('subnet');
+  const probeError = fieldError('probe_host');
+  const showAlert = error && !(error instanceof ApiError && error.code === 'needs_subnet');
+
+  return (
+    <section className="panel upload-panel" aria-labelledby={ids.heading}>
+      <div className="upload-panel__header">
+        <h2 id={ids.heading}>Upload a client config</h2>
+        <p className="field__hint">A wg-quick <code>.conf</code> of the remote site. peergate checks it and stores it inactive.</p>
+      </div>
+      <form className="form" onSubmit={submit} noValidate>
+        {showAlert && <ProblemAlert error={error} prefix="Upload refused" />}
+        <div
+          className={`dropzone${dragging ? ' dropzone--active' : ''}${file ? ' dropzone--filled' : ''}`}
+          onDragOver={(e) => {
+            e.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={onDrop}
+        >
+          <svg className="dropzone__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+            <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3" />
+          </svg>
+          {file ? (
+            <p className="dropzone__file">
+              <strong>{file.name}</strong> <span className="dropzone__size">({formatBytes(file.size)})</span>
+            </p>
+          ) : (
+            <p className="dropzone__text">Drag a .conf file here, or</p>
+          )}
+          <input
+            ref={inputRef}
+            id={ids.file}
+            className="visually-hidden"
+            type="file"
+            name="file"
+            accept=".conf,text/plain"
+            onChange={(e) => {
+              choose(e.target.files?.[0]);
+              e.target.value = '';
+            }}
+            aria-invalid={fileError ? true : undefined}
+            aria-describedby={fileError ? `${ids.file}-error` : undefined}
+          />
+          <label htmlFor={ids.file} className="button button--secondary button--small dropzone__choose">
+            {file ? 'Choose another file' : 'Choose file'}
+          </label>
+          {fileError && (
+            <p id={`${ids.file}-error`} className="field__error" role="alert">
+              {fileError}
+            </p>
+          )}
+        </div>
+        <div className="form__grid">
+          <div className="field">
+            <label htmlFor={ids.name}>
+              Name<span className="field__optional"> (optional)</span>
+            </label>
+            <input
+              id={ids.name}
+              name="name"
+              type="text"
+              autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+              placeholder={file ? file.name.replace(/\.conf$/i, '') : 'from the file name'}
+              value={name}
+              onChange={(e) => setName(e.target.value)}
+              aria-invalid={nameError ? true : undefined}
+              aria-describedby={`${ids.name}-hint${nameError ? ` ${ids.name}-error` : ''}`}
+            />
+            <p id={`${ids.name}-hint`} className="field__hint">
+              Becomes the interface name: up to 15 letters, digits or <code>_=+.-</code>
+            </p>
+            {nameError && (
+              <p id={`${ids.name}-error`} className="field__error">
+                {nameError}
+              </p>
+            )}
+          </div>
+          <SubnetField
+            value={subnet}
+            onChange={setSubnet}
+            serverError={subnetError}
+            hint="Needed when the config routes all traffic (0.0.0.0/0)."
+          />
+          <div className="field">
+            <label htmlFor={ids.probe}>
+              Probe host<span className="field__optional"> (optional)</span>
+            </label>
+            <input
+              id={ids.probe}
+              name="probe_host"
+              type="text"
+              autoComplete="off"
+              spellCheck={false}
+              placeholder="first host of the subnet"
+              value={probe}
+              onChange={(e) => setProbe(e.target.value)}
+              aria-invalid={probeError ? true : undefined}
+              aria-describedby={`${ids.probe}-hint${probeError ? ` ${ids.probe}-error` : ''}`}
+            />
+            <p id={`${ids.probe}-hint`} className="field__hint">
+              An address in the subnet that connectivity checks ping.
+            </p>
+            {probeError && (
+              <p id={`${ids.probe}-error`} className="field__error">
+                {probeError}
+              </p>
+            )}
+          </div>
+        </div>
+        <div className="form__actions">
+          <button type="submit" className="button button--primary" disabled={upload.isPending}>
+            {upload.isPending && <span className="spinner spinner--small spinner--on-primary" aria-hidden="true" />}
+            {upload.isPending ? 'Uploading…' : 'Upload'}
+          </button>
+          <button type="button" className="button button--secondary" onClick={onClose} disabled={upload.isPending}>
+            Cancel
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
