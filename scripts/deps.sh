@@ -35,6 +35,9 @@ command -v cargo >/dev/null || { echo "deps: cargo (Rust) is needed" >&2; exit 1
 need_node
 case "$mode" in
   run) ;;
-  test) apt_install postgresql chromium ca-certificates curl ;;
+  # The data-plane suites run real WireGuard (userspace wireguard-go), nftables and iptables in
+  # network namespaces.
+  test) apt_install postgresql chromium ca-certificates curl wireguard-tools wireguard-go iptables nftables \
+          iproute2 iputils-ping procps ;;
   *) echo "deps: unknown mode $mode" >&2; exit 2 ;;
 esac

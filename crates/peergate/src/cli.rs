@@ -41,6 +41,8 @@ pub enum Command {
     /// Manage gateway clients (WireGuard configs of remote sites)
     #[command(subcommand)]
     Client(ClientCommand),
+    /// Check tools, directories, database, LAN, forwarding, firewall and drift; change nothing
+    Doctor,
 }
 
 #[derive(Debug, Subcommand)]
@@ -120,6 +122,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => user(&connect(&config).await?, cmd).await,
         Command::Token(cmd) => token(&connect(&config).await?, cmd).await,
         Command::Client(cmd) => client(&config, &connect(&config).await?, cmd).await,
+        Command::Doctor => crate::doctor::run(&config).await,
     }
 }
 

@@ -251,9 +251,8 @@ impl DataPlane {
         Ok(client)
     }
 
-    /// One reconcile pass: plan from desired vs observed, apply each op, log and audit it.
-    pub async fn reconcile(&self, db: &Db) -> anyhow::Result<Vec<ClientOp>> {
-        let _pass = self.reconcile_lock.lock().await;
+    /// What a reconcile pass would do now (for `peergate doctor`), and the clients it looked at.
+    pub async fn drift(&self, db: &Db) -> anyhow::Result<(Vec<ClientOp>, Vec<Client>)> {
         let all = clients::list(db).await?;
         let b = &self.backends;
         let desired: Vec<ClientSpec> = all
@@ -269,8 +268,15 @@ impl DataPlane {
             ipv4_forwarding: b.forwarding.ipv4(),
             ipv6_forwarding: b.forwarding.ipv6(),
         };
+        Ok((reconcile::plan(&desired, &observed), all))
+    }
+
+    /// One reconcile pass: plan from desired vs observed, apply each op, log and audit it.
+    pub async fn reconcile(&self, db: &Db) -> anyhow::Result<Vec<ClientOp>> {
+        let _pass = self.reconcile_lock.lock().await;
+        let (plan, all) = self.drift(db).await?;
         let mut applied = Vec::new();
-        for op in reconcile::plan(&desired, &observed) {
+        for op in plan {
             let client = op_client(&op).and_then(|name| all.iter().find(|c| c.name == name));
             // An activation in progress owns its client: leave it alone this pass.
             let lock = client.map(|c| self.lock_for(c.id));
@@ -407,7 +413,7 @@ fn op_client(op: &ClientOp) -> Option<&str> {
     }
 }
 
-fn op_label(op: &ClientOp) -> (Option<&str>, &'static str) {
+pub fn op_label(op: &ClientOp) -> (Option<&str>, &'static str) {
     let label = match op {
         ClientOp::EnableIpv4Forwarding => "enable_ipv4_forwarding",
         ClientOp::EnableIpv6Forwarding => "enable_ipv6_forwarding",

@@ -7,6 +7,7 @@ pub mod config;
 pub mod credentials;
 pub mod dataplane;
 pub mod db;
+pub mod doctor;
 pub mod events;
 pub mod http;
 pub mod import;

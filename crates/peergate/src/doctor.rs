@@ -1,0 +1,113 @@
+//! `peergate doctor`: checks what the gateway needs and says what is missing, in the order an
+//! operator would fix it: tools, directories, database, LAN, forwarding, firewall, drift between
+//! the database and the system. Read-only: it changes nothing.
+
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::Path;
+
+use crate::config::{Config, FirewallBackend};
+use crate::dataplane::{DataPlane, op_label};
+use crate::db::Db;
+use crate::events::Events;
+use crate::server::real_backends;
+use crate::system::lan;
+
+#[derive(Default)]
+struct Report {
+    failures: usize,
+}
+
+impl Report {
+    fn ok(&mut self, what: &str) {
+        println!("ok    {what}");
+    }
+
+    fn warn(&mut self, what: &str) {
+        println!("warn  {what}");
+    }
+
+    fn fail(&mut self, what: &str) {
+        self.failures += 1;
+        println!("FAIL  {what}");
+    }
+}
+
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| std::env::split_paths(&paths).any(|p| p.join(program).is_file()))
+}
+
+pub async fn run(config: &Config) -> anyhow::Result<()> {
+    let mut r = Report::default();
+    for tool in ["wg", "wg-quick", "ip"] {
+        if on_path(tool) { r.ok(&format!("{tool} is installed")) } else { r.fail(&format!("{tool} is missing: install wireguard-tools / iproute2")) }
+    }
+    let kernel_module = Path::new("/sys/module/wireguard").exists();
+    match (&config.wg_quick_userspace_implementation, kernel_module) {
+        (Some(userspace), _) if !on_path(userspace) => r.fail(&format!("WG_QUICK_USERSPACE_IMPLEMENTATION={userspace} is not installed")),
+        (Some(userspace), _) => r.ok(&format!("userspace WireGuard: {userspace}")),
+        (None, true) => r.ok("WireGuard kernel module loaded"),
+        (None, false) if on_path("wireguard-go") => {
+            r.warn("no WireGuard kernel module: wg-quick will fall back to wireguard-go only if WG_QUICK_USERSPACE_IMPLEMENTATION=wireguard-go")
+        }
+        (None, false) => r.fail("no WireGuard kernel module and no wireguard-go: run `modprobe wireguard` or install wireguard-go"),
+    }
+    let backend = config.firewall.unwrap_or(if on_path("nft") { FirewallBackend::Nftables } else { FirewallBackend::Iptables });
+    let needed: &[&str] = match backend {
+        FirewallBackend::Nftables => &["nft"],
+        FirewallBackend::Iptables => &["iptables-restore", "iptables-save"],
+    };
+    for tool in needed {
+        if on_path(tool) { r.ok(&format!("firewall {backend:?}: {tool} is installed")) } else { r.fail(&format!("firewall {backend:?}: {tool} is missing")) }
+    }
+    match std::fs::metadata(&config.wg_dir) {
+        Ok(meta) if meta.permissions().mode() & 0o077 != 0 => {
+            r.fail(&format!("{} is readable by others (mode {:o}): chmod 700 it", config.wg_dir.display(), meta.permissions().mode() & 0o777))
+        }
+        Ok(meta) if meta.uid() != 0 && nix_is_root() => r.warn(&format!("{} is not owned by root", config.wg_dir.display())),
+        Ok(_) => r.ok(&format!("{} exists and is private", config.wg_dir.display())),
+        Err(err) => r.warn(&format!("{}: {err} (peergate creates it on start)", config.wg_dir.display())),
+    }
+    let db = match Db::connect(&config.effective_database_url()).await {
+        Ok(db) => {
+            r.ok("database reachable");
+            Some(db)
+        }
+        Err(err) => {
+            r.fail(&format!("{err:#}"));
+            None
+        }
+    };
+    let lan = lan::detect(config).await;
+    match &lan {
+        Some(l) if l.interface.is_some() => r.ok(&format!("LAN: {} on {}", l.address, l.interface.as_deref().unwrap_or_default())),
+        Some(l) => r.fail(&format!("LAN address {} known but not its interface: set PEERGATE_LAN_INTERFACE", l.address)),
+        None => r.fail("gateway LAN unknown: set PEERGATE_LAN_INTERFACE and PEERGATE_LAN_ADDRESS"),
+    }
+    let dataplane = DataPlane::new(real_backends(config, lan.as_ref()), Events::default());
+    if dataplane.backends.forwarding.ipv4() { r.ok("IPv4 forwarding is on") } else { r.warn("IPv4 forwarding is off (peergate turns it on when a client is activated)") }
+    if let Some(db) = db {
+        if let Err(err) = db.migrate().await {
+            r.fail(&format!("{err:#}"));
+        } else {
+            match dataplane.drift(&db).await {
+                Ok((ops, _)) if ops.is_empty() => r.ok("no drift: interfaces, rules and forwarding match the database"),
+                Ok((ops, _)) => {
+                    for op in &ops {
+                        let (client, label) = op_label(op);
+                        r.warn(&format!("drift: {label} {} (the reconciler of a running peergate repairs it)", client.unwrap_or("")));
+                    }
+                }
+                Err(err) => r.fail(&format!("checking drift: {err:#}")),
+            }
+        }
+    }
+    if r.failures > 0 {
+        anyhow::bail!("{} problem(s) found", r.failures);
+    }
+    Ok(())
+}
+
+fn nix_is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
