@@ -68,8 +68,9 @@ pub struct ObservedRules {
     pub base_ok: bool,
     /// Clients with their rules in place.
     pub clients: BTreeSet<String>,
-    /// Clients with more than one copy of a rule (only possible with iptables).
-    pub duplicated: BTreeSet<String>,
+    /// Clients whose rules are partly there or doubled (only possible with iptables, after hand
+    /// edits): they need their rules purged and re-added, or a rebuild.
+    pub damaged: BTreeSet<String>,
 }
 
 /// Reads `nft -j list table inet peergate`; `None` input (the table does not exist) is not
@@ -100,14 +101,16 @@ pub fn parse_nft_table(json: Option<&str>) -> ObservedRules {
     }
     let base_ok = has_set
         && NFT_CHAIN_RULES.iter().all(|(chain, count)| chains.contains(*chain) && rules.get(*chain) == Some(count));
-    ObservedRules { base_ok, clients: if base_ok { clients } else { BTreeSet::new() }, duplicated: BTreeSet::new() }
+    ObservedRules { base_ok, clients: if base_ok { clients } else { BTreeSet::new() }, damaged: BTreeSet::new() }
 }
 
 fn comment(name: &str) -> String {
     format!("-m comment --comment \"peergate:{name}\"")
 }
 
-fn iptables_client_rules(lan_interface: &str, name: &str) -> [(&'static str, String); 5] {
+const RULES_PER_CLIENT: usize = 5;
+
+fn iptables_client_rules(lan_interface: &str, name: &str) -> [(&'static str, String); RULES_PER_CLIENT] {
     let c = comment(name);
     [
         ("filter", format!("{CHAIN_FORWARD} -i {lan_interface} -o {name} {c} -j ACCEPT")),
@@ -165,6 +168,12 @@ pub fn iptables_remove_client(lan_interface: &str, name: &str) -> String {
     restore_script(&lines, false, false)
 }
 
+/// Each of a client's rules as its own `-D` script, so a purge can delete whatever copies exist
+/// (a batch would fail as a whole on the first rule that is missing).
+pub fn iptables_client_deletions(lan_interface: &str, name: &str) -> Vec<String> {
+    iptables_client_rules(lan_interface, name).into_iter().map(|(table, rule)| format!("*{table}\n-D {rule}\nCOMMIT\n")).collect()
+}
+
 /// Removes the jumps and peergate's chains (used when the last client goes away is not needed:
 /// empty chains are harmless; this is for `peergate doctor --cleanup` style teardown and tests).
 pub fn iptables_teardown() -> String {
@@ -175,8 +184,9 @@ pub fn iptables_teardown() -> String {
     out
 }
 
-/// Reads `iptables-save` output: whether peergate's chains and jumps exist, and which clients
-/// have their full set of rules (five per client, matched by the `peergate:<name>` comment).
+/// Reads `iptables-save` output: whether peergate's chains and jumps exist, which clients have
+/// exactly their five rules (matched by the `peergate:<name>` comment), and which have some
+/// missing or doubled.
 pub fn parse_iptables_save(text: &str) -> ObservedRules {
     let mut declared = BTreeSet::new();
     let mut jumps: BTreeMap<&str, usize> = BTreeMap::new();
@@ -199,9 +209,9 @@ pub fn parse_iptables_save(text: &str) -> ObservedRules {
     }
     let chains = [CHAIN_FORWARD, CHAIN_POSTROUTING, CHAIN_MSS];
     let base_ok = chains.iter().all(|c| declared.contains(*c) && jumps.get(c) == Some(&1));
-    let clients = per_client.iter().filter(|(_, n)| **n >= 5).map(|(c, _)| c.clone()).collect();
-    let duplicated = per_client.iter().filter(|(_, n)| **n > 5).map(|(c, _)| c.clone()).collect();
-    ObservedRules { base_ok, clients, duplicated }
+    let clients = per_client.iter().filter(|(_, n)| **n == RULES_PER_CLIENT).map(|(c, _)| c.clone()).collect();
+    let damaged = per_client.iter().filter(|(_, n)| **n != RULES_PER_CLIENT).map(|(c, _)| c.clone()).collect();
+    ObservedRules { base_ok, clients, damaged }
 }
 
 #[cfg(test)]
@@ -241,10 +251,14 @@ mod tests {
         let observed = parse_iptables_save(&saved);
         assert!(observed.base_ok);
         assert_eq!(observed.clients, names(&["site-a", "site-b"]).into_iter().collect());
-        assert!(observed.duplicated.is_empty());
+        assert!(observed.damaged.is_empty());
 
         let doubled = format!("{saved}-A PEERGATE-POSTROUTING -o site-a -m comment --comment \"peergate:site-a\" -j MASQUERADE\n");
-        assert_eq!(parse_iptables_save(&doubled).duplicated, names(&["site-a"]).into_iter().collect());
+        assert_eq!(parse_iptables_save(&doubled).damaged, names(&["site-a"]).into_iter().collect());
+        // The NAT rule flushed by hand: the client is damaged, not present.
+        let partial: String = saved.lines().filter(|l| !l.starts_with("-A PEERGATE-POSTROUTING -o site-a")).map(|l| format!("{l}\n")).collect();
+        let observed = parse_iptables_save(&partial);
+        assert!(!observed.clients.contains("site-a") && observed.damaged.contains("site-a"));
         let no_jump = saved.replace("-A FORWARD -j PEERGATE-FORWARD\n", "");
         assert!(!parse_iptables_save(&no_jump).base_ok);
         assert_eq!(parse_iptables_save(""), ObservedRules::default());

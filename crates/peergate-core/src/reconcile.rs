@@ -37,7 +37,7 @@ pub enum ClientOp {
     EnableIpv4Forwarding,
     EnableIpv6Forwarding,
     /// Rebuild peergate's firewall base with exactly these clients (the base is missing or altered,
-    /// or rules are duplicated).
+    /// or some client's rules are partial or doubled).
     RebuildFirewall(Vec<String>),
     BringUp(String),
     AddRules(String),
@@ -56,7 +56,7 @@ pub fn plan(desired: &[ClientSpec], observed: &Observed) -> Vec<ClientOp> {
         ops.push(ClientOp::EnableIpv6Forwarding);
     }
     let rules = &observed.rules;
-    let rebuild = !active.is_empty() && (!rules.base_ok || !rules.duplicated.is_empty());
+    let rebuild = !active.is_empty() && (!rules.base_ok || !rules.damaged.is_empty());
     if rebuild {
         ops.push(ClientOp::RebuildFirewall(active.iter().map(|c| c.name.clone()).collect()));
     }
@@ -94,7 +94,7 @@ mod tests {
     fn healthy(names: &[&str]) -> Observed {
         Observed {
             interfaces: set(names),
-            rules: ObservedRules { base_ok: true, clients: set(names), duplicated: BTreeSet::new() },
+            rules: ObservedRules { base_ok: true, clients: set(names), damaged: BTreeSet::new() },
             ipv4_forwarding: true,
             ipv6_forwarding: false,
         }
@@ -145,7 +145,7 @@ mod tests {
         observed.rules.base_ok = false;
         assert_eq!(plan(&[spec("a", true)], &observed), [ClientOp::RebuildFirewall(vec!["a".into()])]);
         let mut observed = healthy(&["a"]);
-        observed.rules.duplicated = set(&["a"]);
+        observed.rules.damaged = set(&["a"]);
         assert_eq!(plan(&[spec("a", true)], &observed), [ClientOp::RebuildFirewall(vec!["a".into()])]);
     }
 }

@@ -78,6 +78,18 @@ impl Iptables {
     async fn restore(&self, script: String) -> Result<(), RunError> {
         run(&Argv::new("iptables-restore").arg("--noflush").stdin(script), TIMEOUT).await.map(|_| ())
     }
+
+    /// Deletes every copy of a client's rules, one rule at a time (only after hand edits left
+    /// them partial or doubled, so the extra processes do not matter).
+    async fn purge(&self, name: &str) {
+        for deletion in plan::iptables_client_deletions(&self.lan_interface, name) {
+            for _ in 0..4 {
+                if self.restore(deletion.clone()).await.is_err() {
+                    break; // no copy left
+                }
+            }
+        }
+    }
 }
 
 #[async_trait]
@@ -98,17 +110,24 @@ impl Firewall for Iptables {
     }
 
     async fn add(&self, name: &str) -> Result<(), RunError> {
-        if self.observe().await.clients.contains(name) {
+        let observed = self.observe().await;
+        if observed.clients.contains(name) {
             return Ok(()); // never duplicate
+        }
+        if observed.damaged.contains(name) {
+            self.purge(name).await;
         }
         self.restore(plan::iptables_add_client(&self.lan_interface, name)).await
     }
 
     async fn remove(&self, name: &str) -> Result<(), RunError> {
-        if !self.observe().await.clients.contains(name) {
-            return Ok(());
+        let observed = self.observe().await;
+        if observed.damaged.contains(name) {
+            self.purge(name).await;
+        } else if observed.clients.contains(name) {
+            self.restore(plan::iptables_remove_client(&self.lan_interface, name)).await?;
         }
-        self.restore(plan::iptables_remove_client(&self.lan_interface, name)).await
+        Ok(())
     }
 
     async fn observe(&self) -> ObservedRules {

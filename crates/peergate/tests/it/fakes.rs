@@ -133,7 +133,7 @@ impl Firewall for FakeFirewall {
 
     async fn observe(&self) -> ObservedRules {
         let w = self.0.lock().unwrap();
-        ObservedRules { base_ok: w.base_ok, clients: if w.base_ok { w.rules.clone() } else { BTreeSet::new() }, duplicated: BTreeSet::new() }
+        ObservedRules { base_ok: w.base_ok, clients: if w.base_ok { w.rules.clone() } else { BTreeSet::new() }, damaged: BTreeSet::new() }
     }
 
     fn describe(&self, name: &str) -> String {
