@@ -17,7 +17,7 @@ count() { # suite log -> adds its passed/failed counts
             f=$(grep -Eo '[0-9]+ failed' "$log" | awk '{s+=$1} END {print s+0}') ;;
     vitest) p=$(grep -E '^ *Tests ' "$log" | grep -Eo '[0-9]+ passed' | awk '{s+=$1} END {print s+0}')
             f=$(grep -E '^ *Tests ' "$log" | grep -Eo '[0-9]+ failed' | awk '{s+=$1} END {print s+0}') ;;
-    e2e)    p=$(grep -E '^# pass ' "$log" | awk '{s+=$3} END {print s+0}')
+    e2e*)   p=$(grep -E '^# pass ' "$log" | awk '{s+=$3} END {print s+0}')
             f=$(grep -E '^# fail ' "$log" | awk '{s+=$3} END {print s+0}') ;;
   esac
   echo "== $suite: $p passed, $f failed"
@@ -56,6 +56,8 @@ fi
 
 suite vitest bash -c 'cd web && npm run typecheck && npx vitest run'
 suite e2e scripts/e2e.sh
+# The same browser test with the data-plane steps (activate, connected, ping) in network namespaces.
+suite e2e-dataplane scripts/e2e-dataplane.sh
 
 echo
 for b in "${broken[@]}"; do echo "FAILED: $b"; done

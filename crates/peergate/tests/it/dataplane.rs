@@ -390,11 +390,11 @@ fn kill9_during_activation_converges(backend: Backend) {
         let request = h.gw.api_background("POST", &format!("/api/clients/{}/activate", c.id));
         std::thread::sleep(Duration::from_millis(delay_ms));
         h.gw.kill9();
+        let iface_at_kill = link_exists(h.ns(), &c.iface);
         let answer = request.wait_with_output().expect("curl");
-        eprintln!(
-            "kill -9 {delay_ms} ms into activation; the request got: {}",
-            String::from_utf8_lossy(&answer.stdout).replace('\n', " ")
-        );
+        let answer = String::from_utf8_lossy(&answer.stdout);
+        let code = answer.rsplit('\n').next().unwrap_or_default();
+        eprintln!("kill -9 {delay_ms} ms into activation: interface present {iface_at_kill}, HTTP status {code:?}");
         h.gw.restart();
         let state = h.converged(&c, SECS(40));
         eprintln!("after kill -9 at {delay_ms} ms: converged to `{state}`");

@@ -133,15 +133,17 @@ pub struct Topology {
     pub prefix: String,
     pub ns_lan: String,
     pub ns_gw: String,
+    #[allow(dead_code)] // the remote side, for tests that break it
     pub ns_rem: String,
+    #[allow(dead_code)] // the remote side, for tests that break it
     pub ns_rh: String,
     pub if_gw_lan: String,
     pub if_gw_wan: String,
+    #[allow(dead_code)] // the remote side, for tests that break it
     pub if_srv: String,
     pub server_pid: u32,
     /// Holds the topology's files (`topo/`) and the gateway's data (`gw/`); removed last.
     pub dir: tempfile::TempDir,
-    env: HashMap<String, String>,
 }
 
 impl Topology {
@@ -169,7 +171,7 @@ impl Topology {
             .map(|(k, v)| (k.to_string(), v.trim_matches('\'').to_string()))
             .collect();
         let get = |k: &str| env.get(k).cloned().unwrap_or_else(|| panic!("{k} missing from the topology env file"));
-        Topology {
+        let topo = Topology {
             prefix: prefix.to_string(),
             ns_lan: get("PG_NS_LAN"),
             ns_gw: get("PG_NS_GW"),
@@ -179,9 +181,11 @@ impl Topology {
             if_gw_wan: get("PG_IF_GW_WAN"),
             if_srv: get("PG_IF_SRV"),
             server_pid: get("PG_SRV_PID").parse().expect("server pid"),
-            env,
             dir,
-        }
+        };
+        let exe = std::fs::read_link(format!("/proc/{}/exe", topo.server_pid)).unwrap_or_default();
+        assert!(exe.ends_with("wireguard-go"), "server pid {} is {}, not wireguard-go", topo.server_pid, exe.display());
+        topo
     }
 
     /// A client conf written by the script: `client-full.conf`, `client-split.conf`,
@@ -198,10 +202,6 @@ impl Topology {
         let path = self.conf("client-wrongendpoint.conf");
         std::fs::write(&path, changed).unwrap();
         path
-    }
-
-    pub fn env(&self, key: &str) -> Option<&str> {
-        self.env.get(key).map(String::as_str)
     }
 
     /// A client (and interface) name unique on the host for this run.
@@ -639,10 +639,6 @@ impl GatewayProcess {
             text(&out.stdout) == "200"
         });
         assert!(ready, "peergate not ready within 30 s:\n{}", self.log_tail(200));
-    }
-
-    pub fn pid(&self) -> Option<u32> {
-        self.child.as_ref().map(Child::id)
     }
 
     /// SIGKILL, after checking that the pid still is our peergate binary.
