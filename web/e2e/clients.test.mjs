@@ -195,6 +195,10 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     await page.getByText('Connected').first().waitFor({ timeout: 90_000 });
     await page.getByRole('button', { name: 'Ping now' }).click();
     await page.getByRole('status', { name: 'Notifications' }).getByText(/replies, average/).waitFor({ timeout: 60_000 });
+    await dismissToasts();
+    // A few status ticks, so the live figures and charts show something.
+    await page.waitForTimeout(3000);
+    await shoot('client-detail-connected');
     await page.getByRole('button', { name: 'Deactivate', exact: true }).click();
     const dialog = page.getByRole('alertdialog', { name: `Deactivate ${clientName}?` });
     await dialog.getByRole('button', { name: 'Deactivate' }).click();
