@@ -60,12 +60,8 @@ impl Firewall for Nftables {
     fn describe(&self, name: &str) -> String {
         // The table as it looks with this client in its set; the first two lines of the script
         // (create-then-delete, for an atomic replace) are mechanics, not rules.
-        let table: Vec<&str> = Vec::new();
         let script = plan::nft_table(&self.lan_interface, &[name.to_string()]);
-        let rules = script.lines().skip(2).fold(table, |mut acc, l| {
-            acc.push(l);
-            acc
-        });
+        let rules: Vec<&str> = script.lines().skip(2).collect();
         format!("# nftables: \"{name}\" is a member of the set @clients\n{}\n", rules.join("\n"))
     }
 }
