@@ -10,7 +10,7 @@ RUN_ENV := PEERGATE_DATA_DIR=./var PEERGATE_LOG_FORMAT=pretty
 help:
 	@echo "make run    build the UI and the binary, start peergate on http://127.0.0.1:8080 (data in ./var)"
 	@echo "make test   install test dependencies, run every suite (Rust on SQLite and PostgreSQL, web, browser)"
-	@echo "make bench  HTTP throughput, latency and memory figures"
+	@echo "make bench  HTTP, data-plane (root) and dashboard figures, printed as ratios against the naive approach"
 
 run-deps:
 	@scripts/deps.sh run
@@ -40,9 +40,11 @@ run: run-deps ui
 test: test-deps
 	@scripts/test-all.sh
 
-bench: run-deps ui
+bench: run-deps test-deps ui
 	$(CARGO) build --release --locked -p peergate --bins
 	scripts/bench-http.sh
+	scripts/bench-dataplane.sh
+	cd web && npm run bench
 
 clean:
 	rm -rf target web/dist web/node_modules test-output

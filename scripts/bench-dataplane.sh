@@ -29,7 +29,7 @@ done
 
 P=pgb$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')  # 7 characters: room for interface suffixes (≤ 15)
 TMP=$(mktemp -d "/tmp/peergate-bench-dataplane.XXXXXX")
-LINKS=/run/$P-sockets  # on the same file system as /run/wireguard, so sockets can be hard-linked
+WG_VIEW=$TMP/wireguard-aside  # mount point for the real /run/wireguard in a private view
 RESULTS=$TMP/results.jsonl
 TARGET=${CARGO_TARGET_DIR:-$PWD/target}
 IDLE_SECONDS=${BENCH_IDLE_SECONDS:-60}
@@ -78,7 +78,7 @@ cleanup() {
   for sock in /run/wireguard/"$P"*.sock /run/wireguard/"$P"*.name; do
     [[ -e $sock ]] && rm -f -- "$sock"
   done
-  rm -rf -- "$LINKS" "$TMP"
+  rm -rf -- "$TMP"
   [[ $rc -eq 0 ]] || log "failed (exit $rc); everything named $P* was removed"
   exit "$rc"
 }
@@ -145,15 +145,22 @@ figure_status() {
   done
   for k in 1 10 100; do
     # A private view of /run/wireguard holding exactly these k sockets, so `wg show all` reads
-    # only them (the real directory is host-wide), and a private PID namespace to count tasks.
-    mkdir -p -m 700 "$LINKS/$k"
-    for i in $(seq 0 $((k - 1))); do ln "/run/wireguard/${P}s$i.sock" "$LINKS/$k/"; done
-    ip netns exec "$ns" unshare --pid --fork --mount-proc \
-      sh -c 'mount --bind "$1" /run/wireguard && shift && exec "$@"' sh "$LINKS/$k" \
-      env PGB_PREFIX="${P}s" PGB_COUNT=$k PGB_RESULTS="$RESULTS" "$STATUS_BENCH"
+    # only them (the real directory is host-wide): the real directory is bind-mounted aside, a
+    # tmpfs covers it, and each socket is bind-mounted back (hard links would not do: wireguard-go
+    # exits when its socket's link count changes). Plus a private PID namespace to count tasks.
+    mkdir -p "$WG_VIEW"
+    ip netns exec "$ns" unshare --pid --fork --mount-proc sh -c '
+      aside=$1 prefix=$2 k=$3; shift 3
+      mount --bind /run/wireguard "$aside" && mount -t tmpfs -o mode=700 pgb-view /run/wireguard || exit 1
+      i=0
+      while [ "$i" -lt "$k" ]; do
+        touch "/run/wireguard/$prefix$i.sock" && mount --bind "$aside/$prefix$i.sock" "/run/wireguard/$prefix$i.sock" || exit 1
+        i=$((i + 1))
+      done
+      exec "$@"' sh "$WG_VIEW" "${P}s" "$k" \
+      env PGB_PREFIX="${P}s" PGB_COUNT="$k" PGB_RESULTS="$RESULTS" "$STATUS_BENCH"
   done
   delete_ns "$ns"
-  rm -rf -- "$LINKS"
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -386,6 +393,7 @@ PY
 }
 
 # ---------------------------------------------------------------------------------------------
+umask 077  # keys and client configs are written from here on
 for figure in $FIGURES; do
   case $figure in
     1) figure_status ;;
@@ -406,28 +414,33 @@ print(f"\npeergate data-plane figures ({sys.argv[2]} cores; medians; ratios are 
 status = pick(fig="status")
 if status:
     print("\n1. Status snapshot of K wireguard-go interfaces (goal: ≥ 20× faster than per-interface `wg show` at 100, 0 processes per tick)")
-    print(f"   {'K':>4} {'peergate':>10} {'wg show IF ×K':>14} {'wg show all':>12} {'÷ per-IF':>9} {'÷ all':>7} {'tasks/tick: peergate':>21} {'per-IF':>7}")
+    print(f"   {'K':>4} {'peergate':>10} {'wg show IF ×K':>14} {'wg show all':>12} {'÷ per-IF':>9} {'÷ all':>7}"
+          f" {'tasks/tick: peergate':>21} {'per-IF':>7} {'what-if concurrent reads':>25}")
     for k in sorted({r["count"] for r in status}):
         m = {r["method"]: r for r in pick(fig="status", count=k)}
-        p, i, a = m["peergate_uapi"], m["wg_show_per_iface"], m["wg_show_all"]
+        p, i, a, c = m["peergate_uapi"], m["wg_show_per_iface"], m["wg_show_all"], m["concurrent_uapi"]
         t = lambda r: "n/a" if r["tasks_per_tick"] is None else f'{r["tasks_per_tick"]:.1f}'
         print(f"   {k:>4} {p['median_ms']:>8.2f}ms {i['median_ms']:>12.2f}ms {a['median_ms']:>10.2f}ms"
-              f" {i['median_ms']/p['median_ms']:>8.1f}× {a['median_ms']/p['median_ms']:>6.1f}× {t(p):>21} {t(i):>7}")
+              f" {i['median_ms']/p['median_ms']:>8.1f}× {a['median_ms']/p['median_ms']:>6.1f}× {t(p):>21} {t(i):>7}"
+              f" {c['median_ms']:>8.2f}ms ({i['median_ms']/c['median_ms']:.1f}×)")
 fw = pick(fig="firewall")
 if fw:
     print("\n2. Firewall change for client N+1 (goal: peergate's change ≤ 2× slower at N=500 than at N=10)")
-    naive = {r["n"]: r for r in pick(fig="firewall", method="iptables_per_rule", backend="iptables-nft")}
-    print(f"   {'backend':<16} {'method':<38} {'add@10':>8} {'add@500':>8} {'500/10':>7} {'rm@10':>8} {'rm@500':>8} {'500/10':>7} {'naive÷this @500 add':>20}")
+    print("   (last column: the naive per-rule `iptables` calls of the same backend, iptables-nft for nftables, ÷ this)")
+    print(f"   {'backend':<16} {'method':<38} {'add@10':>8} {'add@500':>8} {'500/10':>7} {'rm@10':>8} {'rm@500':>8} {'500/10':>7} {'naive÷this @500 add, rm':>24}")
     for backend in dict.fromkeys(r["backend"] for r in fw):
+        naive = {r["n"]: r for r in pick(fig="firewall", method="iptables_per_rule", backend=backend)} \
+            or {r["n"]: r for r in pick(fig="firewall", method="iptables_per_rule", backend="iptables-nft")}
         for method in dict.fromkeys(r["method"] for r in pick(fig="firewall", backend=backend)):
             by_n = {r["n"]: r for r in pick(fig="firewall", backend=backend, method=method)}
             if not {10, 500} <= by_n.keys():
                 continue
             a, b = by_n[10], by_n[500]
-            vs = f'{naive[500]["add_median_ms"]/b["add_median_ms"]:.1f}×' if 500 in naive else "n/a"
+            vs = (f'{naive[500]["add_median_ms"]/b["add_median_ms"]:.1f}×, {naive[500]["remove_median_ms"]/b["remove_median_ms"]:.1f}×'
+                  if 500 in naive else "n/a")
             print(f"   {backend:<16} {a['label']:<38} {a['add_median_ms']:>6.2f}ms {b['add_median_ms']:>6.2f}ms"
                   f" {b['add_median_ms']/a['add_median_ms']:>6.2f}× {a['remove_median_ms']:>6.2f}ms {b['remove_median_ms']:>6.2f}ms"
-                  f" {b['remove_median_ms']/a['remove_median_ms']:>6.2f}× {vs:>20}")
+                  f" {b['remove_median_ms']/a['remove_median_ms']:>6.2f}× {vs:>24}")
 act = pick(fig="activation", method="peergate")
 if act:
     hand = pick(fig="activation", method="by_hand")

@@ -23,6 +23,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Samples, env, env_or, record};
+use peergate_core::firewall_plan::ObservedRules;
 use peergate::system::firewall::{Firewall, Iptables, Nftables};
 use peergate::system::run::{Argv, run};
 use peergate_core::firewall_plan as plan;
@@ -68,6 +69,9 @@ struct Bench {
     firewall: Box<dyn Firewall>,
     lan: String,
     installed: Vec<String>,
+    /// Observations of the installed clients without / with the newcomer (read once, untimed).
+    without: ObservedRules,
+    with: ObservedRules,
 }
 
 async fn must(argv: Argv) {
@@ -97,16 +101,21 @@ impl Bench {
     async fn apply(&self, method: Method, add: bool) {
         let name = NEWCOMER;
         match (method, add) {
-            (Method::PeergateAddRemove, true) => self.firewall.add(name).await.expect("add"),
-            (Method::PeergateAddRemove, false) => self.firewall.remove(name).await.expect("remove"),
+            // The change alone, given an observation the caller already has (a reconcile pass reads
+            // the rules once for all its ops).
+            (Method::PeergateAddRemove, true) => self.firewall.add(name, &self.without).await.expect("add"),
+            (Method::PeergateAddRemove, false) => self.firewall.remove(name, &self.with).await.expect("remove"),
             (Method::ActivationPath, true) => {
-                // DataPlane::bring_up: observe (to choose add vs rebuild), then add.
+                // DataPlane::bring_up: one observation (to choose add vs rebuild), then add.
                 let observed = self.firewall.observe().await;
                 assert!(observed.base_ok);
-                self.firewall.add(name).await.expect("add")
+                self.firewall.add(name, &observed).await.expect("add")
             }
-            // Deactivation is `remove` alone (DataPlane::tear_down).
-            (Method::ActivationPath, false) => self.firewall.remove(name).await.expect("remove"),
+            // DataPlane::tear_down: one observation, then remove.
+            (Method::ActivationPath, false) => {
+                let observed = self.firewall.observe().await;
+                self.firewall.remove(name, &observed).await.expect("remove")
+            }
             (Method::NftRaw, true) => must(Argv::new("nft").args(["-f", "-"]).stdin(plan::nft_add_client(name))).await,
             (Method::NftRaw, false) => must(Argv::new("nft").args(["-f", "-"]).stdin(plan::nft_remove_client(name))).await,
             (Method::NftRebuild, true) => {
@@ -191,7 +200,7 @@ async fn main() {
         ),
         other => panic!("PGB_BACKEND must be nftables or iptables, not {other}"),
     };
-    let mut bench = Bench { firewall, lan, installed: Vec::new() };
+    let mut bench = Bench { firewall, lan, installed: Vec::new(), without: ObservedRules::default(), with: ObservedRules::default() };
 
     // medians[method][count] = (add ms, remove ms)
     let mut medians: Vec<Vec<(f64, f64)>> = vec![Vec::new(); methods.len()];
@@ -199,6 +208,9 @@ async fn main() {
         bench.installed = (0..n).map(|i| format!("pgbc{i}")).collect();
         bench.firewall.rebuild(&bench.installed).await.expect("install the N clients");
         bench.check(false).await;
+        bench.without = bench.firewall.observe().await;
+        bench.with = bench.without.clone();
+        bench.with.clients.insert(NEWCOMER.to_string());
         for (i, &method) in methods.iter().enumerate() {
             let (adds, removes) = bench.cycles(method, reps).await;
             medians[i].push((adds.median_ms(), removes.median_ms()));

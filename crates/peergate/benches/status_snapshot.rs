@@ -9,6 +9,10 @@
 //! private PID namespace: there `/proc/sys/kernel/ns_last_pid` counts every task created by this
 //! process, which proves how many processes (or threads) a tick costs.
 //!
+//! A fourth column reads the same sockets concurrently instead of one after another (the same
+//! request and parser as `WgQuick::snapshot`): what peergate would gain by overlapping the
+//! daemons' wake-ups, which dominate a sequential snapshot.
+//!
 //! Environment: PGB_PREFIX, PGB_COUNT (K), PGB_REPS (default: by K), PGB_RESULTS (JSON lines out).
 
 mod common;
@@ -17,6 +21,8 @@ use std::process::Command;
 
 use common::{Samples, env, env_or, record, time};
 use peergate::system::tunnels::{Tunnels, WgQuick};
+use peergate_core::status::{ObservedClient, parse_uapi};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// Tasks (processes and threads) created so far in this PID namespace, when this process owns one.
 fn tasks_created() -> Option<u64> {
@@ -36,6 +42,22 @@ fn measure<F: FnMut()>(reps: usize, f: F) -> (Samples, Option<f64>) {
         _ => None,
     };
     (samples, per_run)
+}
+
+/// One UAPI `get=1`, as `system::tunnels::read_uapi` does it (that function is private).
+async fn read_uapi(name: &str, now: i64) -> Option<ObservedClient> {
+    let mut stream = tokio::net::UnixStream::connect(format!("/var/run/wireguard/{name}.sock")).await.ok()?;
+    stream.write_all(b"get=1\n\n").await.ok()?;
+    let mut answer = Vec::with_capacity(1024);
+    let mut buf = [0u8; 4096];
+    while !answer.ends_with(b"\n\n") {
+        let n = stream.read(&mut buf).await.ok()?;
+        if n == 0 {
+            break;
+        }
+        answer.extend_from_slice(&buf[..n]);
+    }
+    parse_uapi(name, std::str::from_utf8(&answer).ok()?, now)
 }
 
 fn wg(args: &[&str]) -> String {
@@ -67,6 +89,11 @@ fn main() {
         let got = rt.block_on(tunnels.snapshot(&names, now));
         assert_eq!(got.len(), count);
     });
+    let (concurrent, concurrent_tasks) = measure(reps, || {
+        let reads = names.iter().map(|name| read_uapi(name, now));
+        let got = rt.block_on(futures_util::future::join_all(reads));
+        assert!(got.iter().all(Option::is_some));
+    });
     let (per_iface, per_iface_tasks) = measure(reps, || {
         for name in &names {
             wg(&["show", name, "dump"]);
@@ -79,10 +106,12 @@ fn main() {
     let fmt_tasks = |t: Option<f64>| t.map_or("n/a".to_string(), |t| format!("{t:.1}"));
     println!(
         "status snapshot, {count} interface(s), {reps} runs: peergate {:.2} ms (p90 {:.2}, {} tasks/tick) | \
-         wg show IF dump ×{count} {:.2} ms ({} tasks) | wg show all dump {:.2} ms ({} tasks)",
+         concurrent reads {:.2} ms ({} tasks) | wg show IF dump ×{count} {:.2} ms ({} tasks) | wg show all dump {:.2} ms ({} tasks)",
         peergate.median_ms(),
         peergate.ms(0.9),
         fmt_tasks(peergate_tasks),
+        concurrent.median_ms(),
+        fmt_tasks(concurrent_tasks),
         per_iface.median_ms(),
         fmt_tasks(per_iface_tasks),
         show_all.median_ms(),
@@ -90,6 +119,7 @@ fn main() {
     );
     for (method, samples, tasks) in [
         ("peergate_uapi", &peergate, peergate_tasks),
+        ("concurrent_uapi", &concurrent, concurrent_tasks),
         ("wg_show_per_iface", &per_iface, per_iface_tasks),
         ("wg_show_all", &show_all, show_all_tasks),
     ] {

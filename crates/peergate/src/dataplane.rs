@@ -13,6 +13,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use ipnet::IpNet;
+use peergate_core::firewall_plan::ObservedRules;
 use peergate_core::reconcile::{self, ClientOp, ClientSpec, Observed};
 use peergate_core::status::is_connected;
 use serde::Serialize;
@@ -154,7 +155,7 @@ impl DataPlane {
         }
         let forwarding_was_on = b.forwarding.ipv4();
         let undo = async |remove_rules: bool| {
-            if remove_rules && let Err(err) = firewall.remove(name).await {
+            if remove_rules && let Err(err) = firewall.remove(name, &firewall.observe().await).await {
                 tracing::warn!(client = name, error = %err, "rollback: removing rules failed");
             }
             if let Err(err) = b.tunnels.down(name).await {
@@ -170,7 +171,7 @@ impl DataPlane {
         }
         let observed = firewall.observe().await;
         let applied = if observed.base_ok {
-            firewall.add(name).await
+            firewall.add(name, &observed).await
         } else {
             let mut all: Vec<String> = other_active.to_vec();
             all.push(name.to_string());
@@ -180,7 +181,8 @@ impl DataPlane {
             undo(false).await;
             return Err(format!("Installing the firewall rules failed: {err}"));
         }
-        let ping = b.prober.probe(client.probe_host, db::now()).await;
+        // The first answer proves the path; periodic tests send all probes to measure loss.
+        let ping = b.prober.probe(client.probe_host, db::now(), true).await;
         if ping.ok {
             return Ok(ping);
         }
@@ -229,7 +231,8 @@ impl DataPlane {
 
     async fn tear_down(&self, client: &Client) -> Result<(), String> {
         if let Some(firewall) = &self.backends.firewall {
-            firewall.remove(&client.name).await.map_err(|e| format!("Removing the firewall rules failed: {e}"))?;
+            let observed = firewall.observe().await;
+            firewall.remove(&client.name, &observed).await.map_err(|e| format!("Removing the firewall rules failed: {e}"))?;
         }
         if self.backends.tunnels.is_up(&client.name) {
             self.backends.tunnels.down(&client.name).await.map_err(|e| format!("wg-quick down failed: {e}"))?;
@@ -252,7 +255,7 @@ impl DataPlane {
     }
 
     /// What a reconcile pass would do now (for `peergate doctor`), and the clients it looked at.
-    pub async fn drift(&self, db: &Db) -> anyhow::Result<(Vec<ClientOp>, Vec<Client>)> {
+    pub async fn drift(&self, db: &Db) -> anyhow::Result<(Vec<ClientOp>, Vec<Client>, ObservedRules)> {
         let all = clients::list(db).await?;
         let b = &self.backends;
         let desired: Vec<ClientSpec> = all
@@ -268,13 +271,13 @@ impl DataPlane {
             ipv4_forwarding: b.forwarding.ipv4(),
             ipv6_forwarding: b.forwarding.ipv6(),
         };
-        Ok((reconcile::plan(&desired, &observed), all))
+        Ok((reconcile::plan(&desired, &observed), all, observed.rules))
     }
 
     /// One reconcile pass: plan from desired vs observed, apply each op, log and audit it.
     pub async fn reconcile(&self, db: &Db) -> anyhow::Result<Vec<ClientOp>> {
         let _pass = self.reconcile_lock.lock().await;
-        let (plan, all) = self.drift(db).await?;
+        let (plan, all, observed_rules) = self.drift(db).await?;
         let mut applied = Vec::new();
         for op in plan {
             let client = op_client(&op).and_then(|name| all.iter().find(|c| c.name == name));
@@ -287,7 +290,7 @@ impl DataPlane {
                 },
                 None => None,
             };
-            let result = self.apply(&op).await;
+            let result = self.apply(&op, &observed_rules).await;
             let (name, label) = op_label(&op);
             let mut tx = db.pool.begin().await?;
             match &result {
@@ -316,7 +319,7 @@ impl DataPlane {
         Ok(applied)
     }
 
-    async fn apply(&self, op: &ClientOp) -> anyhow::Result<()> {
+    async fn apply(&self, op: &ClientOp, observed: &ObservedRules) -> anyhow::Result<()> {
         let b = &self.backends;
         let firewall = || self.firewall().map_err(anyhow::Error::msg);
         match op {
@@ -324,8 +327,8 @@ impl DataPlane {
             ClientOp::EnableIpv6Forwarding => b.forwarding.enable(true),
             ClientOp::RebuildFirewall(names) => Ok(firewall()?.rebuild(names).await?),
             ClientOp::BringUp(name) => Ok(b.tunnels.up(name).await?),
-            ClientOp::AddRules(name) => Ok(firewall()?.add(name).await?),
-            ClientOp::RemoveRules(name) => Ok(firewall()?.remove(name).await?),
+            ClientOp::AddRules(name) => Ok(firewall()?.add(name, observed).await?),
+            ClientOp::RemoveRules(name) => Ok(firewall()?.remove(name, observed).await?),
             ClientOp::TearDown(name) => Ok(b.tunnels.down(name).await?),
         }
     }
@@ -390,7 +393,7 @@ impl DataPlane {
 
     /// Pings one client's probe host and records the result.
     pub async fn ping(&self, db: &Db, client: &Client) -> anyhow::Result<PingResult> {
-        let result = self.backends.prober.probe(client.probe_host, db::now()).await;
+        let result = self.backends.prober.probe(client.probe_host, db::now(), false).await;
         clients::record_ping(db, client.id, &result).await?;
         let label = [("client", client.name.clone())];
         metrics::gauge!("peergate_client_ping_loss_ratio", &label).set(result.loss);

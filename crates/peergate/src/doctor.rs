@@ -90,8 +90,8 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
             r.fail(&format!("{err:#}"));
         } else {
             match dataplane.drift(&db).await {
-                Ok((ops, _)) if ops.is_empty() => r.ok("no drift: interfaces, rules and forwarding match the database"),
-                Ok((ops, _)) => {
+                Ok((ops, ..)) if ops.is_empty() => r.ok("no drift: interfaces, rules and forwarding match the database"),
+                Ok((ops, ..)) => {
                     for op in &ops {
                         let (client, label) = op_label(op);
                         r.warn(&format!("drift: {label} {} (the reconciler of a running peergate repairs it)", client.unwrap_or("")));

@@ -18,9 +18,10 @@ pub trait Firewall: Send + Sync {
     fn backend(&self) -> FirewallBackend;
     /// Replaces peergate's rules with exactly these clients' (atomically on nftables).
     async fn rebuild(&self, clients: &[String]) -> Result<(), RunError>;
-    /// Adds one client's rules to an intact base.
-    async fn add(&self, name: &str) -> Result<(), RunError>;
-    async fn remove(&self, name: &str) -> Result<(), RunError>;
+    /// Adds one client's rules to an intact base; `observed` is what the caller just read (so an
+    /// activation reads the rules once, not twice).
+    async fn add(&self, name: &str, observed: &ObservedRules) -> Result<(), RunError>;
+    async fn remove(&self, name: &str, observed: &ObservedRules) -> Result<(), RunError>;
     async fn observe(&self) -> ObservedRules;
     /// The rules installed for one client, as text for people.
     fn describe(&self, name: &str) -> String;
@@ -40,12 +41,13 @@ impl Firewall for Nftables {
         nft(plan::nft_table(&self.lan_interface, clients)).await
     }
 
-    async fn add(&self, name: &str) -> Result<(), RunError> {
+    async fn add(&self, name: &str, _observed: &ObservedRules) -> Result<(), RunError> {
+        // `add element` of a member is a no-op: nothing to check first.
         nft(plan::nft_add_client(name)).await
     }
 
-    async fn remove(&self, name: &str) -> Result<(), RunError> {
-        if !self.observe().await.clients.contains(name) {
+    async fn remove(&self, name: &str, observed: &ObservedRules) -> Result<(), RunError> {
+        if !observed.clients.contains(name) {
             return Ok(());
         }
         nft(plan::nft_remove_client(name)).await
@@ -109,8 +111,7 @@ impl Firewall for Iptables {
         self.restore(plan::iptables_rebuild(&self.lan_interface, clients, jumps_missing)).await
     }
 
-    async fn add(&self, name: &str) -> Result<(), RunError> {
-        let observed = self.observe().await;
+    async fn add(&self, name: &str, observed: &ObservedRules) -> Result<(), RunError> {
         if observed.clients.contains(name) {
             return Ok(()); // never duplicate
         }
@@ -120,8 +121,7 @@ impl Firewall for Iptables {
         self.restore(plan::iptables_add_client(&self.lan_interface, name)).await
     }
 
-    async fn remove(&self, name: &str) -> Result<(), RunError> {
-        let observed = self.observe().await;
+    async fn remove(&self, name: &str, observed: &ObservedRules) -> Result<(), RunError> {
         if observed.damaged.contains(name) {
             self.purge(name).await;
         } else if observed.clients.contains(name) {

@@ -45,7 +45,9 @@ impl PingResult {
 
 #[async_trait]
 pub trait Prober: Send + Sync {
-    async fn probe(&self, host: IpAddr, at: i64) -> PingResult;
+    /// Sends up to the configured number of probes; with `until_reply`, stops at the first answer
+    /// (activation only needs proof of the path; periodic tests measure loss with all probes).
+    async fn probe(&self, host: IpAddr, at: i64, until_reply: bool) -> PingResult;
 }
 
 pub struct IcmpProber {
@@ -62,7 +64,7 @@ impl Default for IcmpProber {
 
 #[async_trait]
 impl Prober for IcmpProber {
-    async fn probe(&self, host: IpAddr, at: i64) -> PingResult {
+    async fn probe(&self, host: IpAddr, at: i64, until_reply: bool) -> PingResult {
         let config = match host {
             IpAddr::V4(_) => Config::default(),
             IpAddr::V6(_) => Config::builder().kind(ICMP::V6).build(),
@@ -75,18 +77,23 @@ impl Prober for IcmpProber {
         pinger.timeout(self.timeout);
         let mut rtts = Vec::new();
         let mut last_error = None;
+        let mut sent = 0;
         for seq in 0..self.count {
+            sent += 1;
             match pinger.ping(PingSequence(seq as u16), &[0u8; 16]).await {
                 Ok((_, rtt)) => rtts.push(rtt),
                 Err(surge_ping::SurgeError::Timeout { .. }) => {}
                 Err(err) => last_error = Some(err.to_string()),
+            }
+            if until_reply && !rtts.is_empty() {
+                break;
             }
             if seq + 1 < self.count {
                 tokio::time::sleep(self.interval).await;
             }
         }
         let error = if rtts.is_empty() { last_error } else { None };
-        PingResult::from_rtts(at, self.count, &rtts, error)
+        PingResult::from_rtts(at, sent, &rtts, error)
     }
 }
 
@@ -108,8 +115,10 @@ mod tests {
     #[tokio::test]
     async fn loopback_answers() {
         // Needs an ICMP socket: root, CAP_NET_RAW or ping_group_range (CI runs as root).
-        let r = IcmpProber::default().probe("127.0.0.1".parse().unwrap(), 0).await;
+        let r = IcmpProber::default().probe("127.0.0.1".parse().unwrap(), 0, false).await;
         assert!(r.ok, "{r:?}");
         assert_eq!(r.received, 3);
+        let first = IcmpProber::default().probe("127.0.0.1".parse().unwrap(), 0, true).await;
+        assert_eq!((first.sent, first.received), (1, 1), "stops at the first answer");
     }
 }

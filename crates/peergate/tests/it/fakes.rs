@@ -121,12 +121,12 @@ impl Firewall for FakeFirewall {
         Ok(())
     }
 
-    async fn add(&self, name: &str) -> Result<(), RunError> {
+    async fn add(&self, name: &str, _observed: &ObservedRules) -> Result<(), RunError> {
         self.0.lock().unwrap().rules.insert(name.to_string());
         Ok(())
     }
 
-    async fn remove(&self, name: &str) -> Result<(), RunError> {
+    async fn remove(&self, name: &str, _observed: &ObservedRules) -> Result<(), RunError> {
         self.0.lock().unwrap().rules.remove(name);
         Ok(())
     }
@@ -145,7 +145,7 @@ struct FakeProber(Arc<Mutex<World>>);
 
 #[async_trait]
 impl Prober for FakeProber {
-    async fn probe(&self, _host: IpAddr, at: i64) -> PingResult {
+    async fn probe(&self, _host: IpAddr, at: i64, _until_reply: bool) -> PingResult {
         let ok = self.0.lock().unwrap().probe_ok;
         let rtts = if ok { vec![Duration::from_millis(3); 3] } else { Vec::new() };
         PingResult::from_rtts(at, 3, &rtts, None)
