@@ -20,89 +20,36 @@
 
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { after, before, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 
-const require = createRequire(import.meta.url);
-const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+import { checkAccessibility as axeCheck, openBrowser, readEnv, shoot as shootPage } from './lib/browser.mjs';
 
-const required = ['PEERGATE_URL', 'PEERGATE_E2E_USER', 'PEERGATE_E2E_PASSWORD'];
-const missing = required.filter((name) => !process.env[name]);
 const env = {
-  url: (process.env.PEERGATE_URL ?? '').replace(/\/+$/, ''),
-  user: process.env.PEERGATE_E2E_USER ?? '',
-  password: process.env.PEERGATE_E2E_PASSWORD ?? '',
-  chromium: process.env.CHROMIUM || '/usr/bin/chromium',
-  output: process.env.PEERGATE_TEST_OUTPUT
-    ? path.resolve(process.env.PEERGATE_TEST_OUTPUT)
-    : path.resolve(webDir, '../test-output'),
+  ...readEnv(),
   conf: process.env.PEERGATE_E2E_CONF || generatedConf(),
   subnet: process.env.PEERGATE_E2E_SUBNET || '10.77.0.0/24',
   dataplane: process.env.PEERGATE_E2E_DATAPLANE === '1',
 };
-const screenshots = path.join(env.output, 'screenshots');
 const clientName = `e2e-${Date.now().toString(36).slice(-6)}`;
-
-const VIEWPORTS = {
-  desktop: { width: 1280, height: 800 },
-  phone: { width: 390, height: 844 },
-};
-
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 function generatedConf() {
   const key = () => randomBytes(32).toString('base64');
   return `[Interface]\nPrivateKey = ${key()}\nAddress = 10.204.0.2/32\n\n[Peer]\nPublicKey = ${key()}\nAllowedIPs = 0.0.0.0/0\nEndpoint = 192.0.2.10:51820\n`;
 }
 
-let context;
+let browser;
 let page;
-let userDataDir;
-const cspViolations = [];
-const pageErrors = [];
 
 before(async () => {
-  if (missing.length > 0) {
-    throw new Error(
-      `Browser e2e needs ${missing.join(', ')} (unset). Example: PEERGATE_URL=http://127.0.0.1:18080 ` +
-        'PEERGATE_E2E_USER=admin PEERGATE_E2E_PASSWORD=... npm run e2e',
-    );
-  }
-  mkdirSync(screenshots, { recursive: true });
-  userDataDir = mkdtempSync(path.join(tmpdir(), 'peergate-e2e-chromium-'));
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: env.chromium,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: VIEWPORTS.desktop,
-  });
-  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(env.url).origin });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
-  page.on('console', (message) => {
-    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
-  });
-  page.on('pageerror', (error) => pageErrors.push(String(error)));
+  browser = await openBrowser(env, { timeout: 15_000, permissions: ['clipboard-read', 'clipboard-write'] });
+  page = browser.page;
 });
 
 after(async () => {
-  await context?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
 });
+
+const checkAccessibility = (label) => axeCheck(page, label);
 
 test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', async (t) => {
   await t.test('sign in and see the empty client list', async () => {
@@ -221,8 +168,8 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
   });
 
   await t.test('the pages ran under the strict CSP without violations or errors', () => {
-    assert.deepEqual(cspViolations, [], 'Content-Security-Policy violations');
-    assert.deepEqual(pageErrors, [], 'uncaught page errors');
+    assert.deepEqual(browser.cspViolations, [], 'Content-Security-Policy violations');
+    assert.deepEqual(browser.pageErrors, [], 'uncaught page errors');
   });
 });
 
@@ -245,35 +192,5 @@ async function dismissToasts() {
 
 async function shoot(name) {
   await dismissToasts();
-  for (const [label, viewport] of Object.entries(VIEWPORTS)) {
-    await page.setViewportSize(viewport);
-    await page.evaluate(() => document.fonts.ready);
-    // Let charts follow the new width (ResizeObserver) before the picture is taken.
-    await page.waitForTimeout(300);
-    await page.screenshot({ path: path.join(screenshots, `${name}-${label}.png`), fullPage: true });
-  }
-  await page.setViewportSize(VIEWPORTS.desktop);
-}
-
-// axe runs through DevTools (page.evaluate), which the page's CSP does not apply to.
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-async function checkAccessibility(label) {
-  await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const result = await window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
-    });
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.map((n) => n.target.join(' ')),
-    }));
-  });
-  for (const v of violations) {
-    console.log(`axe (${label}): ${v.impact} ${v.id}: ${v.help} → ${v.targets.join(', ')}`);
-  }
-  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(blocking, [], `serious/critical accessibility violations on the ${label}`);
+  await shootPage(page, env, name);
 }
