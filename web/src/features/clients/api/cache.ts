@@ -1,7 +1,7 @@
 // Writes into the TanStack Query cache shared by mutations and the event stream, so a change
 // shows up everywhere (list, detail, charts) without a refetch.
 
-import type { QueryClient } from '@tanstack/react-query';
+import { notifyManager, type QueryClient } from '@tanstack/react-query';
 import { clientKeys, type Client, type ClientDetail, type ClientStatus, type PingResult, type TrafficSample } from './types';
 
 const TRAFFIC_WINDOW_SECS = 30 * 60;
@@ -33,19 +33,31 @@ function patchClient(queryClient: QueryClient, id: number, patch: Partial<Client
   queryClient.setQueryData<ClientDetail>(clientKeys.detail(id), (detail) => (detail ? { ...detail, ...patch } : detail));
 }
 
+/**
+ * One `status` event of the stream: every client's link status. The list is written once (not once per
+ * client: each write notifies every observer of the list), and all writes notify together.
+ */
 export function applyStatus(queryClient: QueryClient, at: number, statuses: { id: number; status: ClientStatus | null }[]): void {
-  for (const { id, status } of statuses) {
-    patchClient(queryClient, id, { status });
-    if (status) {
-      queryClient.setQueryData<TrafficSample[] | null>(clientKeys.traffic(id), (samples) => {
-        if (!samples) return samples;
-        const sample = { at: status.observed_at || at, rx_rate: status.rx_rate, tx_rate: status.tx_rate };
-        const last = samples[samples.length - 1];
-        if (last && last.at >= sample.at) return samples;
-        return [...samples.filter((s) => s.at > sample.at - TRAFFIC_WINDOW_SECS), sample];
-      });
+  if (statuses.length === 0) return;
+  const byId = new Map<number, ClientStatus | null>();
+  for (const { id, status } of statuses) byId.set(id, status);
+  notifyManager.batch(() => {
+    queryClient.setQueryData<Client[]>(clientKeys.list(), (list) =>
+      list?.map((c) => (byId.has(c.id) ? { ...c, status: byId.get(c.id) } : c)),
+    );
+    for (const [id, status] of byId) {
+      queryClient.setQueryData<ClientDetail>(clientKeys.detail(id), (detail) => (detail ? { ...detail, status } : detail));
+      if (status) {
+        queryClient.setQueryData<TrafficSample[] | null>(clientKeys.traffic(id), (samples) => {
+          if (!samples) return samples;
+          const sample = { at: status.observed_at || at, rx_rate: status.rx_rate, tx_rate: status.tx_rate };
+          const last = samples[samples.length - 1];
+          if (last && last.at >= sample.at) return samples;
+          return [...samples.filter((s) => s.at > sample.at - TRAFFIC_WINDOW_SECS), sample];
+        });
+      }
     }
-  }
+  });
 }
 
 export function applyPing(queryClient: QueryClient, id: number, result: PingResult): void {

@@ -13,3 +13,11 @@ export function useClients() {
   const refetchInterval = useLiveInterval();
   return useQuery({ queryKey: clientKeys.list(), queryFn: ({ signal }) => getClients(signal), refetchInterval });
 }
+
+/**
+ * True once the list has loaded or failed (the table, empty state or error has replaced the loading
+ * placeholder). Only watches the cache: it neither fetches nor polls, and re-renders only when this flips.
+ */
+export function useClientsSettled(): boolean {
+  return !useQuery({ queryKey: clientKeys.list(), queryFn: ({ signal }) => getClients(signal), enabled: false }).isPending;
+}

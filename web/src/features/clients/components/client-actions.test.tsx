@@ -39,6 +39,27 @@ describe('activation controls', () => {
     expect(csrf).toBe('token-1');
   });
 
+  it('keeps the controls of the other clients enabled while one client is busy', async () => {
+    const { released, release } = gate();
+    server.use(
+      http.get('*/api/clients', () => HttpResponse.json([makeClient(), makeClient({ id: 2, name: 'site-b', interface: 'site-b' })])),
+      http.post('*/api/clients/1/activate', async () => {
+        await released;
+        return HttpResponse.json(makeClient({ state: 'active' }));
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp('/');
+    await user.click(await screen.findByRole('button', { name: 'Activate site-a' }));
+
+    expect(await screen.findByRole('button', { name: 'Activating… site-a' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Delete site-a' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Activate site-b' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Delete site-b' })).toBeEnabled();
+    release();
+    expect(await screen.findByRole('button', { name: 'Deactivate site-a' })).toBeEnabled();
+  });
+
   it('shows wg-quick’s captured output when activation fails', async () => {
     const output = '[#] ip link add site-a type wireguard\nRTNETLINK answers: Operation not permitted';
     server.use(

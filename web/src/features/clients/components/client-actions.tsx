@@ -1,11 +1,10 @@
-import { useState } from 'react';
+import { memo, useState } from 'react';
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { useToast } from '@/components/toast';
 import { ApiError, NetworkError } from '@/lib/api';
 import { errorMessage } from '@/lib/errors';
 import {
   useActivateClient,
-  useClientBusy,
   useDeactivateClient,
   useDeleteClient,
   usePingClient,
@@ -13,21 +12,49 @@ import {
 import type { Client } from '../api/types';
 import { pingSentence } from '../lib/status';
 
+/** The only fields of a client the actions use: a change of anything else (status, pings) skips them. */
+const TARGET_FIELDS = ['id', 'name', 'state', 'interface', 'conf_path', 'subnets', 'probe_host'] as const;
+export type ClientActionTarget = Pick<Client, (typeof TARGET_FIELDS)[number]>;
+
 type Props = {
-  client: Client;
+  client: ClientActionTarget;
+  /** True while any operation on this client runs (`useClientBusy`, or `useBusyClientIds` for a list). */
+  busy: boolean;
   /** `row`: compact buttons in the list; `page`: the detail page's toolbar (adds Ping). */
   variant?: 'row' | 'page';
   onDeleted?: () => void;
 };
 
-/** Activate / deactivate / (ping) / delete with loading states, confirmations and outcome toasts. */
-export function ClientActions({ client, variant = 'row', onDeleted }: Props) {
+function sameTarget(a: ClientActionTarget, b: ClientActionTarget): boolean {
+  if (a === b) return true;
+  return TARGET_FIELDS.every((field) => {
+    const x = a[field];
+    const y = b[field];
+    if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((v, i) => v === y[i]);
+    return x === y;
+  });
+}
+
+function sameProps(prev: Props, next: Props): boolean {
+  return (
+    prev.busy === next.busy &&
+    prev.variant === next.variant &&
+    prev.onDeleted === next.onDeleted &&
+    sameTarget(prev.client, next.client)
+  );
+}
+
+/**
+ * Activate / deactivate / (ping) / delete with loading states, confirmations and outcome toasts.
+ * Memoized on the fields it shows, so the list's live updates (every second for every row) do not
+ * re-render it.
+ */
+export const ClientActions = memo(function ClientActions({ client, busy, variant = 'row', onDeleted }: Props) {
   const toast = useToast();
   const activate = useActivateClient(client.id);
   const deactivate = useDeactivateClient(client.id);
   const ping = usePingClient(client.id);
   const remove = useDeleteClient(client.id);
-  const busy = useClientBusy(client.id);
   const [confirm, setConfirm] = useState<'deactivate' | 'delete' | null>(null);
 
   const failed = (action: string, error: unknown) => {
@@ -164,4 +191,4 @@ export function ClientActions({ client, variant = 'row', onDeleted }: Props) {
       )}
     </div>
   );
-}
+}, sameProps);

@@ -1,3 +1,4 @@
+import { useCallback } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { NotFoundRoute } from '@/app/not-found-route';
 import { ApiError } from '@/lib/api';
@@ -5,6 +6,7 @@ import { errorMessage } from '@/lib/errors';
 import { formatAgo, formatBytes, formatDateTime, formatRate } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
 import { LiveIndicator } from '@/features/live/live-indicator';
+import { useClientBusy } from '../api/client-operations';
 import { useClient } from '../api/get-client';
 import type { ClientDetail } from '../api/types';
 import { LINK_LABEL, linkState, pingSummary } from '../lib/status';
@@ -25,6 +27,7 @@ export function ClientDetailRoute() {
 function ClientDetailPage({ id }: { id: number }) {
   const query = useClient(id);
   const navigate = useNavigate();
+  const onDeleted = useCallback(() => navigate('/', { replace: true }), [navigate]);
 
   if (query.isPending) {
     return (
@@ -44,7 +47,7 @@ function ClientDetailPage({ id }: { id: number }) {
       </div>
     );
   }
-  return <ClientDetailView detail={query.data} onDeleted={() => navigate('/', { replace: true })} />;
+  return <ClientDetailView detail={query.data} onDeleted={onDeleted} />;
 }
 
 function BackLink() {
@@ -59,6 +62,7 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
   const now = useNow();
   const status = detail.status;
   const link = linkState(detail, now);
+  const busy = useClientBusy(detail.id);
 
   return (
     <div className="page client-detail">
@@ -69,7 +73,7 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
             <h1>{detail.name}</h1>
             <StateBadge client={detail} now={now} />
           </div>
-          <ClientActions client={detail} variant="page" onDeleted={onDeleted} />
+          <ClientActions client={detail} busy={busy} variant="page" onDeleted={onDeleted} />
         </div>
         <div className="detail-header__meta">
           <span>

@@ -100,6 +100,37 @@ describe('client list', () => {
     expect(fetches).toBe(1);
   });
 
+  it('applies a status event without touching the rows’ action buttons', async () => {
+    server.use(
+      http.get('*/api/clients', () =>
+        HttpResponse.json([1, 2, 3].map((id) => makeClient({ id, name: `site-${id}`, state: 'active' }))),
+      ),
+    );
+    const { queryClient } = renderApp('/');
+    await screen.findByRole('link', { name: 'site-3' });
+    const stream = FakeEventSource.latest();
+    act(() => stream.open());
+    const buttons = screen.getAllByRole('button', { name: /^Deactivate site-/ });
+    // Re-rendered actions would re-apply their mutation options (one notification per operation and row).
+    const mutationEvents = vi.fn();
+    const unsubscribe = queryClient.getMutationCache().subscribe(mutationEvents);
+
+    act(() =>
+      stream.emit('status', {
+        at: now(),
+        clients: [1, 2, 3].map((id) => ({
+          id,
+          status: { observed_at: now(), connected: true, latest_handshake: now() - 5, rx_bytes: 0, tx_bytes: 0, rx_rate: 1000 * id, tx_rate: 0, endpoint: null },
+        })),
+      }),
+    );
+    await waitFor(() => expect(screen.getAllByText('Connected')).toHaveLength(3));
+    expect(mutationEvents).not.toHaveBeenCalled();
+    expect(screen.getAllByRole('button', { name: /^Deactivate site-/ })).toEqual(buttons);
+    buttons.forEach((button) => expect(button).toBeEnabled());
+    unsubscribe();
+  });
+
   it('says when live updates are down, polls, and catches up when the stream is back', async () => {
     let fetches = 0;
     server.use(

@@ -4,6 +4,7 @@ import { formatAgo, formatMs, formatPercent, formatRate } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
 import { errorMessage } from '@/lib/errors';
 import { LiveIndicator } from '@/features/live/live-indicator';
+import { useBusyClientIds } from '../api/client-operations';
 import { useClients } from '../api/get-clients';
 import { usePendingUploads } from '../api/get-pending';
 import type { Client, PendingUpload } from '../api/types';
@@ -65,6 +66,8 @@ export function ClientList() {
   const [filter, setFilter] = useState<Filter>('all');
   const [sort, setSort] = useState<Sort>({ key: 'name', dir: 'asc' });
   const [answering, setAnswering] = useState<PendingUpload | null>(null);
+  // One subscription for the whole list (not one per row): rows get a plain `busy` flag.
+  const busyIds = useBusyClientIds();
 
   const all = clients.data ?? [];
   const pendingList = pending.data ?? [];
@@ -235,7 +238,7 @@ export function ClientList() {
                   </tr>
                 ))}
                 {rows.map((client) => (
-                  <ClientRow key={client.id} client={client} now={now} />
+                  <ClientRow key={client.id} client={client} now={now} busy={busyIds.includes(client.id)} />
                 ))}
                 {rows.length === 0 && pendingRows.length === 0 && (
                   <tr>
@@ -256,7 +259,7 @@ export function ClientList() {
   );
 }
 
-function ClientRow({ client, now }: { client: Client; now: number }) {
+function ClientRow({ client, now, busy }: { client: Client; now: number; busy: boolean }) {
   const status = client.status;
   const link = linkState(client, now);
   const ping = client.last_ping;
@@ -306,7 +309,7 @@ function ClientRow({ client, now }: { client: Client; now: number }) {
         )}
       </td>
       <td data-label="Actions">
-        <ClientActions client={client} />
+        <ClientActions client={client} busy={busy} />
       </td>
     </tr>
   );

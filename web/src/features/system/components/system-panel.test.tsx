@@ -1,6 +1,6 @@
 import { act, screen, within } from '@testing-library/react';
 import { HttpResponse, http } from 'msw';
-import { server, signedIn } from '@/testing/server';
+import { problem, server, signedIn } from '@/testing/server';
 import { renderApp } from '@/testing/render';
 import { FakeEventSource } from '@/testing/fake-event-source';
 
@@ -47,6 +47,35 @@ describe('system metrics', () => {
     const { history: _history, ...snapshot } = metrics();
     act(() => stream.emit('system', { ...snapshot, at: now() + 1, cpu_percent: 91 }));
     expect(await screen.findByRole('meter', { name: 'CPU usage' })).toHaveAttribute('aria-valuenow', '91');
+  });
+
+  it('appears below the client list once it has loaded, not under its loading placeholder', async () => {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    server.use(
+      http.get('*/api/system/metrics', () => HttpResponse.json(metrics())),
+      http.get('*/api/clients', async () => {
+        await released;
+        return HttpResponse.json([]);
+      }),
+    );
+    renderApp('/');
+    expect(await screen.findByText('Loading clients…')).toBeVisible();
+    // The table replacing the placeholder would push the panel down (layout shift).
+    expect(screen.queryByRole('heading', { name: 'System' })).not.toBeInTheDocument();
+    release();
+    expect(await screen.findByRole('meter', { name: 'CPU usage' })).toBeVisible();
+    expect(screen.getByText('No clients yet.')).toBeVisible();
+  });
+
+  it('appears when the client list fails to load', async () => {
+    server.use(
+      http.get('*/api/system/metrics', () => HttpResponse.json(metrics())),
+      http.get('*/api/clients', () => problem(403, 'forbidden', 'Not allowed.')),
+    );
+    renderApp('/');
+    expect(await screen.findByText(/Could not load the clients/)).toBeVisible();
+    expect(await screen.findByRole('meter', { name: 'CPU usage' })).toBeVisible();
   });
 
   it('says so when the gateway does not report metrics', async () => {
