@@ -18,7 +18,7 @@ password=$("$bin" user add --username bench --role admin --generate-password | s
 token=$("$bin" token create --username bench --name bench 2>/dev/null | tail -n 1)
 "$bin" serve >"$tmp/serve.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 rss() { awk '/VmRSS/ {printf "%.1f", $2/1024}' "/proc/$pid/status"; }
 rss_start=$(rss)

@@ -6,6 +6,7 @@
 # activates, waits for "connected" and a successful ping, deactivates and deletes. Root only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$PWD
 [[ $(id -u) -eq 0 ]] || { echo "e2e-dataplane: needs root (network namespaces)" >&2; exit 1; }
 cargo build --locked -q -p peergate --bin peergate
 bin=$PWD/target/debug/peergate
@@ -13,8 +14,8 @@ prefix=ui$(( $$ % 100000 ))
 tmp=$(mktemp -d /tmp/peergate-e2e-dp.XXXXXX)
 pid=
 cleanup() {
-  [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-  scripts/netns-topology.sh down "$prefix" "$tmp/topo" >/dev/null 2>&1 || true
+  if [[ -n $pid ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  "$root/scripts/netns-topology.sh" down "$prefix" "$tmp/topo" >/dev/null 2>&1 || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -28,7 +29,9 @@ config=(PEERGATE_DATA_DIR="$tmp/data" PEERGATE_WG_DIR="$tmp/wireguard" PEERGATE_
   WG_QUICK_USERSPACE_IMPLEMENTATION=wireguard-go PEERGATE_LISTEN=127.0.0.1:$port PEERGATE_LOG=warn
   PEERGATE_STATUS_INTERVAL_SECS=1 PEERGATE_PING_INTERVAL_SECS=5)
 password=$(gw "${config[@]}" "$bin" user add --username e2e-admin --role admin --generate-password | sed -n 's/^password (shown once): //p')
-gw "${config[@]}" "$bin" serve >"$tmp/serve.log" 2>&1 &
+# Started directly (not through the `gw` function): `ip netns exec` and `env` exec, so $! is
+# peergate's own pid and the cleanup can stop it.
+ip netns exec "$PG_NS_GW" env "${config[@]}" "$bin" serve >"$tmp/serve.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do gw curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 cd web

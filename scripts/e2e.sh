@@ -14,7 +14,7 @@ export PEERGATE_DATA_DIR=$tmp/data PEERGATE_WG_DIR=$tmp/wireguard PEERGATE_SYSCT
 password=$("$bin" user add --username e2e-admin --role admin --generate-password | sed -n 's/^password (shown once): //p')
 "$bin" serve >"$tmp/serve.log" 2>&1 &
 pid=$!
-trap 'kill $pid 2>/dev/null; wait $pid 2>/dev/null; rm -rf "$tmp"' EXIT
+trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$tmp"' EXIT
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 # The data-plane steps of e2e/clients.test.mjs need the namespace topology: scripts/e2e-dataplane.sh.
 cd web
