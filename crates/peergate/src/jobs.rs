@@ -85,6 +85,17 @@ pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
         }
     }));
 
+    // The Prometheus recorder keeps every histogram sample until upkeep folds it into buckets: at
+    // tens of thousands of requests per second a minute of samples is tens of MB of RSS.
+    let s = state.clone();
+    handles.push(tokio::spawn(async move {
+        let mut tick = every(5);
+        loop {
+            tick.tick().await;
+            s.metrics.run_upkeep();
+        }
+    }));
+
     handles.push(tokio::spawn(housekeeping(state.clone())));
     handles
 }
@@ -93,7 +104,6 @@ async fn housekeeping(state: AppState) {
     let mut tick = every(60);
     loop {
         tick.tick().await;
-        state.metrics.run_upkeep();
         let now = db::now();
         state.throttle.lock().expect("throttle lock").forget_old(now);
         if let Err(err) = db::sessions::purge_expired(&state.db, now).await {
