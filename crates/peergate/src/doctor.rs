@@ -59,6 +59,12 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     for tool in needed {
         if on_path(tool) { r.ok(&format!("firewall {backend:?}: {tool} is installed")) } else { r.fail(&format!("firewall {backend:?}: {tool} is missing")) }
     }
+    if let Some(table) = dropping_forward_chain().await {
+        r.warn(&format!(
+            "{table} drops forwarded traffic by default (Docker does this); peergate's nftables rules cannot \
+             override another table's drop: allow LAN ↔ client traffic there, or use PEERGATE_FIREWALL=iptables"
+        ));
+    }
     match std::fs::metadata(&config.wg_dir) {
         Ok(meta) if meta.permissions().mode() & 0o077 != 0 => {
             r.fail(&format!("{} is readable by others (mode {:o}): chmod 700 it", config.wg_dir.display(), meta.permissions().mode() & 0o777))
@@ -105,6 +111,18 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         anyhow::bail!("{} problem(s) found", r.failures);
     }
     Ok(())
+}
+
+/// A base chain on the forward hook, outside peergate's table, whose policy is drop.
+async fn dropping_forward_chain() -> Option<String> {
+    let argv = crate::system::run::Argv::new("nft").args(["-j", "list", "chains"]);
+    let listed = crate::system::run::run(&argv, std::time::Duration::from_secs(5)).await.ok()?;
+    let value: serde_json::Value = serde_json::from_str(&listed.stdout).ok()?;
+    value["nftables"].as_array()?.iter().filter_map(|item| item.get("chain")).find_map(|chain| {
+        let ours = chain["table"] == peergate_core::firewall_plan::NFT_TABLE;
+        (!ours && chain["hook"] == "forward" && chain["policy"] == "drop")
+            .then(|| format!("the {} table's chain {}", chain["table"].as_str().unwrap_or("?"), chain["name"].as_str().unwrap_or("?")))
+    })
 }
 
 fn nix_is_root() -> bool {

@@ -20,7 +20,7 @@ use super::{AppState, RequestId};
 use crate::clients::{Actor, Admission, AdmitError, Placement, Upload, audit_view};
 use crate::db::audit::{self, NewEvent};
 use crate::db::clients::{self, Client, Pending};
-use crate::db::{self};
+use crate::db;
 use crate::import::{self, ImportOptions, ImportReport};
 use crate::system::lan::Lan;
 
@@ -243,7 +243,7 @@ async fn complete_pending_upload(
         return Err(ApiError::validation("subnet", "Enter the remote site's subnet, such as 10.77.0.0/24."));
     }
     let bytes = state.gateway.pending_dir.read(&pending.id).map_err(|_| gone())?;
-    let name = body.name.filter(|n| !n.trim().is_empty()).unwrap_or(pending.name.clone());
+    let name = body.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| pending.name.clone());
     let probe_host = body.probe_host.or(pending.probe_host.clone());
     let actor = Actor { name: &admin.user.username, request_id: Some(&request_id.0) };
     let upload = Upload { bytes: bytes.as_bytes(), name: &name, subnets: Some(&body.subnet), probe_host: probe_host.as_deref() };

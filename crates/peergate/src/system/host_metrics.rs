@@ -60,7 +60,7 @@ impl HostSampler {
         let secs = elapsed_secs.max(0.001);
         let mut interfaces: Vec<InterfaceRate> = Vec::new();
         if let Some(networks) = self.networks.as_mut() {
-            let _ = networks.refresh(true);
+            networks.refresh(true);
             interfaces = networks
                 .iter()
                 .map(|(name, data)| (name.to_string_lossy().into_owned(), data))
@@ -75,8 +75,8 @@ impl HostSampler {
         }
         let (cpu_percent, memory_used_bytes, memory_total_bytes) = match self.system.as_mut() {
             Some(system) => {
-                let _ = system.refresh_cpu_usage();
-                let _ = system.refresh_memory();
+                system.refresh_cpu_usage();
+                system.refresh_memory();
                 (system.global_cpu_usage(), system.used_memory(), system.total_memory())
             }
             None => (0.0, 0, 0),

@@ -195,3 +195,33 @@ async fn client_import_reports_each_file_of_a_mixed_directory() {
     assert!(stdout.lines().any(|l| l.starts_with("skipped") && l.contains("site-a.conf")), "{stdout}");
     assert_eq!(app.client_count().await, 2);
 }
+
+#[test]
+fn doctor_reports_what_is_wrong_and_fails_on_an_open_wireguard_directory() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let wg_dir = dir.path().join("wireguard");
+    std::fs::create_dir_all(&wg_dir).unwrap();
+    std::fs::set_permissions(&wg_dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let url = format!("sqlite://{}?mode=rwc", dir.path().join("p.db").display());
+    let run = |lan: &str| {
+        peergate(&url, dir.path())
+            .env("PEERGATE_WG_DIR", &wg_dir)
+            .env("PEERGATE_LAN_INTERFACE", "lo")
+            .env("PEERGATE_LAN_ADDRESS", lan)
+            .arg("doctor")
+            .output()
+            .unwrap()
+    };
+    let out = run("127.0.0.1/8");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("FAIL  ") && stdout.contains("readable by others"), "{stdout}");
+    assert!(stdout.contains("ok    database reachable"), "{stdout}");
+    assert!(stdout.contains("ok    LAN: 127.0.0.1 on lo"), "{stdout}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("problem(s) found"));
+
+    std::fs::set_permissions(&wg_dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    let stdout = String::from_utf8(run("127.0.0.1/8").stdout).unwrap();
+    assert!(stdout.contains("exists and is private"), "{stdout}");
+}
