@@ -28,6 +28,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
+// Same Chromium flags as the e2e tests.
+import { CHROMIUM_ARGS } from '../e2e/lib/browser.mjs';
+
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const distDir = path.resolve(process.env.BENCH_DIST || path.join(webDir, 'dist'));
 
@@ -43,17 +46,6 @@ const BUNDLE_GOAL_KB = 250;
 const LONG_TASK_MS = 50;
 const SETTLE_MS = 2000; // after the rows appear, before the update window opens
 
-// Same flags as the e2e tests (web/e2e/*.test.mjs).
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const VIEWPORT = { width: 1280, height: 800 };
 
 // The CSP the gateway sends (web/README.md), so a CSP problem would show up here too.

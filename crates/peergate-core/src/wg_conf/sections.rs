@@ -5,7 +5,7 @@
 use ipnet::IpNet;
 
 use super::error::{ParseError, ParseErrorKind as K};
-use super::keys::{PresharedKey, PrivateKey, PublicKey};
+use super::keys::{KeyError, PresharedKey, PrivateKey, PublicKey};
 use super::values::{
     DnsEntry, Endpoint, HookKind, MAX_MTU, MIN_MTU, MIN_MTU_IPV6, Table, parse_interface_address,
     parse_network,
@@ -60,6 +60,17 @@ fn set_once<T>(
     }
     *slot = Some(Located::new(value, Some(line)));
     Ok(())
+}
+
+/// A key value (`PrivateKey`, `PublicKey`, `PresharedKey`): present, then parsed by `parse`.
+fn parse_key<T>(
+    key: &'static str,
+    line: usize,
+    value: &str,
+    parse: impl FnOnce(&str) -> Result<T, KeyError>,
+) -> Result<T, ParseError> {
+    non_empty(key, line, value)?;
+    parse(value).map_err(|reason| ParseError::at(line, K::InvalidKey { key, reason }))
 }
 
 fn non_empty(key: &'static str, line: usize, value: &str) -> Result<(), ParseError> {
@@ -157,16 +168,7 @@ impl InterfaceDraft {
     pub(super) fn set(&mut self, line: usize, key: &str, value: &str) -> Result<(), ParseError> {
         match key.to_ascii_lowercase().as_str() {
             "privatekey" => {
-                non_empty("PrivateKey", line, value)?;
-                let key = PrivateKey::parse(value).map_err(|reason| {
-                    ParseError::at(
-                        line,
-                        K::InvalidKey {
-                            key: "PrivateKey",
-                            reason,
-                        },
-                    )
-                })?;
+                let key = parse_key("PrivateKey", line, value, PrivateKey::parse)?;
                 set_once(&mut self.private_key, "PrivateKey", line, key)
             }
             "address" => {
@@ -335,29 +337,11 @@ impl PeerDraft {
     pub(super) fn set(&mut self, line: usize, key: &str, value: &str) -> Result<(), ParseError> {
         match key.to_ascii_lowercase().as_str() {
             "publickey" => {
-                non_empty("PublicKey", line, value)?;
-                let key = PublicKey::parse(value).map_err(|reason| {
-                    ParseError::at(
-                        line,
-                        K::InvalidKey {
-                            key: "PublicKey",
-                            reason,
-                        },
-                    )
-                })?;
+                let key = parse_key("PublicKey", line, value, PublicKey::parse)?;
                 set_once(&mut self.public_key, "PublicKey", line, key)
             }
             "presharedkey" => {
-                non_empty("PresharedKey", line, value)?;
-                let key = PresharedKey::parse(value).map_err(|reason| {
-                    ParseError::at(
-                        line,
-                        K::InvalidKey {
-                            key: "PresharedKey",
-                            reason,
-                        },
-                    )
-                })?;
+                let key = parse_key("PresharedKey", line, value, PresharedKey::parse)?;
                 set_once(&mut self.preshared_key, "PresharedKey", line, key)
             }
             "allowedips" => {
