@@ -3,7 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 CARGO ?= cargo
 RELEASE_BIN := target/release/peergate
-RUN_ENV := PEERGATE_DATA_DIR=./var PEERGATE_LOG_FORMAT=pretty
+# As root (a gateway), `make run` manages real tunnels in /etc/wireguard; as a normal user it keeps
+# client configs under ./var so peergate can start and be looked around in.
+RUN_ENV := PEERGATE_DATA_DIR=./var PEERGATE_LOG_FORMAT=pretty $(if $(filter 0,$(shell id -u)),,PEERGATE_WG_DIR=./var/wireguard PEERGATE_SYSCTL_FILE=./var/99-peergate.conf)
 
 .PHONY: help run test test-deps run-deps ui bench e2e test-rust test-web clean
 
