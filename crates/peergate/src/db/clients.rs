@@ -177,6 +177,16 @@ pub struct Pending {
     pub expires_at: i64,
 }
 
+fn pending_from_row(r: &AnyRow) -> Result<Pending, sqlx::Error> {
+    Ok(Pending {
+        id: r.try_get("id")?,
+        user_id: r.try_get("user_id")?,
+        name: r.try_get("name")?,
+        probe_host: r.try_get("probe_host")?,
+        expires_at: r.try_get("expires_at")?,
+    })
+}
+
 pub async fn create_pending(tx: &mut sqlx::AnyConnection, pending: &Pending) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO pending_uploads (id, user_id, name, probe_host, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
@@ -197,16 +207,7 @@ pub async fn get_pending(db: &Db, id: &str) -> Result<Option<Pending>, sqlx::Err
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
-    row.map(|r| {
-        Ok(Pending {
-            id: r.try_get("id")?,
-            user_id: r.try_get("user_id")?,
-            name: r.try_get("name")?,
-            probe_host: r.try_get("probe_host")?,
-            expires_at: r.try_get("expires_at")?,
-        })
-    })
-    .transpose()
+    row.as_ref().map(pending_from_row).transpose()
 }
 
 pub async fn delete_pending(tx: &mut sqlx::AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
@@ -318,15 +319,5 @@ pub async fn list_pending(db: &Db, user_id: i64, now: i64) -> Result<Vec<Pending
     .bind(now)
     .fetch_all(&db.pool)
     .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(Pending {
-                id: r.try_get("id")?,
-                user_id: r.try_get("user_id")?,
-                name: r.try_get("name")?,
-                probe_host: r.try_get("probe_host")?,
-                expires_at: r.try_get("expires_at")?,
-            })
-        })
-        .collect()
+    rows.iter().map(pending_from_row).collect()
 }

@@ -4,7 +4,7 @@
 
 use sqlx::Row;
 
-use super::users::User;
+use super::users::{User, user_from_row};
 use super::{Db, now};
 
 /// Sessions end after this long without a request…
@@ -56,13 +56,8 @@ pub async fn find(db: &Db, id_hash: &str, now: i64) -> Result<Option<SessionRow>
             .execute(&db.pool)
             .await?;
     }
-    let role: String = row.try_get("role")?;
     Ok(Some(SessionRow {
-        user: User {
-            id: row.try_get("id")?,
-            username: row.try_get("username")?,
-            role: role.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-        },
+        user: user_from_row(&row)?,
         csrf_token: row.try_get("csrf_token")?,
     }))
 }

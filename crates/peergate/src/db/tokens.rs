@@ -3,7 +3,7 @@
 
 use sqlx::Row;
 
-use super::users::User;
+use super::users::{User, user_from_row};
 use super::{Db, now};
 
 #[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
@@ -58,15 +58,9 @@ pub async fn authenticate(db: &Db, token_hash: &str, now: i64) -> Result<Option<
     .fetch_optional(&db.pool)
     .await?;
     let Some(row) = row else { return Ok(None) };
-    let role: String = row.try_get("role")?;
-    let user = User {
-        id: row.try_get("id")?,
-        username: row.try_get("username")?,
-        role: role.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-    };
     Ok(Some(TokenAuth {
         token_id: row.try_get("token_id")?,
-        user,
+        user: user_from_row(&row)?,
         last_used_at: row.try_get("last_used_at")?,
         expires_at: row.try_get("expires_at")?,
     }))

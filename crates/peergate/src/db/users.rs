@@ -19,7 +19,9 @@ pub struct UserCredentials {
     pub password_hash: Option<String>,
 }
 
-fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
+/// A user from a row with `id`, `username` and `role` columns (also used by the session and
+/// token lookups, which join users).
+pub(super) fn user_from_row(row: &sqlx::any::AnyRow) -> Result<User, sqlx::Error> {
     let role: String = row.try_get("role")?;
     Ok(User {
         id: row.try_get("id")?,
