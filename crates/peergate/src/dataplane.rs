@@ -336,7 +336,12 @@ impl DataPlane {
     /// Reads the status of every active client (one snapshot, no process per client), stores it,
     /// pushes it to browsers and metrics.
     pub async fn observe_status(&self, db: &Db) -> anyhow::Result<()> {
-        let active: Vec<Client> = clients::list(db).await?.into_iter().filter(|c| c.state == "active").collect();
+        let all = clients::list(db).await?;
+        for state in ["active", "inactive", "failed"] {
+            let n = all.iter().filter(|c| c.state == state).count();
+            metrics::gauge!("peergate_clients", "state" => state).set(n as f64);
+        }
+        let active: Vec<Client> = all.into_iter().filter(|c| c.state == "active").collect();
         let names: Vec<String> = active.iter().map(|c| c.name.clone()).collect();
         let now = db::now();
         let snapshot = self.backends.tunnels.snapshot(&names, now).await;
@@ -381,11 +386,6 @@ impl DataPlane {
             }
         }
         clients::store_statuses(db, &statuses).await?;
-        let all = clients::list(db).await?;
-        for state in ["active", "inactive", "failed"] {
-            let n = all.iter().filter(|c| c.state == state).count();
-            metrics::gauge!("peergate_clients", "state" => state).set(n as f64);
-        }
         let clients = statuses.into_iter().map(|(id, status)| ClientStatusEvent { id, status }).collect();
         self.events.send(Event::Status { at: now, clients });
         Ok(())
