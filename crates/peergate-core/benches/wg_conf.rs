@@ -29,16 +29,11 @@ fn typical() -> String {
 
 /// As many peers as fit in 60 KiB, each routing its own /24.
 fn many_peers() -> String {
-    let mut text = format!(
-        "[Interface]\nPrivateKey = {}\nAddress = 10.204.0.2/32\n",
-        key(0, 0)
-    );
+    let mut text = format!("[Interface]\nPrivateKey = {}\nAddress = 10.204.0.2/32\n", key(0, 0));
     for i in 1u16.. {
         let [hi, lo] = i.to_be_bytes();
-        let peer = format!(
-            "\n[Peer]\nPublicKey = {}\nAllowedIPs = 10.{hi}.{lo}.0/24\nEndpoint = 198.51.{hi}.{lo}:51820\n",
-            key(hi, lo)
-        );
+        let peer =
+            format!("\n[Peer]\nPublicKey = {}\nAllowedIPs = 10.{hi}.{lo}.0/24\nEndpoint = 198.51.{hi}.{lo}:51820\n", key(hi, lo));
         if text.len() + peer.len() > 60 * 1024 {
             break;
         }
@@ -64,30 +59,21 @@ fn accept(conf: WgConf, existing: &[ExistingClient]) -> Outcome {
 
 fn upload_path(c: &mut Criterion) {
     let existing: Vec<ExistingClient> = (0..20)
-        .map(|i| ExistingClient {
-            name: format!("site{i}"),
-            subnets: vec![format!("172.20.{i}.0/24").parse().unwrap()],
-        })
+        .map(|i| ExistingClient { name: format!("site{i}"), subnets: vec![format!("172.20.{i}.0/24").parse().unwrap()] })
         .collect();
     for (name, text) in [("typical", typical()), ("60KiB", many_peers())] {
         let bytes = text.as_bytes();
         let conf = parse_bytes(bytes).unwrap();
         let mut group = c.benchmark_group(format!("wg_conf/{name}"));
         group.throughput(Throughput::Bytes(bytes.len() as u64));
-        group.bench_function("parse", |b| {
-            b.iter(|| parse_bytes(black_box(bytes)).unwrap())
-        });
-        group.bench_function("policy", |b| {
-            b.iter(|| accept(black_box(conf.clone()), &existing))
-        });
+        group.bench_function("parse", |b| b.iter(|| parse_bytes(black_box(bytes)).unwrap()));
+        group.bench_function("policy", |b| b.iter(|| accept(black_box(conf.clone()), &existing)));
         group.bench_function("render", |b| b.iter(|| render(black_box(&conf))));
         group.bench_function("parse+policy+render", |b| {
-            b.iter(
-                || match accept(parse_bytes(black_box(bytes)).unwrap(), &existing) {
-                    Outcome::Accepted(client) => render(&client.conf),
-                    Outcome::NeedsSubnet(_) => unreachable!("benchmark confs are split tunnels"),
-                },
-            )
+            b.iter(|| match accept(parse_bytes(black_box(bytes)).unwrap(), &existing) {
+                Outcome::Accepted(client) => render(&client.conf),
+                Outcome::NeedsSubnet(_) => unreachable!("benchmark confs are split tunnels"),
+            })
         });
         group.finish();
     }

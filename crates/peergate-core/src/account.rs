@@ -46,9 +46,7 @@ impl FromStr for Role {
 pub enum AccountError {
     #[error("role `{0}` does not exist: use `admin` or `operator`")]
     UnknownRole(String),
-    #[error(
-        "user names are 1 to 64 characters: letters, digits, `.`, `_`, `-` and `@`, starting with a letter or digit"
-    )]
+    #[error("user names are 1 to 64 characters: letters, digits, `.`, `_`, `-` and `@`, starting with a letter or digit")]
     InvalidUsername,
     #[error("passwords must be at least {MIN_PASSWORD_CHARS} characters long")]
     PasswordTooShort,
@@ -66,13 +64,8 @@ impl Username {
     pub fn parse(s: &str) -> Result<Username, AccountError> {
         let ok = (1..=64).contains(&s.len())
             && s.chars().next().is_some_and(|c| c.is_ascii_alphanumeric())
-            && s.chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
-        if ok {
-            Ok(Username(s.to_string()))
-        } else {
-            Err(AccountError::InvalidUsername)
-        }
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '@'));
+        if ok { Ok(Username(s.to_string())) } else { Err(AccountError::InvalidUsername) }
     }
 
     pub fn as_str(&self) -> &str {
@@ -116,12 +109,8 @@ pub fn parse_token_name(s: &str) -> Result<String, AccountError> {
 pub const TOKEN_PREFIX: &str = "pgt_";
 
 pub fn looks_like_api_token(s: &str) -> bool {
-    s.strip_prefix(TOKEN_PREFIX).is_some_and(|rest| {
-        rest.len() == 43
-            && rest
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-    })
+    s.strip_prefix(TOKEN_PREFIX)
+        .is_some_and(|rest| rest.len() == 43 && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
 }
 
 #[cfg(test)]
@@ -134,11 +123,7 @@ mod tests {
             assert!(Username::parse(ok).is_ok(), "{ok}");
         }
         for bad in ["", ".admin", "-x", "a b", "a;reboot", "ä", &"x".repeat(65)] {
-            assert_eq!(
-                Username::parse(bad),
-                Err(AccountError::InvalidUsername),
-                "{bad}"
-            );
+            assert_eq!(Username::parse(bad), Err(AccountError::InvalidUsername), "{bad}");
         }
     }
 
@@ -146,25 +131,13 @@ mod tests {
     fn roles_round_trip_and_refuse_others() {
         assert_eq!("admin".parse::<Role>(), Ok(Role::Admin));
         assert_eq!(Role::Operator.to_string(), "operator");
-        assert!(
-            "root"
-                .parse::<Role>()
-                .unwrap_err()
-                .to_string()
-                .contains("`root`")
-        );
+        assert!("root".parse::<Role>().unwrap_err().to_string().contains("`root`"));
     }
 
     #[test]
     fn password_policy() {
-        assert_eq!(
-            check_new_password("short"),
-            Err(AccountError::PasswordTooShort)
-        );
-        assert_eq!(
-            check_new_password(&"x".repeat(1025)),
-            Err(AccountError::PasswordTooLong)
-        );
+        assert_eq!(check_new_password("short"), Err(AccountError::PasswordTooShort));
+        assert_eq!(check_new_password(&"x".repeat(1025)), Err(AccountError::PasswordTooLong));
         assert_eq!(check_new_password("correct horse battery"), Ok(()));
         // Characters, not bytes: twelve multi-byte characters are enough.
         assert_eq!(check_new_password(&"ü".repeat(12)), Ok(()));

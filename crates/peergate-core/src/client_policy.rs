@@ -113,35 +113,15 @@ pub struct Warning {
 /// Applies the gateway rules to an upload. Checks run from "fix the form" to "fix the file" to
 /// "fix the routes", so a pending upload (`NeedsSubnet`) has passed everything else.
 pub fn evaluate(request: ClientRequest<'_>) -> Result<Outcome, PolicyError> {
-    let ClientRequest {
-        mut conf,
-        name,
-        subnets,
-        probe_host,
-        gateway_lan,
-        endpoint_addrs,
-        existing,
-    } = request;
-    let interface = InterfaceName::parse(name).map_err(|reason| PolicyError::InvalidName {
-        input: name.to_owned(),
-        reason,
-    })?;
+    let ClientRequest { mut conf, name, subnets, probe_host, gateway_lan, endpoint_addrs, existing } = request;
+    let interface = InterfaceName::parse(name).map_err(|reason| PolicyError::InvalidName { input: name.to_owned(), reason })?;
     // Case-insensitive, although Linux is not: `SiteA` next to `sitea` is a mistake waiting to happen.
-    if existing
-        .iter()
-        .any(|c| c.name.eq_ignore_ascii_case(interface.as_str()))
-    {
-        return Err(PolicyError::NameTaken {
-            name: interface.to_string(),
-        });
+    if existing.iter().any(|c| c.name.eq_ignore_ascii_case(interface.as_str())) {
+        return Err(PolicyError::NameTaken { name: interface.to_string() });
     }
     let warnings = sanitize(&mut conf)?;
     if let Some(lan) = gateway_lan
-        && let Some(a) = conf
-            .interface
-            .addresses
-            .iter()
-            .find(|a| overlaps(&a.value.trunc(), &lan))
+        && let Some(a) = conf.interface.addresses.iter().find(|a| overlaps(&a.value.trunc(), &lan))
     {
         let (line, address) = (a.line.get(), a.value);
         return Err(PolicyError::AddressOverlapsLan { line, address, lan });
@@ -149,15 +129,10 @@ pub fn evaluate(request: ClientRequest<'_>) -> Result<Outcome, PolicyError> {
 
     let union = Union::of(routed(&conf));
     // An empty form field means "not given", not "invalid".
-    let typed = subnets
-        .filter(|s| !s.trim().is_empty())
-        .map(parse_subnets)
-        .transpose()?;
+    let typed = subnets.filter(|s| !s.trim().is_empty()).map(parse_subnets).transpose()?;
     let subnets = match (union.is_full_tunnel(), typed) {
         (true, None) => {
-            let mut lines: Vec<usize> = (conf.peers.iter().flat_map(|p| &p.allowed_ips))
-                .filter_map(|a| a.line.get())
-                .collect();
+            let mut lines: Vec<usize> = (conf.peers.iter().flat_map(|p| &p.allowed_ips)).filter_map(|a| a.line.get()).collect();
             lines.dedup();
             return Ok(Outcome::NeedsSubnet(NeedsSubnet { lines, warnings }));
         }
@@ -165,55 +140,32 @@ pub fn evaluate(request: ClientRequest<'_>) -> Result<Outcome, PolicyError> {
             conf.peers[0].allowed_ips = typed.iter().copied().map(Located::synthetic).collect();
             if is_full_tunnel(routed(&conf)) {
                 let others = &conf.peers[1..];
-                let culprit = others
-                    .iter()
-                    .find(|p| is_full_tunnel(p.allowed_ips.iter().map(|a| &a.value)))
-                    .or(others.first());
-                return Err(PolicyError::FullTunnel {
-                    line: culprit.and_then(|p| p.line.get()),
-                });
+                let culprit = others.iter().find(|p| is_full_tunnel(p.allowed_ips.iter().map(|a| &a.value))).or(others.first());
+                return Err(PolicyError::FullTunnel { line: culprit.and_then(|p| p.line.get()) });
             }
             typed
         }
         (false, Some(typed)) => {
             if let Some(subnet) = typed.iter().find(|s| !union.contains(s)) {
-                let allowed = routed(&conf)
-                    .map(ToString::to_string)
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                return Err(PolicyError::SubnetNotRouted {
-                    subnet: *subnet,
-                    allowed,
-                });
+                let allowed = routed(&conf).map(ToString::to_string).collect::<Vec<_>>().join(", ");
+                return Err(PolicyError::SubnetNotRouted { subnet: *subnet, allowed });
             }
             typed
         }
         (false, None) => {
             let mut seen = std::collections::HashSet::new();
-            routed(&conf)
-                .copied()
-                .filter(|net| seen.insert(*net))
-                .collect()
+            routed(&conf).copied().filter(|net| seen.insert(*net)).collect()
         }
     };
 
     check_conflicts(&conf, gateway_lan, endpoint_addrs, existing)?;
     let probe_host = choose_probe_host(probe_host, &subnets)?;
-    Ok(Outcome::Accepted(AcceptedClient {
-        conf,
-        interface,
-        subnets,
-        probe_host,
-        warnings,
-    }))
+    Ok(Outcome::Accepted(AcceptedClient { conf, interface, subnets, probe_host, warnings }))
 }
 
 /// Every network wg-quick will add a route for, across all peers.
 fn routed(conf: &WgConf) -> impl Iterator<Item = &IpNet> {
-    conf.peers
-        .iter()
-        .flat_map(|p| &p.allowed_ips)
-        .map(|a| &a.value)
+    conf.peers.iter().flat_map(|p| &p.allowed_ips).map(|a| &a.value)
 }
 
 /// Refuses hooks and non-default tables; drops `SaveConfig` and `DNS` with warnings.
@@ -221,16 +173,10 @@ fn sanitize(conf: &mut WgConf) -> Result<Vec<Warning>, PolicyError> {
     let i = &mut conf.interface;
     if let Some(hook) = i.hooks.first() {
         let line = hook.line.get().unwrap_or(0);
-        return Err(PolicyError::HookRefused {
-            line,
-            hook: hook.value.kind,
-        });
+        return Err(PolicyError::HookRefused { line, hook: hook.value.kind });
     }
     if let Some(table) = i.table.as_ref().filter(|t| t.value != Table::Auto) {
-        return Err(PolicyError::TableRefused {
-            line: table.line.get(),
-            table: table.value.clone(),
-        });
+        return Err(PolicyError::TableRefused { line: table.line.get(), table: table.value.clone() });
     }
     let mut warnings = Vec::new();
     let mut dns_lines: Vec<Option<usize>> = i.dns.iter().map(|d| d.line.get()).collect();
@@ -246,9 +192,7 @@ fn sanitize(conf: &mut WgConf) -> Result<Vec<Warning>, PolicyError> {
         warnings.push(Warning {
             line: save.line.get(),
             code: "save_config_dropped",
-            message:
-                "SaveConfig was removed: it would let wg-quick overwrite the file peergate manages"
-                    .into(),
+            message: "SaveConfig was removed: it would let wg-quick overwrite the file peergate manages".into(),
         });
     }
     i.dns.clear();
@@ -258,30 +202,19 @@ fn sanitize(conf: &mut WgConf) -> Result<Vec<Warning>, PolicyError> {
 /// Parses the subnet field: comma-separated networks in CIDR form, nothing else. The field is typed
 /// by a person and may contain anything, so characters are checked before any parsing.
 pub fn parse_subnets(input: &str) -> Result<Vec<IpNet>, PolicyError> {
-    let invalid = |reason| PolicyError::InvalidSubnet {
-        input: excerpt(input),
-        reason,
-    };
+    let invalid = |reason| PolicyError::InvalidSubnet { input: excerpt(input), reason };
     if input.len() > 1024 {
         return Err(invalid(SubnetError::TooLong));
     }
-    if let Some(c) = input
-        .chars()
-        .find(|&c| !(c.is_ascii_hexdigit() || ".:/, ".contains(c)))
-    {
-        return Err(invalid(SubnetError::BadCharacter(
-            c.escape_debug().to_string(),
-        )));
+    if let Some(c) = input.chars().find(|&c| !(c.is_ascii_hexdigit() || ".:/, ".contains(c))) {
+        return Err(invalid(SubnetError::BadCharacter(c.escape_debug().to_string())));
     }
     if input.trim().is_empty() {
         return Err(invalid(SubnetError::Empty));
     }
     let mut nets: Vec<IpNet> = Vec::new();
     for part in input.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let invalid = |reason| PolicyError::InvalidSubnet {
-            input: part.to_owned(),
-            reason,
-        };
+        let invalid = |reason| PolicyError::InvalidSubnet { input: part.to_owned(), reason };
         if !part.contains('/') {
             return Err(invalid(SubnetError::MissingPrefix(part.to_owned())));
         }
@@ -291,11 +224,7 @@ pub fn parse_subnets(input: &str) -> Result<Vec<IpNet>, PolicyError> {
         }
         if let Some(other) = nets.iter().find(|n| overlaps(n, &net)) {
             let conflict = Conflict::SameRequest(*other);
-            return Err(PolicyError::SubnetOverlap {
-                line: None,
-                subnet: net,
-                conflict,
-            });
+            return Err(PolicyError::SubnetOverlap { line: None, subnet: net, conflict });
         }
         nets.push(net);
     }
@@ -316,17 +245,12 @@ fn check_conflicts(
 ) -> Result<(), PolicyError> {
     // Sorted, so each routed network finds its endpoints by binary search: a 64 KiB upload can
     // carry hundreds of peers, each with an IP-literal endpoint.
-    let mut endpoints: Vec<IpAddr> = (endpoint_addrs.iter().copied())
-        .chain(conf.peers.iter().filter_map(|p| p.endpoint_ip()))
-        .collect();
+    let mut endpoints: Vec<IpAddr> =
+        (endpoint_addrs.iter().copied()).chain(conf.peers.iter().filter_map(|p| p.endpoint_ip())).collect();
     endpoints.sort_unstable();
     for routed in conf.peers.iter().flat_map(|p| &p.allowed_ips) {
         let (line, subnet) = (routed.line.get(), routed.value);
-        let conflict = |conflict| PolicyError::SubnetOverlap {
-            line,
-            subnet,
-            conflict,
-        };
+        let conflict = |conflict| PolicyError::SubnetOverlap { line, subnet, conflict };
         if let Some(lan) = gateway_lan.filter(|lan| overlaps(lan, &subnet)) {
             return Err(conflict(Conflict::GatewayLan(lan)));
         }
@@ -337,10 +261,7 @@ fn check_conflicts(
         for client in existing {
             if let Some(other) = client.subnets.iter().find(|s| overlaps(s, &subnet)) {
                 let name = client.name.clone();
-                return Err(conflict(Conflict::Client {
-                    name,
-                    subnet: *other,
-                }));
+                return Err(conflict(Conflict::Client { name, subnet: *other }));
             }
         }
     }
@@ -352,22 +273,11 @@ fn check_conflicts(
 fn choose_probe_host(typed: Option<&str>, subnets: &[IpNet]) -> Result<IpAddr, PolicyError> {
     let typed = typed.map(str::trim).filter(|t| !t.is_empty());
     let probe = match typed {
-        Some(text) => text
-            .parse::<IpAddr>()
-            .map_err(|_| PolicyError::InvalidProbeHost {
-                input: excerpt(text),
-            })?,
-        None => first_usable(
-            subnets
-                .first()
-                .expect("a parsed conf routes at least one network"),
-        ),
+        Some(text) => text.parse::<IpAddr>().map_err(|_| PolicyError::InvalidProbeHost { input: excerpt(text) })?,
+        None => first_usable(subnets.first().expect("a parsed conf routes at least one network")),
     };
     if !subnets.iter().any(|s| s.contains(&probe)) {
-        return Err(PolicyError::ProbeHostOutside {
-            probe,
-            subnets: subnets.to_vec(),
-        });
+        return Err(PolicyError::ProbeHostOutside { probe, subnets: subnets.to_vec() });
     }
     Ok(probe)
 }
@@ -383,9 +293,7 @@ fn first_usable(net: &IpNet) -> IpAddr {
 /// Parses a probe host typed for an existing client: an IP address inside one of its subnets.
 pub fn parse_probe_host(typed: &str, subnets: &[IpNet]) -> Result<IpAddr, PolicyError> {
     if typed.trim().is_empty() {
-        return Err(PolicyError::InvalidProbeHost {
-            input: String::new(),
-        });
+        return Err(PolicyError::InvalidProbeHost { input: String::new() });
     }
     choose_probe_host(Some(typed), subnets)
 }

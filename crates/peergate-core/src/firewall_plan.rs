@@ -99,8 +99,8 @@ pub fn parse_nft_table(json: Option<&str>) -> ObservedRules {
             *rules.entry(chain.to_string()).or_default() += 1;
         }
     }
-    let base_ok = has_set
-        && NFT_CHAIN_RULES.iter().all(|(chain, count)| chains.contains(*chain) && rules.get(*chain) == Some(count));
+    let base_ok =
+        has_set && NFT_CHAIN_RULES.iter().all(|(chain, count)| chains.contains(*chain) && rules.get(*chain) == Some(count));
     ObservedRules { base_ok, clients: if base_ok { clients } else { BTreeSet::new() }, damaged: BTreeSet::new() }
 }
 
@@ -114,7 +114,10 @@ fn iptables_client_rules(lan_interface: &str, name: &str) -> [(&'static str, Str
     let c = comment(name);
     [
         ("filter", format!("{CHAIN_FORWARD} -i {lan_interface} -o {name} {c} -j ACCEPT")),
-        ("filter", format!("{CHAIN_FORWARD} -i {name} -o {lan_interface} -m conntrack --ctstate RELATED,ESTABLISHED {c} -j ACCEPT")),
+        (
+            "filter",
+            format!("{CHAIN_FORWARD} -i {name} -o {lan_interface} -m conntrack --ctstate RELATED,ESTABLISHED {c} -j ACCEPT"),
+        ),
         ("nat", format!("{CHAIN_POSTROUTING} -o {name} {c} -j MASQUERADE")),
         ("mangle", format!("{CHAIN_MSS} -o {name} -p tcp -m tcp --tcp-flags SYN,RST SYN {c} -j TCPMSS --clamp-mss-to-pmtu")),
         ("mangle", format!("{CHAIN_MSS} -i {name} -p tcp -m tcp --tcp-flags SYN,RST SYN {c} -j TCPMSS --clamp-mss-to-pmtu")),
@@ -123,7 +126,9 @@ fn iptables_client_rules(lan_interface: &str, name: &str) -> [(&'static str, Str
 
 fn restore_script(lines: &[(&str, String)], declare: bool, jumps: bool) -> String {
     let mut out = String::new();
-    for (table, chain, parent) in [("filter", CHAIN_FORWARD, "FORWARD"), ("nat", CHAIN_POSTROUTING, "POSTROUTING"), ("mangle", CHAIN_MSS, "FORWARD")] {
+    for (table, chain, parent) in
+        [("filter", CHAIN_FORWARD, "FORWARD"), ("nat", CHAIN_POSTROUTING, "POSTROUTING"), ("mangle", CHAIN_MSS, "FORWARD")]
+    {
         let body: Vec<&String> = lines.iter().filter(|(t, _)| *t == table).map(|(_, l)| l).collect();
         if body.is_empty() && !declare {
             continue;
@@ -148,11 +153,8 @@ fn restore_script(lines: &[(&str, String)], declare: bool, jumps: bool) -> Strin
 /// Rebuilds peergate's chains with the given clients; `add_jumps` inserts the jumps from the
 /// built-in chains (only when they are missing, or they would be doubled).
 pub fn iptables_rebuild(lan_interface: &str, clients: &[String], add_jumps: bool) -> String {
-    let lines: Vec<(&str, String)> = clients
-        .iter()
-        .flat_map(|c| iptables_client_rules(lan_interface, c))
-        .map(|(t, l)| (t, format!("-A {l}")))
-        .collect();
+    let lines: Vec<(&str, String)> =
+        clients.iter().flat_map(|c| iptables_client_rules(lan_interface, c)).map(|(t, l)| (t, format!("-A {l}"))).collect();
     restore_script(&lines, true, add_jumps)
 }
 
@@ -178,7 +180,9 @@ pub fn iptables_client_deletions(lan_interface: &str, name: &str) -> Vec<String>
 /// empty chains are harmless; this is for `peergate doctor --cleanup` style teardown and tests).
 pub fn iptables_teardown() -> String {
     let mut out = String::new();
-    for (table, chain, parent) in [("filter", CHAIN_FORWARD, "FORWARD"), ("nat", CHAIN_POSTROUTING, "POSTROUTING"), ("mangle", CHAIN_MSS, "FORWARD")] {
+    for (table, chain, parent) in
+        [("filter", CHAIN_FORWARD, "FORWARD"), ("nat", CHAIN_POSTROUTING, "POSTROUTING"), ("mangle", CHAIN_MSS, "FORWARD")]
+    {
         out.push_str(&format!("*{table}\n-D {parent} -j {chain}\n-F {chain}\n-X {chain}\nCOMMIT\n"));
     }
     out
@@ -253,10 +257,12 @@ mod tests {
         assert_eq!(observed.clients, names(&["site-a", "site-b"]).into_iter().collect());
         assert!(observed.damaged.is_empty());
 
-        let doubled = format!("{saved}-A PEERGATE-POSTROUTING -o site-a -m comment --comment \"peergate:site-a\" -j MASQUERADE\n");
+        let doubled =
+            format!("{saved}-A PEERGATE-POSTROUTING -o site-a -m comment --comment \"peergate:site-a\" -j MASQUERADE\n");
         assert_eq!(parse_iptables_save(&doubled).damaged, names(&["site-a"]).into_iter().collect());
         // The NAT rule flushed by hand: the client is damaged, not present.
-        let partial: String = saved.lines().filter(|l| !l.starts_with("-A PEERGATE-POSTROUTING -o site-a")).map(|l| format!("{l}\n")).collect();
+        let partial: String =
+            saved.lines().filter(|l| !l.starts_with("-A PEERGATE-POSTROUTING -o site-a")).map(|l| format!("{l}\n")).collect();
         let observed = parse_iptables_save(&partial);
         assert!(!observed.clients.contains("site-a") && observed.damaged.contains("site-a"));
         let no_jump = saved.replace("-A FORWARD -j PEERGATE-FORWARD\n", "");

@@ -19,12 +19,7 @@ pub struct ThrottlePolicy {
 
 impl Default for ThrottlePolicy {
     fn default() -> Self {
-        ThrottlePolicy {
-            window_secs: 15 * 60,
-            max_failures_per_account: 5,
-            max_failures_per_ip: 20,
-            max_keys: 50_000,
-        }
+        ThrottlePolicy { window_secs: 15 * 60, max_failures_per_account: 5, max_failures_per_ip: 20, max_keys: 50_000 }
     }
 }
 
@@ -46,19 +41,12 @@ pub struct RetryAfter(pub i64);
 
 impl LoginThrottle {
     pub fn new(policy: ThrottlePolicy) -> LoginThrottle {
-        LoginThrottle {
-            policy,
-            failures: HashMap::new(),
-        }
+        LoginThrottle { policy, failures: HashMap::new() }
     }
 
     /// May this attempt proceed? Checked before the password is verified.
     pub fn check(&self, account: &str, ip: IpAddr, now: i64) -> Result<(), RetryAfter> {
-        let account_wait = self.wait(
-            &Key::Account(account.to_ascii_lowercase()),
-            self.policy.max_failures_per_account,
-            now,
-        );
+        let account_wait = self.wait(&Key::Account(account.to_ascii_lowercase()), self.policy.max_failures_per_account, now);
         let ip_wait = self.wait(&Key::Ip(ip), self.policy.max_failures_per_ip, now);
         match account_wait.max(ip_wait) {
             0 => Ok(()),
@@ -81,8 +69,7 @@ impl LoginThrottle {
     }
 
     pub fn record_success(&mut self, account: &str) {
-        self.failures
-            .remove(&Key::Account(account.to_ascii_lowercase()));
+        self.failures.remove(&Key::Account(account.to_ascii_lowercase()));
     }
 
     /// Drops attempts that left the window (called periodically and when the table is full).
@@ -106,11 +93,7 @@ impl LoginThrottle {
         let Some(times) = self.failures.get(key) else {
             return 0;
         };
-        let recent: Vec<i64> = times
-            .iter()
-            .copied()
-            .filter(|t| now - t < self.policy.window_secs)
-            .collect();
+        let recent: Vec<i64> = times.iter().copied().filter(|t| now - t < self.policy.window_secs).collect();
         if recent.len() < max {
             return 0;
         }
@@ -120,11 +103,8 @@ impl LoginThrottle {
     }
 
     fn evict_oldest(&mut self) {
-        let oldest = self
-            .failures
-            .iter()
-            .min_by_key(|(_, times)| times.last().copied().unwrap_or(i64::MIN))
-            .map(|(k, _)| k.clone());
+        let oldest =
+            self.failures.iter().min_by_key(|(_, times)| times.last().copied().unwrap_or(i64::MIN)).map(|(k, _)| k.clone());
         if let Some(key) = oldest {
             self.failures.remove(&key);
         }
@@ -139,12 +119,7 @@ mod tests {
     const OTHER_IP: IpAddr = IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 2));
 
     fn policy() -> ThrottlePolicy {
-        ThrottlePolicy {
-            window_secs: 100,
-            max_failures_per_account: 3,
-            max_failures_per_ip: 5,
-            max_keys: 10,
-        }
+        ThrottlePolicy { window_secs: 100, max_failures_per_account: 3, max_failures_per_ip: 5, max_keys: 10 }
     }
 
     #[test]

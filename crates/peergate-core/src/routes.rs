@@ -41,11 +41,7 @@ pub fn route_commands(subnet: IpNet, gateway_lan: IpAddr) -> Result<RouteCommand
             routeros: format!("/ip route add dst-address={subnet} gateway={gw}"),
             openwrt: openwrt(
                 "route",
-                &[
-                    ("target", net.to_string()),
-                    ("netmask", v4.netmask().to_string()),
-                    ("gateway", gw.to_string()),
-                ],
+                &[("target", net.to_string()), ("netmask", v4.netmask().to_string()), ("gateway", gw.to_string())],
             ),
         }),
         (IpNet::V6(_), IpAddr::V6(_)) => Ok(RouteCommands {
@@ -53,15 +49,9 @@ pub fn route_commands(subnet: IpNet, gateway_lan: IpAddr) -> Result<RouteCommand
             windows: format!("route -p add {subnet} {gw}"),
             macos: format!("route -n add -inet6 -net {subnet} {gw}"),
             routeros: format!("/ipv6 route add dst-address={subnet} gateway={gw}"),
-            openwrt: openwrt(
-                "route6",
-                &[("target", subnet.to_string()), ("gateway", gw.to_string())],
-            ),
+            openwrt: openwrt("route6", &[("target", subnet.to_string()), ("gateway", gw.to_string())]),
         }),
-        _ => Err(FamilyMismatch {
-            subnet,
-            gateway: gateway_lan,
-        }),
+        _ => Err(FamilyMismatch { subnet, gateway: gateway_lan }),
     }
 }
 
@@ -88,15 +78,9 @@ mod tests {
     fn ipv4_commands_for_every_platform() {
         let c = commands("10.77.0.0/24", "10.201.0.1");
         assert_eq!(c.linux, "ip route add 10.77.0.0/24 via 10.201.0.1");
-        assert_eq!(
-            c.windows,
-            "route -p add 10.77.0.0 mask 255.255.255.0 10.201.0.1"
-        );
+        assert_eq!(c.windows, "route -p add 10.77.0.0 mask 255.255.255.0 10.201.0.1");
         assert_eq!(c.macos, "route -n add -net 10.77.0.0/24 10.201.0.1");
-        assert_eq!(
-            c.routeros,
-            "/ip route add dst-address=10.77.0.0/24 gateway=10.201.0.1"
-        );
+        assert_eq!(c.routeros, "/ip route add dst-address=10.77.0.0/24 gateway=10.201.0.1");
         insta::assert_snapshot!("openwrt_v4", c.openwrt);
     }
 
@@ -106,46 +90,27 @@ mod tests {
         assert_eq!(c.linux, "ip -6 route add fd00:77::/64 via fd00::1");
         assert_eq!(c.windows, "route -p add fd00:77::/64 fd00::1");
         assert_eq!(c.macos, "route -n add -inet6 -net fd00:77::/64 fd00::1");
-        assert_eq!(
-            c.routeros,
-            "/ipv6 route add dst-address=fd00:77::/64 gateway=fd00::1"
-        );
+        assert_eq!(c.routeros, "/ipv6 route add dst-address=fd00:77::/64 gateway=fd00::1");
         insta::assert_snapshot!("openwrt_v6", c.openwrt);
     }
 
     #[test]
     fn single_hosts_and_host_bits() {
         let table = [
-            (
-                "10.77.0.9/32",
-                "route -p add 10.77.0.9 mask 255.255.255.255 10.201.0.1",
-            ),
-            (
-                "10.77.0.9/16",
-                "route -p add 10.77.0.0 mask 255.255.0.0 10.201.0.1",
-            ),
-            (
-                "172.16.0.0/12",
-                "route -p add 172.16.0.0 mask 255.240.0.0 10.201.0.1",
-            ),
+            ("10.77.0.9/32", "route -p add 10.77.0.9 mask 255.255.255.255 10.201.0.1"),
+            ("10.77.0.9/16", "route -p add 10.77.0.0 mask 255.255.0.0 10.201.0.1"),
+            ("172.16.0.0/12", "route -p add 172.16.0.0 mask 255.240.0.0 10.201.0.1"),
         ];
         for (subnet, windows) in table {
             assert_eq!(commands(subnet, "10.201.0.1").windows, windows);
         }
-        assert_eq!(
-            commands("10.77.0.9/16", "10.201.0.1").linux,
-            "ip route add 10.77.0.0/16 via 10.201.0.1"
-        );
+        assert_eq!(commands("10.77.0.9/16", "10.201.0.1").linux, "ip route add 10.77.0.0/16 via 10.201.0.1");
     }
 
     #[test]
     fn mixed_families_are_refused() {
-        let err = route_commands("fd00::/64".parse().unwrap(), "10.201.0.1".parse().unwrap())
-            .unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "fd00::/64 cannot be routed via 10.201.0.1: the addresses are of different IP versions"
-        );
+        let err = route_commands("fd00::/64".parse().unwrap(), "10.201.0.1".parse().unwrap()).unwrap_err();
+        assert_eq!(err.to_string(), "fd00::/64 cannot be routed via 10.201.0.1: the addresses are of different IP versions");
     }
 
     #[test]

@@ -73,8 +73,7 @@ fn hex_key_to_base64(hex: &str) -> Option<String> {
     if hex.len() != 64 {
         return None;
     }
-    let bytes: Option<Vec<u8>> =
-        (0..32).map(|i| u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()).collect();
+    let bytes: Option<Vec<u8>> = (0..32).map(|i| u8::from_str_radix(hex.get(i * 2..i * 2 + 2)?, 16).ok()).collect();
     Some(STANDARD.encode(bytes?))
 }
 
@@ -108,11 +107,14 @@ pub fn parse_wg_dump(text: &str, now: i64) -> BTreeMap<String, ObservedClient> {
         match fields.as_slice() {
             // interface, private key (skipped), public key, listen port, fwmark
             [iface, _private, _public, _port, _fwmark] => {
-                out.entry(iface.to_string()).or_insert_with(|| ObservedClient { interface: iface.to_string(), peers: Vec::new() });
+                out.entry(iface.to_string())
+                    .or_insert_with(|| ObservedClient { interface: iface.to_string(), peers: Vec::new() });
             }
             // interface, public key, preshared, endpoint, allowed ips, handshake, rx, tx, keepalive
             [iface, public, _psk, endpoint, _allowed, handshake, rx, tx, _keepalive] => {
-                let client = out.entry(iface.to_string()).or_insert_with(|| ObservedClient { interface: iface.to_string(), peers: Vec::new() });
+                let client = out
+                    .entry(iface.to_string())
+                    .or_insert_with(|| ObservedClient { interface: iface.to_string(), peers: Vec::new() });
                 client.peers.push(ObservedPeer {
                     public_key: public.to_string(),
                     endpoint: (*endpoint != "(none)").then(|| endpoint.to_string()),

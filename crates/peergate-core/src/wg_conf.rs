@@ -40,8 +40,8 @@ pub use keys::{KeyError, PresharedKey, PrivateKey, PublicKey, WgKey};
 pub use parser::{MAX_CONF_BYTES, parse, parse_bytes};
 pub use render::{render, render_redacted};
 pub use values::{
-    CidrError, DnsEntry, Endpoint, EndpointError, HookKind, Host, MAX_MTU, MIN_MTU, MIN_MTU_IPV6,
-    Table, parse_interface_address, parse_network,
+    CidrError, DnsEntry, Endpoint, EndpointError, HookKind, Host, MAX_MTU, MIN_MTU, MIN_MTU_IPV6, Table, parse_interface_address,
+    parse_network,
 };
 
 /// Where a value came from in the uploaded text, kept so later checks (client policy) can point the
@@ -79,18 +79,12 @@ pub struct Located<T> {
 
 impl<T> Located<T> {
     pub fn new(value: T, line: Option<usize>) -> Self {
-        Located {
-            value,
-            line: SourceLine(line),
-        }
+        Located { value, line: SourceLine(line) }
     }
 
     /// A value that did not come from an uploaded file (for example a subnet the user typed).
     pub fn synthetic(value: T) -> Self {
-        Located {
-            value,
-            line: SourceLine(None),
-        }
+        Located { value, line: SourceLine(None) }
     }
 }
 

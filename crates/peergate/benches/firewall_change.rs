@@ -23,10 +23,10 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{Samples, env, env_or, record};
-use peergate_core::firewall_plan::ObservedRules;
 use peergate::system::firewall::{Firewall, Iptables, Nftables};
 use peergate::system::run::{Argv, run};
 use peergate_core::firewall_plan as plan;
+use peergate_core::firewall_plan::ObservedRules;
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const NEWCOMER: &str = "pgbnew";
@@ -133,11 +133,8 @@ impl Bench {
                 must(Argv::new("iptables-restore").arg("--noflush").stdin(script)).await
             }
             (Method::IptablesPerRule, add) => {
-                let script = if add {
-                    plan::iptables_add_client(&self.lan, name)
-                } else {
-                    plan::iptables_remove_client(&self.lan, name)
-                };
+                let script =
+                    if add { plan::iptables_add_client(&self.lan, name) } else { plan::iptables_remove_client(&self.lan, name) };
                 let argvs = per_rule_argvs(&script);
                 assert_eq!(argvs.len(), 5);
                 for argv in argvs {
@@ -200,7 +197,8 @@ async fn main() {
         ),
         other => panic!("PGB_BACKEND must be nftables or iptables, not {other}"),
     };
-    let mut bench = Bench { firewall, lan, installed: Vec::new(), without: ObservedRules::default(), with: ObservedRules::default() };
+    let mut bench =
+        Bench { firewall, lan, installed: Vec::new(), without: ObservedRules::default(), with: ObservedRules::default() };
 
     // medians[method][count] = (add ms, remove ms)
     let mut medians: Vec<Vec<(f64, f64)>> = vec![Vec::new(); methods.len()];

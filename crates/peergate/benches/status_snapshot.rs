@@ -69,7 +69,13 @@ fn wg(args: &[&str]) -> String {
 fn main() {
     let prefix = env("PGB_PREFIX");
     let count: usize = env("PGB_COUNT").parse().expect("PGB_COUNT");
-    let default_reps = if count >= 100 { 21 } else if count >= 10 { 51 } else { 201 };
+    let default_reps = if count >= 100 {
+        21
+    } else if count >= 10 {
+        51
+    } else {
+        201
+    };
     let reps: usize = env_or("PGB_REPS", &default_reps.to_string()).parse().expect("PGB_REPS");
     let names: Vec<String> = (0..count).map(|i| format!("{prefix}{i}")).collect();
 

@@ -10,10 +10,10 @@ use peergate_core::account::{Role, Username, check_new_password, parse_token_nam
 
 use crate::clients::{Actor, Gateway};
 use crate::config::Config;
-use crate::import::{ImportOptions, ImportOutcome, import_paths};
 use crate::credentials::{self, digest};
 use crate::db::audit::{self, NewEvent};
 use crate::db::{self, Db, tokens, users};
+use crate::import::{ImportOptions, ImportOutcome, import_paths};
 use crate::{server, telemetry};
 
 #[derive(Debug, Parser)]
@@ -154,13 +154,16 @@ async fn user(db: &Db, cmd: UserCommand) -> anyhow::Result<()> {
                 }
                 other => other.context("creating the user")?,
             };
-            audit::record(&mut tx, NewEvent {
-                actor: &cli_actor(),
-                action: "user.create",
-                target: Some(format!("user:{}", user.username)),
-                after: Some(serde_json::json!({ "username": user.username, "role": user.role })),
-                ..Default::default()
-            })
+            audit::record(
+                &mut tx,
+                NewEvent {
+                    actor: &cli_actor(),
+                    action: "user.create",
+                    target: Some(format!("user:{}", user.username)),
+                    after: Some(serde_json::json!({ "username": user.username, "role": user.role })),
+                    ..Default::default()
+                },
+            )
             .await?;
             tx.commit().await?;
             println!("created {} `{}` (id {})", user.role, user.username, user.id);
@@ -202,20 +205,22 @@ async fn token(db: &Db, cmd: TokenCommand) -> anyhow::Result<()> {
     match cmd {
         TokenCommand::Create { username, name, expires_in_days } => {
             let name = parse_token_name(&name).context("--name")?;
-            let user = users::find_by_username(db, &username)
-                .await?
-                .with_context(|| format!("user `{username}` does not exist"))?;
+            let user =
+                users::find_by_username(db, &username).await?.with_context(|| format!("user `{username}` does not exist"))?;
             let secret = credentials::new_api_token();
             let expires_at = expires_in_days.map(|d| db::now() + i64::from(d) * 86_400);
             let mut tx = db.pool.begin().await?;
             let id = tokens::create(&mut tx, user.id, &name, &digest(&secret), expires_at).await?;
-            audit::record(&mut tx, NewEvent {
-                actor: &cli_actor(),
-                action: "token.create",
-                target: Some(format!("token:{id}")),
-                after: Some(serde_json::json!({ "user": user.username, "name": name, "expires_at": expires_at })),
-                ..Default::default()
-            })
+            audit::record(
+                &mut tx,
+                NewEvent {
+                    actor: &cli_actor(),
+                    action: "token.create",
+                    target: Some(format!("token:{id}")),
+                    after: Some(serde_json::json!({ "user": user.username, "name": name, "expires_at": expires_at })),
+                    ..Default::default()
+                },
+            )
             .await?;
             tx.commit().await?;
             eprintln!("token {id} `{name}` for `{}` created; it is shown once, store it now:", user.username);
@@ -244,12 +249,15 @@ async fn token(db: &Db, cmd: TokenCommand) -> anyhow::Result<()> {
             if !tokens::revoke(&mut tx, id).await? {
                 bail!("no live token with id {id}");
             }
-            audit::record(&mut tx, NewEvent {
-                actor: &cli_actor(),
-                action: "token.revoke",
-                target: Some(format!("token:{id}")),
-                ..Default::default()
-            })
+            audit::record(
+                &mut tx,
+                NewEvent {
+                    actor: &cli_actor(),
+                    action: "token.revoke",
+                    target: Some(format!("token:{id}")),
+                    ..Default::default()
+                },
+            )
             .await?;
             tx.commit().await?;
             println!("token {id} revoked");
@@ -272,10 +280,8 @@ async fn client(config: &Config, db: &Db, cmd: ClientCommand) -> anyhow::Result<
                 let outcome = serde_json::to_value(r.outcome)?.as_str().unwrap_or_default().to_string();
                 println!("{outcome:<13} {}: {}", r.file, r.detail);
             }
-            let failed = reports
-                .iter()
-                .filter(|r| matches!(r.outcome, ImportOutcome::Refused | ImportOutcome::NeedsSubnet))
-                .count();
+            let failed =
+                reports.iter().filter(|r| matches!(r.outcome, ImportOutcome::Refused | ImportOutcome::NeedsSubnet)).count();
             if failed > 0 {
                 bail!("{failed} of {} files were not imported", reports.len());
             }

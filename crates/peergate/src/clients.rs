@@ -156,16 +156,19 @@ impl Gateway {
         let endpoint = accepted.conf.peers.first().map(|p| p.endpoint.value.to_string()).unwrap_or_default();
 
         let mut tx = db.pool.begin().await?;
-        let client = match clients::create(&mut tx, &NewClient {
-            name,
-            conf_path: &conf_path,
-            subnets: &accepted.subnets,
-            peer_public_keys: &peer_public_keys,
-            endpoint: &endpoint,
-            probe_host: accepted.probe_host,
-            warnings,
-            created_by: actor.name,
-        })
+        let client = match clients::create(
+            &mut tx,
+            &NewClient {
+                name,
+                conf_path: &conf_path,
+                subnets: &accepted.subnets,
+                peer_public_keys: &peer_public_keys,
+                endpoint: &endpoint,
+                probe_host: accepted.probe_host,
+                warnings,
+                created_by: actor.name,
+            },
+        )
         .await
         {
             Err(err) if db::is_unique_violation(&err) => {
@@ -173,14 +176,17 @@ impl Gateway {
             }
             other => other?,
         };
-        audit::record(&mut tx, NewEvent {
-            actor: actor.name,
-            action: if placement == Placement::InPlace { "client.import" } else { "client.create" },
-            target: Some(format!("client:{name}")),
-            after: Some(audit_view(&client)),
-            request_id: actor.request_id,
-            ..Default::default()
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                actor: actor.name,
+                action: if placement == Placement::InPlace { "client.import" } else { "client.create" },
+                target: Some(format!("client:{name}")),
+                after: Some(audit_view(&client)),
+                request_id: actor.request_id,
+                ..Default::default()
+            },
+        )
         .await?;
         staged.commit().context("moving the client config into place")?;
         if let Err(err) = tx.commit().await {
@@ -206,14 +212,17 @@ impl Gateway {
         if !clients::delete(&mut tx, client.id).await? {
             return Ok(()); // deleted meanwhile; `retired` puts the file back if it was not ours
         }
-        audit::record(&mut tx, NewEvent {
-            actor: actor.name,
-            action: "client.delete",
-            target: Some(format!("client:{}", client.name)),
-            before: Some(audit_view(client)),
-            request_id: actor.request_id,
-            ..Default::default()
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                actor: actor.name,
+                action: "client.delete",
+                target: Some(format!("client:{}", client.name)),
+                before: Some(audit_view(client)),
+                request_id: actor.request_id,
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
         retired.finish().context("removing the client config")?;

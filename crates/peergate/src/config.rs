@@ -120,10 +120,7 @@ impl Config {
     }
 
     /// As [`Config::load`], with the environment given explicitly (tests).
-    pub fn load_from(
-        file: Option<&Path>,
-        env: impl IntoIterator<Item = (String, String)>,
-    ) -> anyhow::Result<Config> {
+    pub fn load_from(file: Option<&Path>, env: impl IntoIterator<Item = (String, String)>) -> anyhow::Result<Config> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         match file {
             Some(path) => {
@@ -154,10 +151,7 @@ impl Config {
         if let Some(url) = &self.database_url
             && !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
         {
-            bail!(
-                "PEERGATE_DATABASE_URL: `{}` is neither a sqlite: nor a postgres:// URL",
-                redact_url(url)
-            );
+            bail!("PEERGATE_DATABASE_URL: `{}` is neither a sqlite: nor a postgres:// URL", redact_url(url));
         }
         if let Some(url) = &self.public_url
             && !(url.starts_with("http://") || url.starts_with("https://"))
@@ -198,7 +192,9 @@ impl Config {
         }
         match text.parse::<ipnet::IpNet>() {
             Ok(net) => Ok(Some((net.addr(), Some(net.trunc())))),
-            Err(_) => bail!("PEERGATE_LAN_ADDRESS: `{text}` is neither an IP address nor an address/prefix such as 192.168.1.1/24"),
+            Err(_) => {
+                bail!("PEERGATE_LAN_ADDRESS: `{text}` is neither an IP address nor an address/prefix such as 192.168.1.1/24")
+            }
         }
     }
 
@@ -262,7 +258,10 @@ const KNOWN_KEYS: &[&str] = &[
 /// stays a string, so extraction fails with the variable's name).
 fn parse_env_value(key: &str, value: &str) -> figment::value::Value {
     match (key, value.parse::<u64>()) {
-        ("body_limit" | "token_cache_secs" | "status_interval_secs" | "ping_interval_secs" | "reconcile_interval_secs", Ok(n)) => figment::value::Value::from(n),
+        (
+            "body_limit" | "token_cache_secs" | "status_interval_secs" | "ping_interval_secs" | "reconcile_interval_secs",
+            Ok(n),
+        ) => figment::value::Value::from(n),
         _ => figment::value::Value::from(value.to_string()),
     }
 }
@@ -272,11 +271,7 @@ fn describe_error(err: figment::Error) -> anyhow::Error {
     if key.is_empty() {
         return anyhow::anyhow!("invalid configuration: {err}");
     }
-    anyhow::anyhow!(
-        "{} (TOML key `{key}`): {}",
-        env_var_for(&key),
-        err.kind
-    )
+    anyhow::anyhow!("{} (TOML key `{key}`): {}", env_var_for(&key), err.kind)
 }
 
 /// Hides the password of a database URL before it reaches a message or a log.
@@ -312,7 +307,8 @@ mod tests {
 
     #[test]
     fn environment_overrides_and_bad_values_name_the_variable() {
-        let c = load(&[("PEERGATE_LISTEN", "0.0.0.0:9000"), ("ZT_PROVIDER", "central"), ("PEERGATE_FIREWALL", "iptables")]).unwrap();
+        let c =
+            load(&[("PEERGATE_LISTEN", "0.0.0.0:9000"), ("ZT_PROVIDER", "central"), ("PEERGATE_FIREWALL", "iptables")]).unwrap();
         assert_eq!(c.listen.port(), 9000);
         assert_eq!(c.zt_provider, Some(ZtProvider::Central));
         assert_eq!(c.firewall, Some(FirewallBackend::Iptables));

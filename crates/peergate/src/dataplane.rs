@@ -101,7 +101,8 @@ impl DataPlane {
 
     fn firewall(&self) -> Result<&Arc<dyn Firewall>, String> {
         self.backends.firewall.as_ref().ok_or_else(|| {
-            "The gateway's LAN interface is unknown, so no forwarding rules can be installed: set PEERGATE_LAN_INTERFACE.".to_string()
+            "The gateway's LAN interface is unknown, so no forwarding rules can be installed: set PEERGATE_LAN_INTERFACE."
+                .to_string()
         })
     }
 
@@ -123,14 +124,17 @@ impl DataPlane {
         };
         let mut tx = db.pool.begin().await?;
         clients::set_state(&mut tx, client.id, state, error).await?;
-        audit::record(&mut tx, NewEvent {
-            actor: actor.name,
-            action,
-            target: Some(format!("client:{}", client.name)),
-            before: Some(audit_view(client)),
-            after: Some(serde_json::json!({ "state": state, "error": error, "ping": outcome.as_ref().ok() })),
-            request_id: actor.request_id,
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                actor: actor.name,
+                action,
+                target: Some(format!("client:{}", client.name)),
+                before: Some(audit_view(client)),
+                after: Some(serde_json::json!({ "state": state, "error": error, "ping": outcome.as_ref().ok() })),
+                request_id: actor.request_id,
+            },
+        )
         .await?;
         tx.commit().await?;
         if let Ok(ping) = &outcome {
@@ -215,14 +219,17 @@ impl DataPlane {
         self.tear_down(client).await.map_err(OpError::Failed)?;
         let mut tx = db.pool.begin().await?;
         clients::set_state(&mut tx, client.id, "inactive", None).await?;
-        audit::record(&mut tx, NewEvent {
-            actor: actor.name,
-            action: "client.deactivate",
-            target: Some(format!("client:{}", client.name)),
-            before: Some(audit_view(client)),
-            after: Some(serde_json::json!({ "state": "inactive" })),
-            request_id: actor.request_id,
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                actor: actor.name,
+                action: "client.deactivate",
+                target: Some(format!("client:{}", client.name)),
+                before: Some(audit_view(client)),
+                after: Some(serde_json::json!({ "state": "inactive" })),
+                request_id: actor.request_id,
+            },
+        )
         .await?;
         tx.commit().await?;
         self.counters.lock().expect("counters").remove(&client.id);
@@ -301,17 +308,23 @@ impl DataPlane {
                 Err(err) => {
                     tracing::warn!(op = label, client = name, error = %err, "reconcile: repair failed");
                     if let (ClientOp::BringUp(_), Some(c)) = (&op, client) {
-                        clients::set_state(&mut tx, c.id, "failed", Some(&format!("Bringing the tunnel back failed: {err}"))).await?;
+                        clients::set_state(&mut tx, c.id, "failed", Some(&format!("Bringing the tunnel back failed: {err}")))
+                            .await?;
                     }
                 }
             }
-            audit::record(&mut tx, NewEvent {
-                actor: "system",
-                action: &format!("reconcile.{label}"),
-                target: name.map(|n| format!("client:{n}")),
-                after: Some(serde_json::json!({ "ok": result.is_ok(), "error": result.as_ref().err().map(ToString::to_string) })),
-                ..Default::default()
-            })
+            audit::record(
+                &mut tx,
+                NewEvent {
+                    actor: "system",
+                    action: &format!("reconcile.{label}"),
+                    target: name.map(|n| format!("client:{n}")),
+                    after: Some(
+                        serde_json::json!({ "ok": result.is_ok(), "error": result.as_ref().err().map(ToString::to_string) }),
+                    ),
+                    ..Default::default()
+                },
+            )
             .await?;
             tx.commit().await?;
             applied.push(op);

@@ -39,7 +39,11 @@ fn on_path(program: &str) -> bool {
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let mut r = Report::default();
     for tool in ["wg", "wg-quick", "ip"] {
-        if on_path(tool) { r.ok(&format!("{tool} is installed")) } else { r.fail(&format!("{tool} is missing: install wireguard-tools / iproute2")) }
+        if on_path(tool) {
+            r.ok(&format!("{tool} is installed"))
+        } else {
+            r.fail(&format!("{tool} is missing: install wireguard-tools / iproute2"))
+        }
     }
     let kernel_module = Path::new("/sys/module/wireguard").exists();
     match (&config.wg_quick_userspace_implementation, kernel_module) {
@@ -57,7 +61,11 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         FirewallBackend::Iptables => &["iptables-restore", "iptables-save"],
     };
     for tool in needed {
-        if on_path(tool) { r.ok(&format!("firewall {backend:?}: {tool} is installed")) } else { r.fail(&format!("firewall {backend:?}: {tool} is missing")) }
+        if on_path(tool) {
+            r.ok(&format!("firewall {backend:?}: {tool} is installed"))
+        } else {
+            r.fail(&format!("firewall {backend:?}: {tool} is missing"))
+        }
     }
     if let Some(table) = dropping_forward_chain().await {
         r.warn(&format!(
@@ -66,9 +74,11 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         ));
     }
     match std::fs::metadata(&config.wg_dir) {
-        Ok(meta) if meta.permissions().mode() & 0o077 != 0 => {
-            r.fail(&format!("{} is readable by others (mode {:o}): chmod 700 it", config.wg_dir.display(), meta.permissions().mode() & 0o777))
-        }
+        Ok(meta) if meta.permissions().mode() & 0o077 != 0 => r.fail(&format!(
+            "{} is readable by others (mode {:o}): chmod 700 it",
+            config.wg_dir.display(),
+            meta.permissions().mode() & 0o777
+        )),
         Ok(meta) if meta.uid() != 0 && nix_is_root() => r.warn(&format!("{} is not owned by root", config.wg_dir.display())),
         Ok(_) => r.ok(&format!("{} exists and is private", config.wg_dir.display())),
         Err(err) => r.warn(&format!("{}: {err} (peergate creates it on start)", config.wg_dir.display())),
@@ -85,12 +95,18 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     };
     let lan = lan::detect(config).await;
     match &lan {
-        Some(l) if l.interface.is_some() => r.ok(&format!("LAN: {} on {}", l.address, l.interface.as_deref().unwrap_or_default())),
+        Some(l) if l.interface.is_some() => {
+            r.ok(&format!("LAN: {} on {}", l.address, l.interface.as_deref().unwrap_or_default()))
+        }
         Some(l) => r.fail(&format!("LAN address {} known but not its interface: set PEERGATE_LAN_INTERFACE", l.address)),
         None => r.fail("gateway LAN unknown: set PEERGATE_LAN_INTERFACE and PEERGATE_LAN_ADDRESS"),
     }
     let dataplane = DataPlane::new(real_backends(config, lan.as_ref()), Events::default());
-    if dataplane.backends.forwarding.ipv4() { r.ok("IPv4 forwarding is on") } else { r.warn("IPv4 forwarding is off (peergate turns it on when a client is activated)") }
+    if dataplane.backends.forwarding.ipv4() {
+        r.ok("IPv4 forwarding is on")
+    } else {
+        r.warn("IPv4 forwarding is off (peergate turns it on when a client is activated)")
+    }
     if let Some(db) = db {
         if let Err(err) = db.migrate().await {
             r.fail(&format!("{err:#}"));
@@ -100,7 +116,10 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
                 Ok((ops, ..)) => {
                     for op in &ops {
                         let (client, label) = op_label(op);
-                        r.warn(&format!("drift: {label} {} (the reconciler of a running peergate repairs it)", client.unwrap_or("")));
+                        r.warn(&format!(
+                            "drift: {label} {} (the reconciler of a running peergate repairs it)",
+                            client.unwrap_or("")
+                        ));
                     }
                 }
                 Err(err) => r.fail(&format!("checking drift: {err:#}")),
@@ -120,8 +139,9 @@ async fn dropping_forward_chain() -> Option<String> {
     let value: serde_json::Value = serde_json::from_str(&listed.stdout).ok()?;
     value["nftables"].as_array()?.iter().filter_map(|item| item.get("chain")).find_map(|chain| {
         let ours = chain["table"] == peergate_core::firewall_plan::NFT_TABLE;
-        (!ours && chain["hook"] == "forward" && chain["policy"] == "drop")
-            .then(|| format!("the {} table's chain {}", chain["table"].as_str().unwrap_or("?"), chain["name"].as_str().unwrap_or("?")))
+        (!ours && chain["hook"] == "forward" && chain["policy"] == "drop").then(|| {
+            format!("the {} table's chain {}", chain["table"].as_str().unwrap_or("?"), chain["name"].as_str().unwrap_or("?"))
+        })
     })
 }
 

@@ -64,7 +64,12 @@ pub async fn import_paths(
             match conf_files_in(path) {
                 Ok(files) => files,
                 Err(err) => {
-                    reports.push(report(path, ImportOutcome::Refused, Some("unreadable"), format!("cannot list the directory: {err}")));
+                    reports.push(report(
+                        path,
+                        ImportOutcome::Refused,
+                        Some("unreadable"),
+                        format!("cannot list the directory: {err}"),
+                    ));
                     continue;
                 }
             }
@@ -104,12 +109,8 @@ async fn import_file(gateway: &Gateway, db: &Db, path: &Path, options: &ImportOp
         Err(err) => return report(path, ImportOutcome::Refused, Some("unreadable"), format!("cannot read the file: {err}")),
     };
     let in_place = same_file(path, &gateway.wg_dir.file(&name));
-    let upload = Upload {
-        bytes: &bytes,
-        name: &name,
-        subnets: options.subnets.as_deref(),
-        probe_host: options.probe_host.as_deref(),
-    };
+    let upload =
+        Upload { bytes: &bytes, name: &name, subnets: options.subnets.as_deref(), probe_host: options.probe_host.as_deref() };
     let placement = if in_place { Placement::InPlace } else { Placement::New };
     match gateway.admit(db, upload, placement, actor).await {
         Ok(Admission::Created(client)) => {

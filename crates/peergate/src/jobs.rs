@@ -130,4 +130,3 @@ impl Drop for Jobs {
         }
     }
 }
-

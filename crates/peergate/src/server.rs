@@ -29,9 +29,7 @@ use crate::{credentials, telemetry};
 
 /// The real OS backends for this configuration.
 pub fn real_backends(config: &Config, lan: Option<&Lan>) -> Backends {
-    let firewall = lan
-        .and_then(|l| l.interface.clone())
-        .map(|iface| Arc::from(firewall::choose(config.firewall, iface)));
+    let firewall = lan.and_then(|l| l.interface.clone()).map(|iface| Arc::from(firewall::choose(config.firewall, iface)));
     Backends {
         tunnels: Arc::new(WgQuick::new(&config.wg_dir, config.wg_quick_userspace_implementation.clone())),
         firewall,

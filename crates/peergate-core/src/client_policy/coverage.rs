@@ -68,10 +68,7 @@ impl Union {
                 IpNet::V6(n) => v6.push((u128::from(n.network()), u128::from(n.broadcast()))),
             }
         }
-        Union {
-            v4: merge(v4),
-            v6: merge(v6),
-        }
+        Union { v4: merge(v4), v6: merge(v6) }
     }
 
     /// True when every IPv4 address or every IPv6 address is routed: a full tunnel in that family.
@@ -82,10 +79,7 @@ impl Union {
     pub(crate) fn contains(&self, net: &IpNet) -> bool {
         match net.trunc() {
             IpNet::V4(n) => inside(&self.v4, (u32::from(n.network()), u32::from(n.broadcast()))),
-            IpNet::V6(n) => inside(
-                &self.v6,
-                (u128::from(n.network()), u128::from(n.broadcast())),
-            ),
+            IpNet::V6(n) => inside(&self.v6, (u128::from(n.network()), u128::from(n.broadcast()))),
         }
     }
 }
@@ -105,9 +99,7 @@ mod tests {
     use super::*;
 
     fn nets(list: &str) -> Vec<IpNet> {
-        list.split_whitespace()
-            .map(|s| s.parse().unwrap())
-            .collect()
+        list.split_whitespace().map(|s| s.parse().unwrap()).collect()
     }
 
     #[test]
@@ -118,10 +110,7 @@ mod tests {
             ("0.0.0.0/1 128.0.0.0/1", true),
             ("10.0.0.0/8 0.0.0.0/0 192.168.0.0/16", true),
             ("::/1 8000::/1 10.0.0.0/8", true),
-            (
-                "0.0.0.0/2 64.0.0.0/2 128.0.0.0/2 192.0.0.0/3 224.0.0.0/3",
-                true,
-            ),
+            ("0.0.0.0/2 64.0.0.0/2 128.0.0.0/2 192.0.0.0/3 224.0.0.0/3", true),
             ("0.0.0.0/1 128.0.0.0/2 192.0.0.0/3", false),
             ("0.0.0.0/1 128.0.0.0/2 224.0.0.0/3", false),
             ("10.77.0.0/24 fd00::/64", false),
@@ -138,14 +127,8 @@ mod tests {
 
     #[test]
     fn a_thousand_pieces_that_add_up_are_a_full_tunnel() {
-        let pieces: Vec<IpNet> = (0..1024u32)
-            .rev()
-            .map(|i| {
-                format!("{}.{}.0.0/10", i >> 2, (i & 3) << 6)
-                    .parse()
-                    .unwrap()
-            })
-            .collect();
+        let pieces: Vec<IpNet> =
+            (0..1024u32).rev().map(|i| format!("{}.{}.0.0/10", i >> 2, (i & 3) << 6).parse().unwrap()).collect();
         assert!(is_full_tunnel(&pieces));
         assert!(!is_full_tunnel(&pieces[1..]));
     }
@@ -161,8 +144,7 @@ mod tests {
 
     #[test]
     fn overlap_is_symmetric_and_family_aware() {
-        let [a, b, c, d] =
-            ["10.77.0.0/24", "10.77.0.0/16", "10.78.0.0/24", "::/0"].map(|s| s.parse().unwrap());
+        let [a, b, c, d] = ["10.77.0.0/24", "10.77.0.0/16", "10.78.0.0/24", "::/0"].map(|s| s.parse().unwrap());
         assert!(overlaps(&a, &b) && overlaps(&b, &a));
         assert!(!overlaps(&a, &c));
         assert!(!overlaps(&a, &d));

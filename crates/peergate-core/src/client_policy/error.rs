@@ -14,10 +14,7 @@ fn at(line: &Option<usize>) -> String {
 }
 
 fn list(nets: &[IpNet]) -> String {
-    nets.iter()
-        .map(ToString::to_string)
-        .collect::<Vec<_>>()
-        .join(", ")
+    nets.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,11 +41,7 @@ pub enum PolicyError {
          would go into the tunnel",
         at(.line)
     )]
-    AddressOverlapsLan {
-        line: Option<usize>,
-        address: IpNet,
-        lan: IpNet,
-    },
+    AddressOverlapsLan { line: Option<usize>, address: IpNet, lan: IpNet },
     #[error("The subnet `{input}` is not valid: {reason}")]
     InvalidSubnet { input: String, reason: SubnetError },
     #[error(
@@ -63,11 +56,7 @@ pub enum PolicyError {
     )]
     FullTunnel { line: Option<usize> },
     #[error("{}{subnet} overlaps {conflict}", at(.line))]
-    SubnetOverlap {
-        line: Option<usize>,
-        subnet: IpNet,
-        conflict: Conflict,
-    },
+    SubnetOverlap { line: Option<usize>, subnet: IpNet, conflict: Conflict },
     #[error("The probe host `{input}` is not an IP address")]
     InvalidProbeHost { input: String },
     #[error("The probe host {probe} is not inside the client's subnets ({})", list(.subnets))]
@@ -143,9 +132,7 @@ pub enum SubnetError {
     Empty,
     #[error("it is too long")]
     TooLong,
-    #[error(
-        "it contains `{0}`, which cannot appear in a network; enter a network such as 10.77.0.0/24"
-    )]
+    #[error("it contains `{0}`, which cannot appear in a network; enter a network such as 10.77.0.0/24")]
     BadCharacter(String),
     #[error("add a prefix length, such as {0}/32 for a single host")]
     MissingPrefix(String),

@@ -31,10 +31,7 @@ impl InterfaceName {
         if s.is_empty() {
             return Err(NameError::Empty);
         }
-        if let Some(c) = s
-            .chars()
-            .find(|&c| !(c.is_ascii_alphanumeric() || "_=+.-".contains(c)))
-        {
+        if let Some(c) = s.chars().find(|&c| !(c.is_ascii_alphanumeric() || "_=+.-".contains(c))) {
             return Err(NameError::BadCharacter(c.escape_debug().to_string()));
         }
         // Checked after the characters so `../../etc/passwd` is reported for its `/`, which is
@@ -70,9 +67,7 @@ impl AsRef<str> for InterfaceName {
 pub fn derive_name_from_filename(filename: &str) -> Option<String> {
     let base = filename.rsplit(['/', '\\']).next().unwrap_or(filename);
     let stem = match base.len().checked_sub(5) {
-        Some(cut) if base.is_char_boundary(cut) && base[cut..].eq_ignore_ascii_case(".conf") => {
-            &base[..cut]
-        }
+        Some(cut) if base.is_char_boundary(cut) && base[cut..].eq_ignore_ascii_case(".conf") => &base[..cut],
         _ => base,
     };
     InterfaceName::parse(stem).ok().map(|name| name.0)
@@ -88,40 +83,20 @@ mod tests {
             ("site-a", Ok("site-a")),
             ("wg_0.b=c+d", Ok("wg_0.b=c+d")),
             ("abcdefghijklmno", Ok("abcdefghijklmno")),
-            (
-                "abcdefghijklmnop",
-                Err("the name is 16 characters long; interface names have at most 15"),
-            ),
+            ("abcdefghijklmnop", Err("the name is 16 characters long; interface names have at most 15")),
             ("", Err("the name is empty")),
-            (
-                "../../etc/x",
-                Err("the name contains `/`; use only letters, digits and `_ = + . -`"),
-            ),
-            (
-                "wg0;reboot",
-                Err("the name contains `;`; use only letters, digits and `_ = + . -`"),
-            ),
-            (
-                "wg0\nx",
-                Err("the name contains `\\n`; use only letters, digits and `_ = + . -`"),
-            ),
-            (
-                "site a",
-                Err("the name contains ` `; use only letters, digits and `_ = + . -`"),
-            ),
-            (
-                "sité",
-                Err("the name contains `é`; use only letters, digits and `_ = + . -`"),
-            ),
+            ("../../etc/x", Err("the name contains `/`; use only letters, digits and `_ = + . -`")),
+            ("wg0;reboot", Err("the name contains `;`; use only letters, digits and `_ = + . -`")),
+            ("wg0\nx", Err("the name contains `\\n`; use only letters, digits and `_ = + . -`")),
+            ("site a", Err("the name contains ` `; use only letters, digits and `_ = + . -`")),
+            ("sité", Err("the name contains `é`; use only letters, digits and `_ = + . -`")),
             (".", Err("`.` is reserved")),
             ("..", Err("`..` is reserved")),
             ("all", Err("`all` is reserved")),
             ("default", Err("`default` is reserved")),
         ];
         for (input, expected) in cases {
-            let got = InterfaceName::parse(input)
-                .map(|n| n.to_string())
-                .map_err(|e| e.to_string());
+            let got = InterfaceName::parse(input).map(|n| n.to_string()).map_err(|e| e.to_string());
             let expected = expected.map(String::from).map_err(String::from);
             assert_eq!(got, expected, "{input:?}");
         }
@@ -142,11 +117,7 @@ mod tests {
             ("dir/", None),
         ];
         for (input, expected) in cases {
-            assert_eq!(
-                derive_name_from_filename(input).as_deref(),
-                expected,
-                "{input:?}"
-            );
+            assert_eq!(derive_name_from_filename(input).as_deref(), expected, "{input:?}");
         }
     }
 }

@@ -40,19 +40,8 @@ struct Case<'a> {
 
 impl<'a> Case<'a> {
     fn new(conf: WgConf) -> Self {
-        let existing = vec![ExistingClient {
-            name: "siteb".into(),
-            subnets: vec![net("10.77.0.0/16")],
-        }];
-        Case {
-            conf,
-            name: "sitea",
-            subnets: None,
-            probe: None,
-            lan: Some(net("192.168.1.0/24")),
-            resolved: vec![],
-            existing,
-        }
+        let existing = vec![ExistingClient { name: "siteb".into(), subnets: vec![net("10.77.0.0/16")] }];
+        Case { conf, name: "sitea", subnets: None, probe: None, lan: Some(net("192.168.1.0/24")), resolved: vec![], existing }
     }
 
     fn run(&self) -> Result<Outcome, PolicyError> {
@@ -83,32 +72,19 @@ impl<'a> Case<'a> {
 
 #[test]
 fn a_typical_client_is_accepted_with_dns_dropped() {
-    let client = Case::new(conf(
-        "DNS = 1.1.1.1\n",
-        "10.60.0.0/24",
-        "vpn.example.com:51820",
-    ))
-    .accepted();
+    let client = Case::new(conf("DNS = 1.1.1.1\n", "10.60.0.0/24", "vpn.example.com:51820")).accepted();
     assert_eq!(client.interface.as_str(), "sitea");
     assert_eq!(client.subnets, [net("10.60.0.0/24")]);
     assert_eq!(client.probe_host, "10.60.0.1".parse::<IpAddr>().unwrap());
     assert!(client.conf.interface.dns.is_empty());
     assert_eq!(client.warnings.len(), 1);
-    assert_eq!(
-        (client.warnings[0].line, client.warnings[0].code),
-        (Some(4), "dns_dropped")
-    );
+    assert_eq!((client.warnings[0].line, client.warnings[0].code), (Some(4), "dns_dropped"));
     insta::assert_snapshot!("accepted_redacted", render_redacted(&client.conf));
 }
 
 #[test]
 fn save_config_is_dropped_with_a_warning() {
-    let client = Case::new(conf(
-        "SaveConfig = true\nTable = auto\n",
-        "10.60.0.0/24",
-        "192.0.2.1:1",
-    ))
-    .accepted();
+    let client = Case::new(conf("SaveConfig = true\nTable = auto\n", "10.60.0.0/24", "192.0.2.1:1")).accepted();
     assert_eq!(client.conf.interface.save_config, None);
     assert_eq!(client.warnings[0].code, "save_config_dropped");
     assert_eq!(client.warnings[0].line, Some(4));
@@ -117,43 +93,24 @@ fn save_config_is_dropped_with_a_warning() {
 #[test]
 fn hooks_and_tables_are_refused_with_their_line() {
     let hook = "line 5: PostUp runs a shell command as root on the gateway; peergate does not accept hooks. Remove the line and upload again";
-    Case::new(conf(
-        "MTU = 1420\nPostUp = iptables -F\n",
-        "10.60.0.0/24",
-        "192.0.2.1:1",
-    ))
-    .refused("hook_refused", hook);
-    let pre = Case::new(conf("PreDown = true\n", "10.60.0.0/24", "192.0.2.1:1"))
-        .run()
-        .unwrap_err();
+    Case::new(conf("MTU = 1420\nPostUp = iptables -F\n", "10.60.0.0/24", "192.0.2.1:1")).refused("hook_refused", hook);
+    let pre = Case::new(conf("PreDown = true\n", "10.60.0.0/24", "192.0.2.1:1")).run().unwrap_err();
     assert_eq!((pre.code(), pre.line()), ("hook_refused", Some(4)));
     let table = "line 4: Table = off is not supported; peergate needs wg-quick to add the routes in the main table (`Table = auto`, the default). Remove the line and upload again";
     Case::new(conf("Table = off\n", "10.60.0.0/24", "192.0.2.1:1")).refused("table_refused", table);
-    let numbered = Case::new(conf("Table = 1234\n", "10.60.0.0/24", "192.0.2.1:1"))
-        .run()
-        .unwrap_err();
+    let numbered = Case::new(conf("Table = 1234\n", "10.60.0.0/24", "192.0.2.1:1")).run().unwrap_err();
     assert_eq!(numbered.code(), "table_refused");
 }
 
 #[test]
 fn full_tunnels_ask_for_a_subnet_however_they_are_spelled() {
-    for allowed in [
-        "0.0.0.0/0",
-        "::/0",
-        "0.0.0.0/1, 128.0.0.0/1",
-        "10.1.0.0/16, 0.0.0.0/0, ::/0",
-        "::/1, 8000::/1",
-    ] {
+    for allowed in ["0.0.0.0/0", "::/0", "0.0.0.0/1, 128.0.0.0/1", "10.1.0.0/16, 0.0.0.0/0, ::/0", "::/1, 8000::/1"] {
         match Case::new(conf("DNS = 9.9.9.9\n", allowed, "192.0.2.1:51820")).run() {
             Ok(Outcome::NeedsSubnet(needs)) => {
                 assert_eq!(needs.lines, [7], "{allowed}");
                 assert_eq!(needs.code(), "needs_subnet");
                 assert_eq!(needs.warnings.len(), 1, "warnings survive the pending step");
-                assert!(
-                    needs
-                        .message()
-                        .starts_with("line 7: AllowedIPs route all traffic")
-                );
+                assert!(needs.message().starts_with("line 7: AllowedIPs route all traffic"));
             }
             other => panic!("{allowed}: expected NeedsSubnet, got {other:?}"),
         }
@@ -170,11 +127,7 @@ fn a_given_subnet_replaces_the_full_tunnel() {
     case.probe = Some("10.60.0.10");
     let client = case.accepted();
     assert_eq!(client.subnets, [net("10.60.0.0/24"), net("fd60::/64")]);
-    let routed: Vec<IpNet> = client.conf.peers[0]
-        .allowed_ips
-        .iter()
-        .map(|a| a.value)
-        .collect();
+    let routed: Vec<IpNet> = client.conf.peers[0].allowed_ips.iter().map(|a| a.value).collect();
     assert_eq!(routed, client.subnets);
     assert_eq!(client.probe_host, "10.60.0.10".parse::<IpAddr>().unwrap());
 }
@@ -183,8 +136,7 @@ fn a_given_subnet_replaces_the_full_tunnel() {
 fn a_second_full_tunnel_peer_is_refused_after_replacement() {
     let mut c = conf("", "0.0.0.0/0", "192.0.2.1:1");
     let mut second = c.peers[0].clone();
-    second.public_key =
-        crate::wg_conf::Located::new(crate::wg_conf::PublicKey::parse(&key(3)).unwrap(), Some(9));
+    second.public_key = crate::wg_conf::Located::new(crate::wg_conf::PublicKey::parse(&key(3)).unwrap(), Some(9));
     second.line = crate::wg_conf::SourceLine(Some(9));
     c.peers.push(second);
     let mut case = Case::new(c);
@@ -208,26 +160,14 @@ fn typed_subnets_are_only_networks() {
             "$(reboot)",
             "The subnet `$(reboot)` is not valid: it contains `$`, which cannot appear in a network; enter a network such as 10.77.0.0/24",
         ),
-        (
-            "10.60.0.1/24",
-            "The subnet `10.60.0.1/24` is not valid: it has host bits set; the network is `10.60.0.0/24`",
-        ),
-        (
-            "10.60.0.0/33",
-            "The subnet `10.60.0.0/33` is not valid: prefix length 33 is longer than 32",
-        ),
-        (
-            "10.60.0.5",
-            "The subnet `10.60.0.5` is not valid: add a prefix length, such as 10.60.0.5/32 for a single host",
-        ),
+        ("10.60.0.1/24", "The subnet `10.60.0.1/24` is not valid: it has host bits set; the network is `10.60.0.0/24`"),
+        ("10.60.0.0/33", "The subnet `10.60.0.0/33` is not valid: prefix length 33 is longer than 32"),
+        ("10.60.0.5", "The subnet `10.60.0.5` is not valid: add a prefix length, such as 10.60.0.5/32 for a single host"),
         (
             "0.0.0.0/0",
             "The subnet `0.0.0.0/0` is not valid: 0.0.0.0/0 is the default route; enter the remote site's network instead",
         ),
-        (
-            "10.60.0.0/16, 10.60.1.0/24",
-            "10.60.1.0/24 overlaps 10.60.0.0/16, which is also in the list",
-        ),
+        ("10.60.0.0/16, 10.60.1.0/24", "10.60.1.0/24 overlaps 10.60.0.0/16, which is also in the list"),
     ];
     for (typed, message) in cases {
         let mut case = Case::new(conf("", "0.0.0.0/0", "192.0.2.1:1"));
@@ -245,10 +185,7 @@ fn typed_subnets_are_only_networks() {
 #[test]
 fn overlaps_name_the_conflict() {
     let lan = Case::new(conf("", "192.168.1.0/25", "192.0.2.1:1"));
-    lan.refused(
-        "subnet_overlap",
-        "line 6: 192.168.1.0/25 overlaps the gateway's LAN 192.168.1.0/24",
-    );
+    lan.refused("subnet_overlap", "line 6: 192.168.1.0/25 overlaps the gateway's LAN 192.168.1.0/24");
 
     let endpoint = Case::new(conf("", "203.0.113.0/24", "203.0.113.9:51820"));
     endpoint.refused("subnet_overlap", "line 6: 203.0.113.0/24 overlaps the peer's endpoint address 203.0.113.9; routing the endpoint into the tunnel would cut the tunnel off");
@@ -260,22 +197,12 @@ fn overlaps_name_the_conflict() {
 
     let mut client = Case::new(conf("", "0.0.0.0/0", "192.0.2.1:1"));
     client.subnets = Some("10.77.0.0/24");
-    client.refused(
-        "subnet_overlap",
-        "10.77.0.0/24 overlaps client `siteb`'s subnet 10.77.0.0/16",
-    );
+    client.refused("subnet_overlap", "10.77.0.0/24 overlaps client `siteb`'s subnet 10.77.0.0/16");
 
     let from_file = Case::new(conf("", "10.0.0.0/8", "192.0.2.1:1"));
-    from_file.refused(
-        "subnet_overlap",
-        "line 6: 10.0.0.0/8 overlaps client `siteb`'s subnet 10.77.0.0/16",
-    );
+    from_file.refused("subnet_overlap", "line 6: 10.0.0.0/8 overlaps client `siteb`'s subnet 10.77.0.0/16");
 
-    let address = Case::new(conf(
-        "Address = 192.168.1.77/24\n",
-        "10.60.0.0/24",
-        "192.0.2.1:1",
-    ));
+    let address = Case::new(conf("Address = 192.168.1.77/24\n", "10.60.0.0/24", "192.0.2.1:1"));
     address.refused("address_overlap", "line 4: the interface address 192.168.1.77/24 overlaps the gateway's LAN 192.168.1.0/24; traffic for the LAN would go into the tunnel");
 }
 
@@ -298,39 +225,22 @@ fn names_must_be_valid_and_unique() {
     case.name = "a-name-of-16-chr";
     assert_eq!(case.run().unwrap_err().code(), "invalid_name");
     case.name = "SiteB";
-    case.refused(
-        "name_taken",
-        "A client named `SiteB` already exists; choose another name",
-    );
+    case.refused("name_taken", "A client named `SiteB` already exists; choose another name");
 }
 
 #[test]
 fn probe_host_defaults_inside_the_first_subnet() {
-    let cases = [
-        ("10.60.0.0/24", "10.60.0.1"),
-        ("10.60.0.9/32", "10.60.0.9"),
-        ("fd60::/64", "fd60::1"),
-        ("fd60::9/128", "fd60::9"),
-    ];
+    let cases =
+        [("10.60.0.0/24", "10.60.0.1"), ("10.60.0.9/32", "10.60.0.9"), ("fd60::/64", "fd60::1"), ("fd60::9/128", "fd60::9")];
     for (allowed, probe) in cases {
         let client = Case::new(conf("", allowed, "192.0.2.1:1")).accepted();
-        assert_eq!(
-            client.probe_host,
-            probe.parse::<IpAddr>().unwrap(),
-            "{allowed}"
-        );
+        assert_eq!(client.probe_host, probe.parse::<IpAddr>().unwrap(), "{allowed}");
     }
     let mut case = Case::new(conf("", "10.60.0.0/24", "192.0.2.1:1"));
     case.probe = Some("10.99.0.1");
-    case.refused(
-        "probe_host_outside_subnet",
-        "The probe host 10.99.0.1 is not inside the client's subnets (10.60.0.0/24)",
-    );
+    case.refused("probe_host_outside_subnet", "The probe host 10.99.0.1 is not inside the client's subnets (10.60.0.0/24)");
     case.probe = Some("10.60.0.1; reboot");
-    case.refused(
-        "invalid_probe_host",
-        "The probe host `10.60.0.1; reboot` is not an IP address",
-    );
+    case.refused("invalid_probe_host", "The probe host `10.60.0.1; reboot` is not an IP address");
 }
 
 #[test]

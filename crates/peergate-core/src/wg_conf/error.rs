@@ -16,10 +16,7 @@ pub struct ParseError {
 
 impl ParseError {
     pub(crate) fn at(line: usize, kind: ParseErrorKind) -> ParseError {
-        ParseError {
-            line: Some(line),
-            kind,
-        }
+        ParseError { line: Some(line), kind }
     }
 
     pub(crate) fn file(kind: ParseErrorKind) -> ParseError {
@@ -63,9 +60,7 @@ pub enum ParseErrorKind {
     TooLarge { size: usize, limit: usize },
     #[error("the file is not UTF-8 text")]
     NotUtf8,
-    #[error(
-        "the file contains the control character U+{code:04X}; this does not look like a text file"
-    )]
+    #[error("the file contains the control character U+{code:04X}; this does not look like a text file")]
     ControlCharacter { code: u32 },
     #[error("the file has no settings (it is empty or only comments)")]
     Empty,
@@ -84,13 +79,8 @@ pub enum ParseErrorKind {
     #[error("{key} has an empty entry (two commas in a row, or a trailing comma)")]
     EmptyListEntry { key: &'static str },
     #[error("{key} is set twice in this section (first on line {first_line})")]
-    DuplicateKey {
-        key: &'static str,
-        first_line: usize,
-    },
-    #[error(
-        "a second `[Interface]` section (the first is on line {first_line}); a config has exactly one"
-    )]
+    DuplicateKey { key: &'static str, first_line: usize },
+    #[error("a second `[Interface]` section (the first is on line {first_line}); a config has exactly one")]
     DuplicateInterface { first_line: usize },
     #[error("this peer has the same PublicKey as the peer on line {first_line}")]
     DuplicatePeer { first_line: usize },
@@ -99,40 +89,19 @@ pub enum ParseErrorKind {
     #[error("the config has no `[Peer]` section; a client config needs the remote site as a peer")]
     MissingPeer,
     #[error("`[{section}]` has no {key}{hint}")]
-    MissingKey {
-        section: &'static str,
-        key: &'static str,
-        hint: &'static str,
-    },
+    MissingKey { section: &'static str, key: &'static str, hint: &'static str },
     #[error("{key} is not a valid WireGuard key: {reason}")]
     InvalidKey { key: &'static str, reason: KeyError },
     #[error("{key} `{value}` is not a valid address: {reason}")]
-    InvalidAddress {
-        key: &'static str,
-        value: String,
-        reason: CidrError,
-    },
+    InvalidAddress { key: &'static str, value: String, reason: CidrError },
     #[error("{key} `{value}` is not a valid network: {reason}")]
-    InvalidNetwork {
-        key: &'static str,
-        value: String,
-        reason: CidrError,
-    },
+    InvalidNetwork { key: &'static str, value: String, reason: CidrError },
     #[error("Endpoint `{value}` is not valid: {reason}")]
-    InvalidEndpoint {
-        value: String,
-        reason: EndpointError,
-    },
+    InvalidEndpoint { value: String, reason: EndpointError },
     #[error("{key} `{value}` is not valid: expected {expected}")]
-    InvalidValue {
-        key: &'static str,
-        value: String,
-        expected: &'static str,
-    },
+    InvalidValue { key: &'static str, value: String, expected: &'static str },
     #[error("DNS entry `{value}` is neither an IP address nor a search domain")]
     InvalidDns { value: String },
-    #[error(
-        "MTU {mtu} is below 1280, the minimum for IPv6, and this interface has an IPv6 address"
-    )]
+    #[error("MTU {mtu} is below 1280, the minimum for IPv6, and this interface has an IPv6 address")]
     MtuTooSmallForIpv6 { mtu: u16 },
 }

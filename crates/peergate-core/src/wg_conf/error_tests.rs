@@ -12,107 +12,51 @@ fn check(input: &str, line: Option<usize>, message: &str) {
 #[test]
 fn structural_errors_name_the_line() {
     let cases: &[(String, Option<usize>, &str)] = &[
-        (
-            "".into(),
-            None,
-            "The file has no settings (it is empty or only comments)",
-        ),
-        (
-            "# nothing\n\n   \n".into(),
-            None,
-            "The file has no settings (it is empty or only comments)",
-        ),
-        (
-            format!("{I}PrivateKey\n{P}"),
-            Some(4),
-            "line 4: expected `Key = Value` or a section header such as `[Peer]`",
-        ),
-        (
-            format!("{I}= 5\n{P}"),
-            Some(4),
-            "line 4: expected `Key = Value` or a section header such as `[Peer]`",
-        ),
+        ("".into(), None, "The file has no settings (it is empty or only comments)"),
+        ("# nothing\n\n   \n".into(), None, "The file has no settings (it is empty or only comments)"),
+        (format!("{I}PrivateKey\n{P}"), Some(4), "line 4: expected `Key = Value` or a section header such as `[Peer]`"),
+        (format!("{I}= 5\n{P}"), Some(4), "line 4: expected `Key = Value` or a section header such as `[Peer]`"),
         (
             format!("{I}[WireGuardPeer]\n"),
             Some(4),
             "line 4: `[WireGuardPeer]` is not a section wg-quick knows; use `[Interface]` or `[Peer]`",
         ),
-        (
-            format!("{I}[Peer\n"),
-            Some(4),
-            "line 4: `[Peer` is missing its closing `]`",
-        ),
+        (format!("{I}[Peer\n"), Some(4), "line 4: `[Peer` is missing its closing `]`"),
         (
             format!("Address = 10.0.0.2/32\n{I}{P}"),
             Some(1),
             "line 1: `Address` appears before any `[Interface]` or `[Peer]` section",
         ),
-        (
-            format!("{I}Jc = 4\n{P}"),
-            Some(4),
-            "line 4: `Jc` is not a setting wg-quick knows in an `[Interface]` section",
-        ),
+        (format!("{I}Jc = 4\n{P}"), Some(4), "line 4: `Jc` is not a setting wg-quick knows in an `[Interface]` section"),
         (
             format!("{I}{P}Address = 10.0.0.3/32\n"),
             Some(8),
             "line 8: `Address` is not a setting wg-quick knows in an `[Peer]` section",
         ),
-        (
-            format!("{I}ListenPort =   # later\n{P}"),
-            Some(4),
-            "line 4: ListenPort has no value",
-        ),
-        (
-            format!("{I}Address =\n{P}"),
-            Some(4),
-            "line 4: Address has no value",
-        ),
+        (format!("{I}ListenPort =   # later\n{P}"), Some(4), "line 4: ListenPort has no value"),
+        (format!("{I}Address =\n{P}"), Some(4), "line 4: Address has no value"),
         (
             format!("{I}{P}AllowedIPs = 10.1.0.0/16,\n"),
             Some(8),
             "line 8: AllowedIPs has an empty entry (two commas in a row, or a trailing comma)",
         ),
-        (
-            format!("{I}PrivateKey = {{K3}}\n{P}"),
-            Some(4),
-            "line 4: PrivateKey is set twice in this section (first on line 2)",
-        ),
-        (
-            format!("{I}{P}Endpoint = 192.0.2.2:1\n"),
-            Some(8),
-            "line 8: Endpoint is set twice in this section (first on line 7)",
-        ),
+        (format!("{I}PrivateKey = {{K3}}\n{P}"), Some(4), "line 4: PrivateKey is set twice in this section (first on line 2)"),
+        (format!("{I}{P}Endpoint = 192.0.2.2:1\n"), Some(8), "line 8: Endpoint is set twice in this section (first on line 7)"),
         (
             format!("{I}{P}{I}"),
             Some(8),
             "line 8: a second `[Interface]` section (the first is on line 1); a config has exactly one",
         ),
-        (
-            format!("{I}{P}{P}"),
-            Some(8),
-            "line 8: this peer has the same PublicKey as the peer on line 4",
-        ),
+        (format!("{I}{P}{P}"), Some(8), "line 8: this peer has the same PublicKey as the peer on line 4"),
         (P.into(), None, "The config has no `[Interface]` section"),
-        (
-            I.into(),
-            None,
-            "The config has no `[Peer]` section; a client config needs the remote site as a peer",
-        ),
-        (
-            format!("[Interface]\nAddress = 10.0.0.2/32\n{P}"),
-            Some(1),
-            "line 1: `[Interface]` has no PrivateKey",
-        ),
+        (I.into(), None, "The config has no `[Peer]` section; a client config needs the remote site as a peer"),
+        (format!("[Interface]\nAddress = 10.0.0.2/32\n{P}"), Some(1), "line 1: `[Interface]` has no PrivateKey"),
         (
             format!("[Interface]\nPrivateKey = {{K1}}\n{P}"),
             Some(1),
             "line 1: `[Interface]` has no Address (the tunnel address of this side, such as `10.0.0.2/32`)",
         ),
-        (
-            format!("{I}[Peer]\nAllowedIPs = 10.0.0.0/8\nEndpoint = a.b:1\n"),
-            Some(4),
-            "line 4: `[Peer]` has no PublicKey",
-        ),
+        (format!("{I}[Peer]\nAllowedIPs = 10.0.0.0/8\nEndpoint = a.b:1\n"), Some(4), "line 4: `[Peer]` has no PublicKey"),
         (
             format!("{I}[Peer]\nPublicKey = {{K2}}\nEndpoint = a.b:1\n"),
             Some(4),
@@ -212,11 +156,7 @@ fn value_errors_explain_what_is_wrong() {
             Some(4),
             "line 4: ListenPort `70000` is not valid: expected a port from 0 to 65535",
         ),
-        (
-            format!("{I}MTU = 500\n{P}"),
-            Some(4),
-            "line 4: MTU `500` is not valid: expected a number from 576 to 65535",
-        ),
+        (format!("{I}MTU = 500\n{P}"), Some(4), "line 4: MTU `500` is not valid: expected a number from 576 to 65535"),
         (
             format!("{I}Address = fd00::2/128\nMTU = 1000\n{P}"),
             Some(5),
@@ -232,11 +172,7 @@ fn value_errors_explain_what_is_wrong() {
             Some(4),
             "line 4: Table `main table` is not valid: expected `auto`, `off`, a table number or a table name",
         ),
-        (
-            format!("{I}SaveConfig = yes\n{P}"),
-            Some(4),
-            "line 4: SaveConfig `yes` is not valid: expected `true` or `false`",
-        ),
+        (format!("{I}SaveConfig = yes\n{P}"), Some(4), "line 4: SaveConfig `yes` is not valid: expected `true` or `false`"),
         (
             format!("{I}DNS = 1.1.1.1, not a domain\n{P}"),
             Some(4),

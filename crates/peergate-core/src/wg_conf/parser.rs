@@ -14,11 +14,7 @@ pub const MAX_CONF_BYTES: usize = 64 * 1024;
 pub fn parse_bytes(bytes: &[u8]) -> Result<WgConf, ParseError> {
     check_size(bytes.len())?;
     let text = std::str::from_utf8(bytes).map_err(|e| {
-        let line = bytes[..e.valid_up_to()]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1;
+        let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         ParseError::at(line, K::NotUtf8)
     })?;
     parse(text)
@@ -39,10 +35,7 @@ pub fn parse(text: &str) -> Result<WgConf, ParseError> {
 
 fn check_size(size: usize) -> Result<(), ParseError> {
     if size > MAX_CONF_BYTES {
-        return Err(ParseError::file(K::TooLarge {
-            size,
-            limit: MAX_CONF_BYTES,
-        }));
+        return Err(ParseError::file(K::TooLarge { size, limit: MAX_CONF_BYTES }));
     }
     Ok(())
 }
@@ -68,10 +61,7 @@ impl Parser {
         // `lines()` leaves a `\r` before end of input; anywhere else a `\r` is as suspect as a NUL.
         let raw = raw.strip_suffix('\r').unwrap_or(raw);
         if let Some(c) = raw.chars().find(|&c| c.is_control() && c != '\t') {
-            return Err(ParseError::at(
-                line,
-                K::ControlCharacter { code: u32::from(c) },
-            ));
+            return Err(ParseError::at(line, K::ControlCharacter { code: u32::from(c) }));
         }
         let content = raw.split_once('#').map_or(raw, |(before, _)| before).trim();
         if content.is_empty() {
@@ -79,28 +69,17 @@ impl Parser {
         }
         self.saw_setting = true;
         if let Some(header) = content.strip_prefix('[') {
-            let name = header.strip_suffix(']').ok_or_else(|| {
-                ParseError::at(
-                    line,
-                    K::UnclosedSection {
-                        text: excerpt(content),
-                    },
-                )
-            })?;
+            let name =
+                header.strip_suffix(']').ok_or_else(|| ParseError::at(line, K::UnclosedSection { text: excerpt(content) }))?;
             return self.open_section(line, name.trim());
         }
-        let (key, value) = content
-            .split_once('=')
-            .ok_or(ParseError::at(line, K::MissingEquals))?;
+        let (key, value) = content.split_once('=').ok_or(ParseError::at(line, K::MissingEquals))?;
         let (key, value) = (key.trim(), value.trim());
         if key.is_empty() {
             return Err(ParseError::at(line, K::MissingEquals));
         }
         match &mut self.open {
-            Open::Nothing => Err(ParseError::at(
-                line,
-                K::KeyOutsideSection { key: excerpt(key) },
-            )),
+            Open::Nothing => Err(ParseError::at(line, K::KeyOutsideSection { key: excerpt(key) })),
             Open::Interface(draft) => draft.set(line, key, value),
             Open::Peer(draft) => draft.set(line, key, value),
         }
@@ -117,12 +96,7 @@ impl Parser {
         } else if name.eq_ignore_ascii_case("peer") {
             self.open = Open::Peer(PeerDraft::new(line));
         } else {
-            return Err(ParseError::at(
-                line,
-                K::UnknownSection {
-                    name: excerpt(name),
-                },
-            ));
+            return Err(ParseError::at(line, K::UnknownSection { name: excerpt(name) }));
         }
         Ok(())
     }
@@ -149,15 +123,10 @@ impl Parser {
             return Err(ParseError::file(K::Empty));
         }
         self.close_section()?;
-        let interface = self
-            .interface
-            .ok_or(ParseError::file(K::MissingInterface))?;
+        let interface = self.interface.ok_or(ParseError::file(K::MissingInterface))?;
         if self.peers.is_empty() {
             return Err(ParseError::file(K::MissingPeer));
         }
-        Ok(WgConf {
-            interface,
-            peers: self.peers,
-        })
+        Ok(WgConf { interface, peers: self.peers })
     }
 }

@@ -35,26 +35,16 @@ fn table() -> impl Strategy<Value = Table> {
         Just(Table::Auto),
         Just(Table::Off),
         any::<u32>().prop_map(Table::Id),
-        "[a-z_][a-z0-9_-]{0,10}"
-            .prop_filter("not a keyword", |s| s != "auto" && s != "off")
-            .prop_map(Table::Name),
+        "[a-z_][a-z0-9_-]{0,10}".prop_filter("not a keyword", |s| s != "auto" && s != "off").prop_map(Table::Name),
     ]
 }
 
 fn dns() -> impl Strategy<Value = DnsEntry> {
-    prop_oneof![
-        ip().prop_map(DnsEntry::Server),
-        hostname().prop_map(DnsEntry::SearchDomain)
-    ]
+    prop_oneof![ip().prop_map(DnsEntry::Server), hostname().prop_map(DnsEntry::SearchDomain)]
 }
 
 fn hook() -> impl Strategy<Value = Hook> {
-    let kind = prop_oneof![
-        Just(HookKind::PreUp),
-        Just(HookKind::PostUp),
-        Just(HookKind::PreDown),
-        Just(HookKind::PostDown),
-    ];
+    let kind = prop_oneof![Just(HookKind::PreUp), Just(HookKind::PostUp), Just(HookKind::PreDown), Just(HookKind::PostDown),];
     (kind, "[a-z%][a-z0-9 ./%=-]{0,20}[a-z0-9]").prop_map(|(kind, command)| Hook { kind, command })
 }
 
@@ -70,22 +60,18 @@ fn interface() -> impl Strategy<Value = Interface> {
         prop::option::of(located(any::<bool>())),
         prop::collection::vec(located(hook()), 0..3),
     )
-        .prop_map(
-            |(key, addresses, listen_port, fw_mark, mtu, table, dns, save_config, hooks)| {
-                Interface {
-                    line: SourceLine(None),
-                    private_key: Located::synthetic(PrivateKey::from_bytes(key)),
-                    addresses,
-                    listen_port,
-                    fw_mark,
-                    mtu,
-                    table,
-                    dns,
-                    save_config,
-                    hooks,
-                }
-            },
-        )
+        .prop_map(|(key, addresses, listen_port, fw_mark, mtu, table, dns, save_config, hooks)| Interface {
+            line: SourceLine(None),
+            private_key: Located::synthetic(PrivateKey::from_bytes(key)),
+            addresses,
+            listen_port,
+            fw_mark,
+            mtu,
+            table,
+            dns,
+            save_config,
+            hooks,
+        })
 }
 
 fn endpoint() -> impl Strategy<Value = Endpoint> {
@@ -97,34 +83,26 @@ fn peer(index: u8) -> impl Strategy<Value = Peer> {
     (
         any::<[u8; 32]>(),
         prop::option::of(any::<[u8; 32]>()),
-        prop::collection::vec(
-            address().prop_map(|net| Located::synthetic(net.trunc())),
-            1..5,
-        ),
+        prop::collection::vec(address().prop_map(|net| Located::synthetic(net.trunc())), 1..5),
         endpoint(),
         prop::option::of(located(any::<u16>())),
     )
-        .prop_map(
-            move |(mut key, psk, allowed_ips, endpoint, persistent_keepalive)| {
-                // Distinct public keys: the parser refuses duplicate peers.
-                key[0] = index;
-                Peer {
-                    line: SourceLine(None),
-                    public_key: Located::synthetic(PublicKey(WgKey::from_bytes(key))),
-                    preshared_key: psk.map(|b| Located::synthetic(PresharedKey::from_bytes(b))),
-                    allowed_ips,
-                    endpoint: Located::synthetic(endpoint),
-                    persistent_keepalive,
-                }
-            },
-        )
+        .prop_map(move |(mut key, psk, allowed_ips, endpoint, persistent_keepalive)| {
+            // Distinct public keys: the parser refuses duplicate peers.
+            key[0] = index;
+            Peer {
+                line: SourceLine(None),
+                public_key: Located::synthetic(PublicKey(WgKey::from_bytes(key))),
+                preshared_key: psk.map(|b| Located::synthetic(PresharedKey::from_bytes(b))),
+                allowed_ips,
+                endpoint: Located::synthetic(endpoint),
+                persistent_keepalive,
+            }
+        })
 }
 
 pub(crate) fn conf() -> impl Strategy<Value = WgConf> {
-    (
-        interface(),
-        (1u8..5).prop_flat_map(|n| (0..n).map(peer).collect::<Vec<_>>()),
-    )
+    (interface(), (1u8..5).prop_flat_map(|n| (0..n).map(peer).collect::<Vec<_>>()))
         .prop_map(|(interface, peers)| WgConf { interface, peers })
 }
 

@@ -25,11 +25,7 @@ fn render_with(conf: &WgConf, redact: bool) -> String {
     out.push_str(HEADER);
     let i = &conf.interface;
     out.push_str("[Interface]\n");
-    let private_key = if redact {
-        REDACTED.to_owned()
-    } else {
-        i.private_key.value.expose_base64()
-    };
+    let private_key = if redact { REDACTED.to_owned() } else { i.private_key.value.expose_base64() };
     line(&mut out, "PrivateKey", private_key);
     list(&mut out, "Address", i.addresses.iter().map(|a| a.value));
     if let Some(port) = &i.listen_port {
@@ -58,18 +54,10 @@ fn render_with(conf: &WgConf, redact: bool) -> String {
         out.push_str("\n[Peer]\n");
         line(&mut out, "PublicKey", peer.public_key.value);
         if let Some(psk) = &peer.preshared_key {
-            let psk = if redact {
-                REDACTED.to_owned()
-            } else {
-                psk.value.expose_base64()
-            };
+            let psk = if redact { REDACTED.to_owned() } else { psk.value.expose_base64() };
             line(&mut out, "PresharedKey", psk);
         }
-        list(
-            &mut out,
-            "AllowedIPs",
-            peer.allowed_ips.iter().map(|a| a.value),
-        );
+        list(&mut out, "AllowedIPs", peer.allowed_ips.iter().map(|a| a.value));
         line(&mut out, "Endpoint", &peer.endpoint.value);
         if let Some(keepalive) = &peer.persistent_keepalive {
             match keepalive.value {

@@ -12,10 +12,7 @@ pub(crate) fn key(n: u8) -> String {
 
 /// Replaces `{K1}`..`{K4}` with valid keys so test inputs read like real files.
 pub(crate) fn with_keys(text: &str) -> String {
-    text.replace("{K1}", &key(1))
-        .replace("{K2}", &key(2))
-        .replace("{K3}", &key(3))
-        .replace("{K4}", &key(4))
+    text.replace("{K1}", &key(1)).replace("{K2}", &key(2)).replace("{K3}", &key(3)).replace("{K4}", &key(4))
 }
 
 pub(crate) const TYPICAL: &str = "\
@@ -34,8 +31,7 @@ PersistentKeepalive = 25
 
 /// A minimal valid interface and peer for tests to add a mistake to.
 pub(crate) const I: &str = "[Interface]\nPrivateKey = {K1}\nAddress = 10.0.0.2/32\n";
-pub(crate) const P: &str =
-    "[Peer]\nPublicKey = {K2}\nAllowedIPs = 10.77.0.0/24\nEndpoint = 192.0.2.1:51820\n";
+pub(crate) const P: &str = "[Peer]\nPublicKey = {K2}\nAllowedIPs = 10.77.0.0/24\nEndpoint = 192.0.2.1:51820\n";
 
 pub(crate) fn typical() -> String {
     with_keys(TYPICAL)
@@ -46,23 +42,14 @@ fn parses_a_typical_client_conf_with_line_numbers() {
     let conf = parse(&typical()).unwrap();
     assert_eq!(conf.interface.line.get(), Some(2));
     assert_eq!(conf.interface.private_key.line.get(), Some(3));
-    assert_eq!(
-        conf.interface.addresses[0].value,
-        "10.204.0.2/32".parse().unwrap()
-    );
+    assert_eq!(conf.interface.addresses[0].value, "10.204.0.2/32".parse().unwrap());
     assert_eq!(conf.interface.dns.len(), 2);
-    assert_eq!(
-        conf.interface.dns[1].value,
-        DnsEntry::SearchDomain("example.internal".into())
-    );
+    assert_eq!(conf.interface.dns[1].value, DnsEntry::SearchDomain("example.internal".into()));
     let peer = &conf.peers[0];
     assert_eq!(peer.public_key.value.to_string(), key(2));
     assert_eq!(peer.allowed_ips[0].value, "10.77.0.0/24".parse().unwrap());
     assert_eq!(peer.allowed_ips[0].line.get(), Some(9));
-    assert_eq!(
-        peer.endpoint.value.host,
-        Host::Name("vpn.example.com".into())
-    );
+    assert_eq!(peer.endpoint.value.host, Host::Name("vpn.example.com".into()));
     assert_eq!(peer.endpoint.value.port, 51820);
     assert_eq!(peer.persistent_keepalive.as_ref().unwrap().value, 25);
 }
@@ -75,23 +62,12 @@ fn sections_and_keys_are_case_insensitive_and_list_keys_accumulate() {
          endpoint = [FD00::1]:51820\npersistentkeepalive = off\n",
     );
     let conf = parse(&text).unwrap();
-    let addrs: Vec<String> = conf
-        .interface
-        .addresses
-        .iter()
-        .map(|a| a.value.to_string())
-        .collect();
+    let addrs: Vec<String> = conf.interface.addresses.iter().map(|a| a.value.to_string()).collect();
     assert_eq!(addrs, ["10.0.0.2/32", "fd00::2/128"]);
     assert_eq!(conf.peers[0].allowed_ips.len(), 3);
     assert_eq!(conf.peers[0].allowed_ips[2].line.get(), Some(8));
-    assert_eq!(
-        conf.peers[0].endpoint_ip(),
-        Some("fd00::1".parse::<IpAddr>().unwrap())
-    );
-    assert_eq!(
-        conf.peers[0].persistent_keepalive.as_ref().unwrap().value,
-        0
-    );
+    assert_eq!(conf.peers[0].endpoint_ip(), Some("fd00::1".parse::<IpAddr>().unwrap()));
+    assert_eq!(conf.peers[0].persistent_keepalive.as_ref().unwrap().value, 0);
 }
 
 #[test]
@@ -108,13 +84,7 @@ fn parse_bytes_accepts_a_byte_order_mark_and_all_optional_keys() {
     assert_eq!(i.mtu.as_ref().unwrap().value, 1420);
     assert_eq!(i.table.as_ref().unwrap().value, Table::Auto);
     assert!(i.save_config.as_ref().unwrap().value);
-    assert_eq!(
-        i.hooks[0].value,
-        Hook {
-            kind: HookKind::PostUp,
-            command: "echo hi".into()
-        }
-    );
+    assert_eq!(i.hooks[0].value, Hook { kind: HookKind::PostUp, command: "echo hi".into() });
     assert_eq!(i.hooks[0].line.get(), Some(9));
 }
 
@@ -132,17 +102,9 @@ fn a_bad_private_key_is_never_quoted() {
 #[test]
 fn raw_bytes_are_checked_for_size_and_text() {
     // Uploads are limited; rendered files (which may grow a little) are not.
-    let long = format!(
-        "{}\n{}",
-        "#".repeat(MAX_CONF_BYTES),
-        with_keys(&format!("{I}{P}"))
-    );
+    let long = format!("{}\n{}", "#".repeat(MAX_CONF_BYTES), with_keys(&format!("{I}{P}")));
     assert!(parse(&long).is_ok());
-    let huge = format!(
-        "{}{}",
-        " ".repeat(MAX_CONF_BYTES),
-        with_keys(&format!("{I}{P}"))
-    );
+    let huge = format!("{}{}", " ".repeat(MAX_CONF_BYTES), with_keys(&format!("{I}{P}")));
     let err = parse_bytes(huge.as_bytes()).unwrap_err();
     assert_eq!((err.line, err.code()), (None, "file_too_large"));
     assert!(err.to_string().starts_with("The file is 65"), "{err}");
@@ -154,10 +116,7 @@ fn raw_bytes_are_checked_for_size_and_text() {
     assert_eq!(err.code(), "not_text");
 
     let err = parse_bytes(b"[Interface]\nPrivateKey = \0\0\0\n").unwrap_err();
-    assert_eq!(
-        err.to_string(),
-        "line 2: the file contains the control character U+0000; this does not look like a text file"
-    );
+    assert_eq!(err.to_string(), "line 2: the file contains the control character U+0000; this does not look like a text file");
     let err = parse("[Interface]\r\nPostUp = a\rb\r\n").unwrap_err();
     assert_eq!((err.line, err.code()), (Some(2), "not_text"));
     let elf = b"\x7fELF\x02\x01\x01\0\0\0";
@@ -175,10 +134,7 @@ fn error_codes_single_out_unknown_keys() {
 fn secrets_are_redacted_in_debug_output() {
     let conf = parse(&with_keys(&format!("{I}{P}PresharedKey = {{K3}}\n"))).unwrap();
     let debug = format!("{conf:?}");
-    assert!(
-        !debug.contains(&key(1)) && !debug.contains(&key(3)),
-        "{debug}"
-    );
+    assert!(!debug.contains(&key(1)) && !debug.contains(&key(3)), "{debug}");
     assert!(debug.contains("(redacted)") && debug.contains(&key(2)));
     assert_eq!(conf.interface.private_key.value.to_string(), "(redacted)");
 }

@@ -33,9 +33,7 @@ pub fn parse_interface_address(s: &str) -> Result<IpNet, CidrError> {
         Some((addr, prefix)) => (addr, Some(prefix)),
         None => (s, None),
     };
-    let ip: IpAddr = addr
-        .parse()
-        .map_err(|_| CidrError::NotAnAddress(addr.to_owned()))?;
+    let ip: IpAddr = addr.parse().map_err(|_| CidrError::NotAnAddress(addr.to_owned()))?;
     let max = if ip.is_ipv4() { 32 } else { 128 };
     let prefix = match prefix {
         None => max,
@@ -48,10 +46,7 @@ pub fn parse_interface_address(s: &str) -> Result<IpNet, CidrError> {
                 Ok(n) if n <= u32::from(max) => n as u8,
                 Ok(n) => return Err(CidrError::PrefixTooLong { prefix: n, max }),
                 Err(_) => {
-                    return Err(CidrError::PrefixTooLong {
-                        prefix: u32::MAX,
-                        max,
-                    });
+                    return Err(CidrError::PrefixTooLong { prefix: u32::MAX, max });
                 }
             }
         }
@@ -100,12 +95,8 @@ pub enum EndpointError {
 impl Endpoint {
     pub fn parse(s: &str) -> Result<Endpoint, EndpointError> {
         let (host, port) = if let Some(rest) = s.strip_prefix('[') {
-            let (inside, after) = rest
-                .split_once(']')
-                .ok_or_else(|| EndpointError::BadHost(s.into()))?;
-            let ip: std::net::Ipv6Addr = inside
-                .parse()
-                .map_err(|_| EndpointError::BadHost(inside.into()))?;
+            let (inside, after) = rest.split_once(']').ok_or_else(|| EndpointError::BadHost(s.into()))?;
+            let ip: std::net::Ipv6Addr = inside.parse().map_err(|_| EndpointError::BadHost(inside.into()))?;
             let port = after.strip_prefix(':').ok_or(EndpointError::MissingPort)?;
             (Host::Ip(IpAddr::V6(ip)), port)
         } else {
@@ -113,12 +104,8 @@ impl Endpoint {
             if host.contains(':') {
                 // `fd00::1:51820` is itself a valid address, but the user almost surely meant
                 // `fd00::1` port 51820, so the text before the last colon is the better guess.
-                let guess = [host, s]
-                    .into_iter()
-                    .find_map(|t| t.parse::<std::net::Ipv6Addr>().ok());
-                return Err(EndpointError::UnbracketedIpv6(
-                    guess.map_or_else(|| host.to_owned(), |ip| ip.to_string()),
-                ));
+                let guess = [host, s].into_iter().find_map(|t| t.parse::<std::net::Ipv6Addr>().ok());
+                return Err(EndpointError::UnbracketedIpv6(guess.map_or_else(|| host.to_owned(), |ip| ip.to_string())));
             }
             let host = match host.parse::<IpAddr>() {
                 Ok(ip) => Host::Ip(ip),
@@ -127,8 +114,7 @@ impl Endpoint {
             };
             (host, port)
         };
-        let port_ok =
-            !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit());
+        let port_ok = !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit());
         match port.parse::<u16>() {
             Ok(p) if port_ok && p != 0 => Ok(Endpoint { host, port: p }),
             _ => Err(EndpointError::BadPort(port.to_owned())),
@@ -178,9 +164,7 @@ pub(crate) fn is_hostname(s: &str) -> bool {
     let labels_ok = s.split('.').all(|label| {
         !label.is_empty()
             && label.len() <= 63
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
             && !label.starts_with('-')
             && !label.ends_with('-')
     });
@@ -232,11 +216,7 @@ impl Table {
             Some(Table::Off)
         } else if !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()) {
             s.parse().ok().map(Table::Id)
-        } else if !s.is_empty()
-            && s.len() <= 64
-            && s.bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-        {
+        } else if !s.is_empty() && s.len() <= 64 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') {
             Some(Table::Name(s.to_owned()))
         } else {
             None

@@ -132,9 +132,8 @@ pub async fn create(tx: &mut sqlx::AnyConnection, client: &NewClient<'_>) -> Res
 }
 
 pub async fn list(db: &Db) -> Result<Vec<Client>, sqlx::Error> {
-    let rows = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients ORDER BY name")))
-        .fetch_all(&db.pool)
-        .await?;
+    let rows =
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients ORDER BY name"))).fetch_all(&db.pool).await?;
     rows.iter().map(from_row).collect()
 }
 

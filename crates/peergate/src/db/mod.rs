@@ -58,10 +58,8 @@ impl Db {
                     Ok(())
                 })
             });
-        let pool = options
-            .connect(url)
-            .await
-            .with_context(|| format!("cannot connect to the database at {}", redact_url(url)))?;
+        let pool =
+            options.connect(url).await.with_context(|| format!("cannot connect to the database at {}", redact_url(url)))?;
         Ok(Db { pool, backend })
     }
 
@@ -81,18 +79,12 @@ impl Db {
 }
 
 fn create_sqlite_dir(url: &str) -> anyhow::Result<()> {
-    let path = url
-        .trim_start_matches("sqlite:")
-        .trim_start_matches("//")
-        .split('?')
-        .next()
-        .unwrap_or_default();
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//").split('?').next().unwrap_or_default();
     if path.is_empty() || path == ":memory:" {
         return Ok(());
     }
     if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("creating the data directory {}", parent.display()))?;
+        std::fs::create_dir_all(parent).with_context(|| format!("creating the data directory {}", parent.display()))?;
     }
     Ok(())
 }

@@ -50,16 +50,9 @@ pub async fn find(db: &Db, id_hash: &str, now: i64) -> Result<Option<SessionRow>
     let Some(row) = row else { return Ok(None) };
     let last_seen: i64 = row.try_get("last_seen_at")?;
     if now - last_seen > TOUCH_EVERY_SECS {
-        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2")
-            .bind(now)
-            .bind(id_hash)
-            .execute(&db.pool)
-            .await?;
+        sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2").bind(now).bind(id_hash).execute(&db.pool).await?;
     }
-    Ok(Some(SessionRow {
-        user: user_from_row(&row)?,
-        csrf_token: row.try_get("csrf_token")?,
-    }))
+    Ok(Some(SessionRow { user: user_from_row(&row)?, csrf_token: row.try_get("csrf_token")? }))
 }
 
 pub async fn delete(tx: &mut sqlx::AnyConnection, id_hash: &str) -> Result<(), sqlx::Error> {

@@ -51,14 +51,11 @@ pub async fn create(
 }
 
 pub async fn find_credentials(db: &Db, username: &str) -> Result<Option<UserCredentials>, sqlx::Error> {
-    let row = sqlx::query(
-        "SELECT id, username, role, password_hash FROM users WHERE username = $1 AND disabled_at IS NULL",
-    )
-    .bind(username)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.map(|row| Ok(UserCredentials { user: user_from_row(&row)?, password_hash: row.try_get("password_hash")? }))
-        .transpose()
+    let row = sqlx::query("SELECT id, username, role, password_hash FROM users WHERE username = $1 AND disabled_at IS NULL")
+        .bind(username)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.map(|row| Ok(UserCredentials { user: user_from_row(&row)?, password_hash: row.try_get("password_hash")? })).transpose()
 }
 
 pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<User>, sqlx::Error> {
@@ -66,14 +63,11 @@ pub async fn find_by_username(db: &Db, username: &str) -> Result<Option<User>, s
 }
 
 pub async fn list(db: &Db) -> Result<Vec<User>, sqlx::Error> {
-    let rows = sqlx::query("SELECT id, username, role FROM users WHERE disabled_at IS NULL ORDER BY id")
-        .fetch_all(&db.pool)
-        .await?;
+    let rows =
+        sqlx::query("SELECT id, username, role FROM users WHERE disabled_at IS NULL ORDER BY id").fetch_all(&db.pool).await?;
     rows.iter().map(user_from_row).collect()
 }
 
 pub async fn count_admins(db: &Db) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL")
-        .fetch_one(&db.pool)
-        .await
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL").fetch_one(&db.pool).await
 }

@@ -76,20 +76,20 @@ async fn login(
     let Some(user) = found.filter(|_| ok).map(|c| c.user) else {
         state.throttle.lock().expect("throttle lock").record_failure(&body.username, ip, now);
         let mut tx = state.db.pool.begin().await?;
-        audit::record(&mut tx, NewEvent {
-            actor: "anonymous",
-            action: "auth.login_failed",
-            target: Some(format!("user:{}", body.username.chars().take(64).collect::<String>())),
-            after: Some(serde_json::json!({ "ip": ip.to_string() })),
-            request_id: Some(&request_id.0),
-            ..Default::default()
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                actor: "anonymous",
+                action: "auth.login_failed",
+                target: Some(format!("user:{}", body.username.chars().take(64).collect::<String>())),
+                after: Some(serde_json::json!({ "ip": ip.to_string() })),
+                request_id: Some(&request_id.0),
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
-        return Err(ApiError::Unauthorized {
-            code: "invalid_credentials",
-            detail: "Wrong username or password.".into(),
-        });
+        return Err(ApiError::Unauthorized { code: "invalid_credentials", detail: "Wrong username or password.".into() });
     };
     state.throttle.lock().expect("throttle lock").record_success(&body.username);
 
@@ -97,14 +97,17 @@ async fn login(
     let csrf_token = credentials::new_csrf_token();
     let mut tx = state.db.pool.begin().await?;
     sessions::create(&mut tx, &digest(&session_id), user.id, &csrf_token).await?;
-    audit::record(&mut tx, NewEvent {
-        actor: &user.username,
-        action: "auth.login",
-        target: Some(format!("user:{}", user.username)),
-        after: Some(serde_json::json!({ "ip": ip.to_string() })),
-        request_id: Some(&request_id.0),
-        ..Default::default()
-    })
+    audit::record(
+        &mut tx,
+        NewEvent {
+            actor: &user.username,
+            action: "auth.login",
+            target: Some(format!("user:{}", user.username)),
+            after: Some(serde_json::json!({ "ip": ip.to_string() })),
+            request_id: Some(&request_id.0),
+            ..Default::default()
+        },
+    )
     .await?;
     tx.commit().await?;
 
@@ -125,13 +128,16 @@ async fn logout(State(state): State<AppState>, principal: Principal, request_id:
     if let AuthVia::Session { id_hash, .. } = &principal.via {
         let mut tx = state.db.pool.begin().await?;
         sessions::delete(&mut tx, id_hash).await?;
-        audit::record(&mut tx, NewEvent {
-            actor: &principal.user.username,
-            action: "auth.logout",
-            target: Some(format!("user:{}", principal.user.username)),
-            request_id: Some(&request_id.0),
-            ..Default::default()
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                actor: &principal.user.username,
+                action: "auth.logout",
+                target: Some(format!("user:{}", principal.user.username)),
+                request_id: Some(&request_id.0),
+                ..Default::default()
+            },
+        )
         .await?;
         tx.commit().await?;
     }

@@ -18,9 +18,9 @@ use super::error::{ApiError, ApiJson, ApiPath, FieldError, Problem};
 use super::principal::Admin;
 use super::{AppState, RequestId};
 use crate::clients::{Actor, Admission, AdmitError, Placement, Upload, audit_view};
+use crate::db;
 use crate::db::audit::{self, NewEvent};
 use crate::db::clients::{self, Client, Pending};
-use crate::db;
 use crate::import::{self, ImportOptions, ImportReport};
 use crate::system::lan::Lan;
 
@@ -73,7 +73,8 @@ async fn upload_client(
     multipart: Multipart,
 ) -> Result<Response, ApiError> {
     let parts = read_upload(multipart).await?;
-    let (file_name, bytes) = parts.file.ok_or_else(|| ApiError::validation("file", "Choose a WireGuard .conf file to upload."))?;
+    let (file_name, bytes) =
+        parts.file.ok_or_else(|| ApiError::validation("file", "Choose a WireGuard .conf file to upload."))?;
     let name = match parts.name.filter(|n| !n.trim().is_empty()) {
         Some(name) => name.trim().to_string(),
         None => file_name
@@ -146,7 +147,10 @@ fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
     if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
         ApiError::TooLarge("The upload is too large; a client config is at most 64 KiB.".into())
     } else {
-        ApiError::BadRequest { code: "malformed_multipart", detail: format!("The upload form cannot be read: {}", err.body_text()) }
+        ApiError::BadRequest {
+            code: "malformed_multipart",
+            detail: format!("The upload form cannot be read: {}", err.body_text()),
+        }
     }
 }
 
@@ -157,14 +161,17 @@ async fn save_pending(state: &AppState, pending: &Pending, bytes: &[u8], actor: 
     let staged = state.gateway.pending_dir.stage(&pending.id, text).map_err(anyhow::Error::new)?;
     let mut tx = state.db.pool.begin().await?;
     clients::create_pending(&mut tx, pending).await?;
-    audit::record(&mut tx, NewEvent {
-        actor: actor.name,
-        action: "client.upload_pending",
-        target: Some(format!("pending:{}", pending.id)),
-        after: Some(serde_json::json!({ "name": pending.name, "expires_at": pending.expires_at })),
-        request_id: actor.request_id,
-        ..Default::default()
-    })
+    audit::record(
+        &mut tx,
+        NewEvent {
+            actor: actor.name,
+            action: "client.upload_pending",
+            target: Some(format!("pending:{}", pending.id)),
+            after: Some(serde_json::json!({ "name": pending.name, "expires_at": pending.expires_at })),
+            request_id: actor.request_id,
+            ..Default::default()
+        },
+    )
     .await?;
     staged.commit().map_err(anyhow::Error::new)?;
     if let Err(err) = tx.commit().await {
@@ -230,7 +237,11 @@ async fn complete_pending_upload(
     ApiPath(pending_id): ApiPath<String>,
     ApiJson(body): ApiJson<PendingSubnet>,
 ) -> Result<Response, ApiError> {
-    let gone = || ApiError::NotFound("No such pending upload: it expired (uploads wait one hour) or was completed; upload the file again.".into());
+    let gone = || {
+        ApiError::NotFound(
+            "No such pending upload: it expired (uploads wait one hour) or was completed; upload the file again.".into(),
+        )
+    };
     // Only our own ids (32 hex digits) can name a file in the pending directory.
     if pending_id.len() != 32 || !pending_id.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(gone());
@@ -268,7 +279,10 @@ pub struct PendingUpload {
 
 /// The current user's uploads that wait for a subnet.
 #[utoipa::path(get, path = "/api/clients/pending", tag = "clients", responses((status = 200, body = Vec<PendingUpload>)))]
-async fn list_pending_uploads(State(state): State<AppState>, Admin(admin): Admin) -> Result<axum::Json<Vec<PendingUpload>>, ApiError> {
+async fn list_pending_uploads(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+) -> Result<axum::Json<Vec<PendingUpload>>, ApiError> {
     let pending = clients::list_pending(&state.db, admin.user.id, db::now()).await?;
     Ok(axum::Json(pending.into_iter().map(|p| PendingUpload { id: p.id, name: p.name, expires_at: p.expires_at }).collect()))
 }
@@ -329,7 +343,11 @@ async fn find(state: &AppState, id: i64) -> Result<Client, ApiError> {
 /// One client with its redacted config and the route commands for LAN hosts.
 #[utoipa::path(get, path = "/api/clients/{id}", tag = "clients", params(("id" = i64, Path)),
     responses((status = 200, body = ClientDetail), (status = 404, body = Problem)))]
-async fn get_client(State(state): State<AppState>, _admin: Admin, ApiPath(id): ApiPath<i64>) -> Result<axum::Json<ClientDetail>, ApiError> {
+async fn get_client(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<ClientDetail>, ApiError> {
     let client = find(&state, id).await?;
     let (conf, conf_error) = match state.gateway.wg_dir.read(&client.name) {
         Ok(text) => match wg_conf::parse(&text) {
@@ -367,14 +385,17 @@ async fn update_client(
         return Err(ApiError::NotFound(format!("No client with id {id}.")));
     }
     let after = Client { probe_host: probe, ..before.clone() };
-    audit::record(&mut tx, NewEvent {
-        actor: &admin.user.username,
-        action: "client.update",
-        target: Some(format!("client:{}", before.name)),
-        before: Some(audit_view(&before)),
-        after: Some(audit_view(&after)),
-        request_id: Some(&request_id.0),
-    })
+    audit::record(
+        &mut tx,
+        NewEvent {
+            actor: &admin.user.username,
+            action: "client.update",
+            target: Some(format!("client:{}", before.name)),
+            before: Some(audit_view(&before)),
+            after: Some(audit_view(&after)),
+            request_id: Some(&request_id.0),
+        },
+    )
     .await?;
     tx.commit().await?;
     Ok(axum::Json(find(&state, id).await?))
@@ -391,7 +412,11 @@ async fn delete_client(
 ) -> Result<StatusCode, ApiError> {
     let client = find(&state, id).await?;
     let actor = Actor { name: &admin.user.username, request_id: Some(&request_id.0) };
-    state.dataplane.ensure_down(&state.db, &client, actor).await.map_err(|e| super::dataplane::op_error(e, "deactivation_failed"))?;
+    state
+        .dataplane
+        .ensure_down(&state.db, &client, actor)
+        .await
+        .map_err(|e| super::dataplane::op_error(e, "deactivation_failed"))?;
     state.gateway.remove(&state.db, &client, actor).await?;
     state.dataplane.events.send(crate::events::Event::ClientDeleted { id });
     Ok(StatusCode::NO_CONTENT)
@@ -420,7 +445,10 @@ async fn import_clients(
         Some(files) => {
             // Only plain file names: the API must not become a way to read files elsewhere.
             if let Some(bad) = files.iter().find(|f| f.contains('/') || !f.ends_with(".conf") || f.starts_with('.')) {
-                return Err(ApiError::validation("files", format!("`{bad}` is not a .conf file name in the WireGuard directory")));
+                return Err(ApiError::validation(
+                    "files",
+                    format!("`{bad}` is not a .conf file name in the WireGuard directory"),
+                ));
             }
             files.iter().map(|f| dir.join(f)).collect()
         }

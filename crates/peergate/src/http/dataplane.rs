@@ -69,7 +69,11 @@ async fn deactivate_client(
 /// Pings the client's probe host now (3 probes) and records the result.
 #[utoipa::path(post, path = "/api/clients/{id}/ping", tag = "clients", params(("id" = i64, Path)),
     responses((status = 200, body = PingResult), (status = 404, body = Problem)))]
-async fn ping_client(State(state): State<AppState>, _admin: Admin, ApiPath(id): ApiPath<i64>) -> Result<axum::Json<PingResult>, ApiError> {
+async fn ping_client(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<PingResult>, ApiError> {
     let client = find(&state, id).await?;
     Ok(axum::Json(state.dataplane.ping(&state.db, &client).await?))
 }
@@ -100,7 +104,11 @@ async fn list_pings(
 /// rx/tx rates of the last 30 minutes (kept in memory: empty after a restart).
 #[utoipa::path(get, path = "/api/clients/{id}/traffic", tag = "clients", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<TrafficPoint>), (status = 404, body = Problem)))]
-async fn client_traffic(State(state): State<AppState>, _admin: Admin, ApiPath(id): ApiPath<i64>) -> Result<axum::Json<Vec<TrafficPoint>>, ApiError> {
+async fn client_traffic(
+    State(state): State<AppState>,
+    _admin: Admin,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<axum::Json<Vec<TrafficPoint>>, ApiError> {
     find(&state, id).await?;
     Ok(axum::Json(state.dataplane.traffic(id)))
 }

@@ -42,7 +42,12 @@ pub enum ApiError {
     /// 422: the request was read but its content is invalid; `errors` names the fields.
     /// `extra` adds members to the problem body (e.g. `pending_id` for `needs_subnet`).
     #[error("{detail}")]
-    Unprocessable { code: &'static str, detail: String, errors: Vec<FieldError>, extra: serde_json::Map<String, serde_json::Value> },
+    Unprocessable {
+        code: &'static str,
+        detail: String,
+        errors: Vec<FieldError>,
+        extra: serde_json::Map<String, serde_json::Value>,
+    },
     /// 429 with `Retry-After`.
     #[error("too many attempts; try again in {retry_after_secs} seconds")]
     RateLimited { retry_after_secs: i64 },
@@ -130,9 +135,7 @@ fn problem_with(
         extra,
     };
     let mut response = (status, axum::Json(body)).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
     response
 }
 

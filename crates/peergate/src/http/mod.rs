@@ -19,13 +19,13 @@ pub mod token_cache;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, MatchedPath, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
 use peergate_core::login_throttle::LoginThrottle;
 use tokio::sync::Semaphore;
@@ -80,15 +80,16 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn(principal::cross_site_guard))
         .layer(DefaultBodyLimit::max(body_limit));
     with_security_headers(router)
-        .layer(CatchPanicLayer::custom(|_| {
-            error::ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()
-        }))
+        .layer(CatchPanicLayer::custom(|_| error::ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()))
         .layer(middleware::from_fn(track_metrics))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request| {
-            let id = request.extensions().get::<RequestId>().map(|r| r.0.as_str()).unwrap_or("-");
-            tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
-        })
-        .on_response(DefaultOnResponse::new().level(Level::INFO)))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    let id = request.extensions().get::<RequestId>().map(|r| r.0.as_str()).unwrap_or("-");
+                    tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .layer(middleware::from_fn(request_id))
 }
 

@@ -136,10 +136,7 @@ where
 }
 
 fn invalid_token() -> ApiError {
-    ApiError::Unauthorized {
-        code: "invalid_token",
-        detail: "The API token is unknown, revoked or expired.".into(),
-    }
+    ApiError::Unauthorized { code: "invalid_token", detail: "The API token is unknown, revoked or expired.".into() }
 }
 
 fn check_csrf(headers: &HeaderMap, expected: &str) -> Result<(), ApiError> {

@@ -20,7 +20,10 @@ pub async fn serve_ui(uri: Uri) -> Response {
     }
     if let Some(file) = Assets::get(path).filter(|_| !path.is_empty()) {
         let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
-        return ([(header::CONTENT_TYPE, file.metadata.mimetype().to_string()), (header::CACHE_CONTROL, cache.to_string())], file.data)
+        return (
+            [(header::CONTENT_TYPE, file.metadata.mimetype().to_string()), (header::CACHE_CONTROL, cache.to_string())],
+            file.data,
+        )
             .into_response();
     }
     if path.starts_with("assets/") {

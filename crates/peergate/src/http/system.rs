@@ -14,11 +14,7 @@ use super::principal::Admin;
 use crate::system::host_metrics::{HistoryPoint, HostSample};
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new()
-        .routes(routes!(healthz))
-        .routes(routes!(readyz))
-        .routes(routes!(metrics))
-        .routes(routes!(system_metrics))
+    OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(readyz)).routes(routes!(metrics)).routes(routes!(system_metrics))
 }
 
 #[derive(Serialize, ToSchema)]
@@ -56,7 +52,12 @@ async fn readyz(State(state): State<AppState>) -> axum::response::Response {
         Ok(()) => axum::Json(Health { status: "ok" }).into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
-            super::error::problem(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", "The database does not answer.", vec![])
+            super::error::problem(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "database_unavailable",
+                "The database does not answer.",
+                vec![],
+            )
         }
     }
 }

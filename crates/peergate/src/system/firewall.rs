@@ -148,9 +148,8 @@ impl Firewall for Iptables {
 /// The configured backend, or nftables when `nft` is installed, else iptables.
 pub fn choose(configured: Option<FirewallBackend>, lan_interface: String) -> Box<dyn Firewall> {
     let backend = configured.unwrap_or_else(|| {
-        let has_nft = std::env::var_os("PATH")
-            .map(|paths| std::env::split_paths(&paths).any(|p| p.join("nft").is_file()))
-            .unwrap_or(false);
+        let has_nft =
+            std::env::var_os("PATH").map(|paths| std::env::split_paths(&paths).any(|p| p.join("nft").is_file())).unwrap_or(false);
         if has_nft { FirewallBackend::Nftables } else { FirewallBackend::Iptables }
     });
     match backend {

@@ -43,7 +43,9 @@ pub struct HostSampler {
 
 impl Default for HostSampler {
     fn default() -> Self {
-        let refresh = RefreshKind::nothing().with_cpu(CpuRefreshKind::nothing().with_usage()).with_memory(MemoryRefreshKind::nothing().with_ram());
+        let refresh = RefreshKind::nothing()
+            .with_cpu(CpuRefreshKind::nothing().with_usage())
+            .with_memory(MemoryRefreshKind::nothing().with_ram());
         // sysinfo refuses only on systems without /proc; then metrics stay empty, nothing else fails.
         HostSampler {
             system: System::new_with_specifics(refresh).map_err(|e| tracing::warn!(error = %e, "host metrics unavailable")).ok(),

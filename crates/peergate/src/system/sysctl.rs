@@ -39,7 +39,8 @@ impl Forwarding {
         }
         for key in &keys {
             if !self.read(key) {
-                std::fs::write(self.proc_sys.join(key), "1\n").with_context(|| format!("turning on {}", key.replace('/', ".")))?;
+                std::fs::write(self.proc_sys.join(key), "1\n")
+                    .with_context(|| format!("turning on {}", key.replace('/', ".")))?;
             }
         }
         self.persist(ipv6 || self.ipv6())
@@ -51,7 +52,9 @@ impl Forwarding {
     }
 
     fn persist(&self, ipv6: bool) -> anyhow::Result<()> {
-        let mut text = String::from("# Written by peergate: its clients route LAN traffic into WireGuard tunnels.\nnet.ipv4.ip_forward = 1\n");
+        let mut text = String::from(
+            "# Written by peergate: its clients route LAN traffic into WireGuard tunnels.\nnet.ipv4.ip_forward = 1\n",
+        );
         if ipv6 {
             text.push_str("net.ipv6.conf.all.forwarding = 1\n");
         }
@@ -62,7 +65,8 @@ impl Forwarding {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let tmp = dir.join(format!(".peergate-sysctl.{}.tmp", std::process::id()));
         std::fs::write(&tmp, &text).with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, &self.persist_file).with_context(|| format!("writing {} (PEERGATE_SYSCTL_FILE)", self.persist_file.display()))
+        std::fs::rename(&tmp, &self.persist_file)
+            .with_context(|| format!("writing {} (PEERGATE_SYSCTL_FILE)", self.persist_file.display()))
     }
 }
 

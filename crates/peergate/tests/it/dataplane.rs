@@ -15,9 +15,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::netns::{
-    Backend, GatewayProcess, REMOTE_HOST, REMOTE_SUBNET, Rules, Topology, flush_all_rules, ip_forward, kill_wg_daemon,
-    lan_ping, link_exists, links, ns_ok, privileged, remove_nat_by_hand, uapi_socket_exists, unique_prefix, wait_until,
-    wg_daemons,
+    Backend, GatewayProcess, REMOTE_HOST, REMOTE_SUBNET, Rules, Topology, flush_all_rules, ip_forward, kill_wg_daemon, lan_ping,
+    link_exists, links, ns_ok, privileged, remove_nat_by_hand, uapi_socket_exists, unique_prefix, wait_until, wg_daemons,
 };
 
 const SECS: fn(u64) -> Duration = Duration::from_secs;
@@ -142,10 +141,7 @@ impl Harness {
 
     /// Interfaces in the gateway namespace other than the topology's own.
     fn extra_links(&self) -> Vec<String> {
-        links(self.ns())
-            .into_iter()
-            .filter(|l| l != "lo" && *l != self.topo.if_gw_lan && *l != self.topo.if_gw_wan)
-            .collect()
+        links(self.ns()).into_iter().filter(|l| l != "lo" && *l != self.topo.if_gw_lan && *l != self.topo.if_gw_wan).collect()
     }
 
     /// Whether the database (through the API) and reality agree about one client, and nothing is
@@ -359,10 +355,7 @@ fn reboot_brings_clients_back(backend: Backend) {
 
     let restarted = Instant::now();
     h.gw.restart();
-    assert!(
-        wait_until(SECS(15), || lan_ping(&h.topo)),
-        "the active client did not come back within 15 s of the restart"
-    );
+    assert!(wait_until(SECS(15), || lan_ping(&h.topo)), "the active client did not come back within 15 s of the restart");
     eprintln!("client back {:?} after the restart", restarted.elapsed());
     assert_eq!(h.get(&c)["state"], "active");
     h.assert_active_for_real(&c);

@@ -76,7 +76,12 @@ impl Tunnels for FakeTunnels {
         tokio::time::sleep(delay).await;
         let mut w = self.0.lock().unwrap();
         if let Some(stderr) = w.up_fails.get(name) {
-            return Err(RunError::Failed { argv: format!("wg-quick up {name}"), status: "exit status: 1".into(), stdout: String::new(), stderr: stderr.clone() });
+            return Err(RunError::Failed {
+                argv: format!("wg-quick up {name}"),
+                status: "exit status: 1".into(),
+                stdout: String::new(),
+                stderr: stderr.clone(),
+            });
         }
         w.up.insert(name.to_string());
         Ok(())
@@ -99,7 +104,13 @@ impl Tunnels for FakeTunnels {
             .iter()
             .filter(|n| w.up.contains(*n))
             .map(|n| {
-                let peer = ObservedPeer { public_key: "k".into(), endpoint: Some("192.0.2.10:51820".into()), latest_handshake: handshake, rx_bytes: rx, tx_bytes: rx / 2 };
+                let peer = ObservedPeer {
+                    public_key: "k".into(),
+                    endpoint: Some("192.0.2.10:51820".into()),
+                    latest_handshake: handshake,
+                    rx_bytes: rx,
+                    tx_bytes: rx / 2,
+                };
                 (n.clone(), ObservedClient { interface: n.clone(), peers: vec![peer] })
             })
             .collect()
@@ -133,7 +144,11 @@ impl Firewall for FakeFirewall {
 
     async fn observe(&self) -> ObservedRules {
         let w = self.0.lock().unwrap();
-        ObservedRules { base_ok: w.base_ok, clients: if w.base_ok { w.rules.clone() } else { BTreeSet::new() }, damaged: BTreeSet::new() }
+        ObservedRules {
+            base_ok: w.base_ok,
+            clients: if w.base_ok { w.rules.clone() } else { BTreeSet::new() },
+            damaged: BTreeSet::new(),
+        }
     }
 
     fn describe(&self, name: &str) -> String {

@@ -3,10 +3,10 @@
 
 mod activation;
 mod auth;
-mod clients;
 mod cli;
-mod fakes;
+mod clients;
 mod dataplane;
+mod fakes;
 mod netns;
 mod support;
 mod system;

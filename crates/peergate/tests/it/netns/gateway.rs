@@ -87,19 +87,17 @@ impl GatewayProcess {
         self.starts += 1;
         let mut log = std::fs::OpenOptions::new().create(true).append(true).open(&self.log_path).unwrap();
         writeln!(log, "===== test harness: peergate serve, start #{} =====", self.starts).unwrap();
-        let child = self
-            .command(&["serve"])
-            .stdout(log.try_clone().unwrap())
-            .stderr(log)
-            .spawn()
-            .expect("spawn peergate serve");
+        let child = self.command(&["serve"]).stdout(log.try_clone().unwrap()).stderr(log).spawn().expect("spawn peergate serve");
         // `ip netns exec` execs peergate: the child's pid is peergate's.
         self.child = Some(child);
         let ready = wait_until(Duration::from_secs(30), || {
             if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
                 panic!("peergate exited during start-up ({status}):\n{}", self.log_tail(200));
             }
-            let out = ns_exec(&self.ns, &["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", &self.url("/readyz")]);
+            let out = ns_exec(
+                &self.ns,
+                &["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "2", &self.url("/readyz")],
+            );
             text(&out.stdout) == "200"
         });
         assert!(ready, "peergate not ready within 30 s:\n{}", self.log_tail(200));
@@ -200,7 +198,12 @@ impl GatewayProcess {
         let log = std::fs::read_to_string(&self.log_path).unwrap_or_default();
         let all: Vec<&str> = log.lines().collect();
         let start = all.len().saturating_sub(lines);
-        format!("----- peergate log ({}, last {} lines) -----\n{}\n----- end of log -----", self.log_path.display(), all.len() - start, all[start..].join("\n"))
+        format!(
+            "----- peergate log ({}, last {} lines) -----\n{}\n----- end of log -----",
+            self.log_path.display(),
+            all.len() - start,
+            all[start..].join("\n")
+        )
     }
 }
 

@@ -26,10 +26,8 @@ pub const REMOTE_HOST: &str = "10.77.0.10";
 pub const REMOTE_SUBNET: &str = "10.77.0.0/24";
 pub const GW_LAN_ADDRESS: &str = "10.201.0.1/24";
 
-const TOOLS: &[&str] = &[
-    "ip", "wg", "wg-quick", "wireguard-go", "nft", "iptables", "iptables-save", "iptables-restore", "curl", "ping",
-    "sysctl",
-];
+const TOOLS: &[&str] =
+    &["ip", "wg", "wg-quick", "wireguard-go", "nft", "iptables", "iptables-save", "iptables-restore", "curl", "ping", "sysctl"];
 
 /// Whether the privileged tests run. Not asked for: one loud line (outside the test's captured
 /// output) and `false`. Asked for but impossible (not root, a tool missing): a panic naming what is
@@ -225,11 +223,7 @@ impl Topology {
             .stdin(Stdio::null())
             .output()
             .map_err(|e| e.to_string())?;
-        if out.status.success() {
-            Ok(())
-        } else {
-            Err(format!("{}{}", text(&out.stdout), text(&out.stderr)))
-        }
+        if out.status.success() { Ok(()) } else { Err(format!("{}{}", text(&out.stdout), text(&out.stderr))) }
     }
 }
 
@@ -259,11 +253,7 @@ pub fn link_exists(ns: &str, iface: &str) -> bool {
 /// Names of the links in a namespace (without `@peer` suffixes).
 pub fn links(ns: &str) -> Vec<String> {
     let out = Command::new("ip").args(["-n", ns, "-o", "link", "show"]).output().expect("ip link");
-    text(&out.stdout)
-        .lines()
-        .filter_map(|l| l.split(": ").nth(1))
-        .map(|n| n.split('@').next().unwrap_or(n).to_string())
-        .collect()
+    text(&out.stdout).lines().filter_map(|l| l.split(": ").nth(1)).map(|n| n.split('@').next().unwrap_or(n).to_string()).collect()
 }
 
 pub fn ip_forward(ns: &str) -> String {

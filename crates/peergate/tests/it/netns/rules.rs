@@ -126,7 +126,8 @@ impl Rules {
 
     /// Rules (or set elements) that mention `iface`.
     pub fn mentions(&self, iface: &str) -> bool {
-        let word = |s: &str| s.split(|c: char| c.is_whitespace() || c == '"' || c == ',' || c == '{' || c == '}').any(|w| w == iface);
+        let word =
+            |s: &str| s.split(|c: char| c.is_whitespace() || c == '"' || c == ',' || c == '{' || c == '}').any(|w| w == iface);
         self.set_elements.iter().any(|e| e == iface) || self.rules.iter().any(|(_, r)| word(r))
     }
 
