@@ -20,7 +20,7 @@ use serde::Serialize;
 
 use crate::clients::{Actor, audit_view};
 use crate::db::audit::{self, NewEvent};
-use crate::db::clients::{self, Client, ClientStatus};
+use crate::db::clients::{self, Client, ClientState, ClientStatus};
 use crate::db::{self, Db};
 use crate::events::{ClientStatusEvent, Event, Events};
 use crate::system::firewall::Firewall;
@@ -115,12 +115,16 @@ impl DataPlane {
         let lock = self.lock_for(client.id);
         let _guard = lock.try_lock().map_err(|_| OpError::Busy)?;
         let started = Instant::now();
-        let others: Vec<String> =
-            clients::list(db).await?.into_iter().filter(|c| c.state == "active" && c.id != client.id).map(|c| c.name).collect();
+        let others: Vec<String> = clients::list(db)
+            .await?
+            .into_iter()
+            .filter(|c| c.state == ClientState::Active && c.id != client.id)
+            .map(|c| c.name)
+            .collect();
         let outcome = self.bring_up(client, &others).await;
         let (state, error, action) = match &outcome {
-            Ok(_) => ("active", None, "client.activate"),
-            Err(reason) => ("failed", Some(reason.as_str()), "client.activate_failed"),
+            Ok(_) => (ClientState::Active, None, "client.activate"),
+            Err(reason) => (ClientState::Failed, Some(reason.as_str()), "client.activate_failed"),
         };
         let mut tx = db.pool.begin().await?;
         clients::set_state(&mut tx, client.id, state, error).await?;
@@ -218,7 +222,7 @@ impl DataPlane {
         let _guard = lock.try_lock().map_err(|_| OpError::Busy)?;
         self.tear_down(client).await.map_err(OpError::Failed)?;
         let mut tx = db.pool.begin().await?;
-        clients::set_state(&mut tx, client.id, "inactive", None).await?;
+        clients::set_state(&mut tx, client.id, ClientState::Inactive, None).await?;
         audit::record(
             &mut tx,
             NewEvent {
@@ -226,7 +230,7 @@ impl DataPlane {
                 action: "client.deactivate",
                 target: Some(format!("client:{}", client.name)),
                 before: Some(audit_view(client)),
-                after: Some(serde_json::json!({ "state": "inactive" })),
+                after: Some(serde_json::json!({ "state": ClientState::Inactive })),
                 request_id: actor.request_id,
             },
         )
@@ -249,7 +253,7 @@ impl DataPlane {
 
     /// Before a delete: brings the client down if anything of it is up.
     pub async fn ensure_down(&self, db: &Db, client: &Client, actor: Actor<'_>) -> Result<(), OpError> {
-        if client.state == "active" || self.backends.tunnels.is_up(&client.name) {
+        if client.state == ClientState::Active || self.backends.tunnels.is_up(&client.name) {
             self.deactivate(db, client, actor).await?;
         }
         Ok(())
@@ -267,7 +271,7 @@ impl DataPlane {
         let b = &self.backends;
         let desired: Vec<ClientSpec> = all
             .iter()
-            .map(|c| ClientSpec { name: c.name.clone(), active: c.state == "active", routes_ipv6: routes_ipv6(c) })
+            .map(|c| ClientSpec { name: c.name.clone(), active: c.state == ClientState::Active, routes_ipv6: routes_ipv6(c) })
             .collect();
         let observed = Observed {
             interfaces: all.iter().filter(|c| b.tunnels.is_up(&c.name)).map(|c| c.name.clone()).collect::<BTreeSet<_>>(),
@@ -308,8 +312,13 @@ impl DataPlane {
                 Err(err) => {
                     tracing::warn!(op = label, client = name, error = %err, "reconcile: repair failed");
                     if let (ClientOp::BringUp(_), Some(c)) = (&op, client) {
-                        clients::set_state(&mut tx, c.id, "failed", Some(&format!("Bringing the tunnel back failed: {err}")))
-                            .await?;
+                        clients::set_state(
+                            &mut tx,
+                            c.id,
+                            ClientState::Failed,
+                            Some(&format!("Bringing the tunnel back failed: {err}")),
+                        )
+                        .await?;
                     }
                 }
             }
@@ -350,11 +359,11 @@ impl DataPlane {
     /// pushes it to browsers and metrics.
     pub async fn observe_status(&self, db: &Db) -> anyhow::Result<()> {
         let all = clients::list(db).await?;
-        for state in ["active", "inactive", "failed"] {
+        for state in ClientState::ALL {
             let n = all.iter().filter(|c| c.state == state).count();
-            metrics::gauge!("peergate_clients", "state" => state).set(n as f64);
+            metrics::gauge!("peergate_clients", "state" => state.as_str()).set(n as f64);
         }
-        let active: Vec<Client> = all.into_iter().filter(|c| c.state == "active").collect();
+        let active: Vec<Client> = all.into_iter().filter(|c| c.state == ClientState::Active).collect();
         let names: Vec<String> = active.iter().map(|c| c.name.clone()).collect();
         let now = db::now();
         let snapshot = self.backends.tunnels.snapshot(&names, now).await;

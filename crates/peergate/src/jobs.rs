@@ -41,7 +41,7 @@ pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
         loop {
             tick.tick().await;
             let active = match clients::list(&s.db).await {
-                Ok(all) => all.into_iter().filter(|c| c.state == "active").collect::<Vec<_>>(),
+                Ok(all) => all.into_iter().filter(|c| c.state == clients::ClientState::Active).collect::<Vec<_>>(),
                 Err(err) => {
                     tracing::warn!(error = %err, "listing clients for connectivity tests failed");
                     continue;

@@ -20,6 +20,38 @@ pub struct StoredWarning {
     pub message: String,
 }
 
+/// What the operator wants of a client's tunnel, and whether the last attempt worked. A `CHECK`
+/// in the database admits only these three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ClientState {
+    /// Down, and meant to be.
+    Inactive,
+    /// Desired up; the reconciler keeps it so.
+    Active,
+    /// The last activation or repair failed (see `last_error`); down.
+    Failed,
+}
+
+impl ClientState {
+    pub const ALL: [ClientState; 3] = [ClientState::Inactive, ClientState::Active, ClientState::Failed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClientState::Inactive => "inactive",
+            ClientState::Active => "active",
+            ClientState::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> Result<ClientState, sqlx::Error> {
+        ClientState::ALL
+            .into_iter()
+            .find(|s| s.as_str() == text)
+            .ok_or_else(|| sqlx::Error::Decode(format!("unknown client state `{text}`").into()))
+    }
+}
+
 /// A client as stored: everything but the private key.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Client {
@@ -34,8 +66,7 @@ pub struct Client {
     pub endpoint: String,
     #[schema(value_type = String)]
     pub probe_host: IpAddr,
-    /// `inactive`, `active` (desired up; the reconciler keeps it so) or `failed` (see `last_error`).
-    pub state: String,
+    pub state: ClientState,
     pub last_error: Option<String>,
     /// The latest WireGuard status; kept across restarts.
     pub status: Option<ClientStatus>,
@@ -96,7 +127,7 @@ fn from_row(row: &AnyRow) -> Result<Client, sqlx::Error> {
         peer_public_keys: decode(&row.try_get::<String, _>("peer_public_keys")?)?,
         endpoint: row.try_get("endpoint")?,
         probe_host: probe.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))?,
-        state: row.try_get("state")?,
+        state: ClientState::parse(&row.try_get::<String, _>("state")?)?,
         last_error: row.try_get("last_error")?,
         status: decode_opt(row.try_get("status")?)?,
         last_ping: decode_opt(row.try_get("last_ping")?)?,
@@ -173,6 +204,7 @@ pub struct Pending {
     pub user_id: i64,
     pub name: String,
     pub probe_host: Option<String>,
+    pub created_at: i64,
     pub expires_at: i64,
 }
 
@@ -182,6 +214,7 @@ fn pending_from_row(r: &AnyRow) -> Result<Pending, sqlx::Error> {
         user_id: r.try_get("user_id")?,
         name: r.try_get("name")?,
         probe_host: r.try_get("probe_host")?,
+        created_at: r.try_get("created_at")?,
         expires_at: r.try_get("expires_at")?,
     })
 }
@@ -194,7 +227,7 @@ pub async fn create_pending(tx: &mut sqlx::AnyConnection, pending: &Pending) -> 
     .bind(pending.user_id)
     .bind(&pending.name)
     .bind(pending.probe_host.as_deref())
-    .bind(now())
+    .bind(pending.created_at)
     .bind(pending.expires_at)
     .execute(&mut *tx)
     .await
@@ -202,7 +235,7 @@ pub async fn create_pending(tx: &mut sqlx::AnyConnection, pending: &Pending) -> 
 }
 
 pub async fn get_pending(db: &Db, id: &str) -> Result<Option<Pending>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, user_id, name, probe_host, expires_at FROM pending_uploads WHERE id = $1")
+    let row = sqlx::query("SELECT id, user_id, name, probe_host, created_at, expires_at FROM pending_uploads WHERE id = $1")
         .bind(id)
         .fetch_optional(&db.pool)
         .await?;
@@ -221,9 +254,14 @@ pub async fn purge_expired_pending(db: &Db, now: i64) -> Result<Vec<String>, sql
 }
 
 /// Records the outcome of an activation, deactivation or repair.
-pub async fn set_state(tx: &mut sqlx::AnyConnection, id: i64, state: &str, last_error: Option<&str>) -> Result<(), sqlx::Error> {
+pub async fn set_state(
+    tx: &mut sqlx::AnyConnection,
+    id: i64,
+    state: ClientState,
+    last_error: Option<&str>,
+) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE clients SET state = $1, last_error = $2, updated_at = $3 WHERE id = $4")
-        .bind(state)
+        .bind(state.as_str())
         .bind(last_error)
         .bind(now())
         .bind(id)
@@ -311,7 +349,7 @@ pub async fn list_pings(db: &Db, id: i64, limit: i64) -> Result<Vec<PingResult>,
 /// Pending uploads of one user, newest first.
 pub async fn list_pending(db: &Db, user_id: i64, now: i64) -> Result<Vec<Pending>, sqlx::Error> {
     let rows = sqlx::query(
-        "SELECT id, user_id, name, probe_host, expires_at FROM pending_uploads WHERE user_id = $1 AND expires_at > $2 \
+        "SELECT id, user_id, name, probe_host, created_at, expires_at FROM pending_uploads WHERE user_id = $1 AND expires_at > $2 \
          ORDER BY expires_at DESC",
     )
     .bind(user_id)

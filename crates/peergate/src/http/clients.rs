@@ -92,6 +92,7 @@ async fn upload_client(
                 user_id: admin.user.id,
                 name,
                 probe_host: parts.probe_host.filter(|p| !p.trim().is_empty()),
+                created_at: db::now(),
                 expires_at: db::now() + PENDING_TTL_SECS,
             };
             save_pending(&state, &pending, &bytes, actor).await?;
@@ -274,6 +275,8 @@ async fn complete_pending_upload(
 pub struct PendingUpload {
     id: String,
     name: String,
+    /// When the file was uploaded (UNIX seconds).
+    created_at: i64,
     expires_at: i64,
 }
 
@@ -284,7 +287,12 @@ async fn list_pending_uploads(
     Admin(admin): Admin,
 ) -> Result<axum::Json<Vec<PendingUpload>>, ApiError> {
     let pending = clients::list_pending(&state.db, admin.user.id, db::now()).await?;
-    Ok(axum::Json(pending.into_iter().map(|p| PendingUpload { id: p.id, name: p.name, expires_at: p.expires_at }).collect()))
+    Ok(axum::Json(
+        pending
+            .into_iter()
+            .map(|p| PendingUpload { id: p.id, name: p.name, created_at: p.created_at, expires_at: p.expires_at })
+            .collect(),
+    ))
 }
 
 /// All clients.

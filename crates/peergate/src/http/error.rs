@@ -65,6 +65,10 @@ pub struct Problem {
     pub status: u16,
     pub code: String,
     pub detail: String,
+    /// The request's id (also in the `x-request-id` header and every log line of the request):
+    /// quote it when reporting a problem.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
     /// Problem-specific members, e.g. `pending_id` with `code: "needs_subnet"`.
@@ -131,6 +135,7 @@ fn problem_with(
         status: status.as_u16(),
         code: code.to_string(),
         detail: detail.to_string(),
+        request_id: super::current_request_id(),
         errors,
         extra,
     };

@@ -60,14 +60,7 @@ struct ApiDoc;
 
 /// The whole application: API, operational endpoints, UI.
 pub fn app(state: AppState) -> Router {
-    let (routes, openapi) = OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .merge(system::router())
-        .merge(auth::router())
-        .merge(audit::router())
-        .merge(clients::router())
-        .merge(dataplane::router())
-        .merge(events::router())
-        .split_for_parts();
+    let (routes, openapi) = api_routes().split_for_parts();
     let openapi = Arc::new(openapi);
     let body_limit = state.config.body_limit;
 
@@ -91,6 +84,22 @@ pub fn app(state: AppState) -> Router {
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(middleware::from_fn(request_id))
+}
+
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(system::router())
+        .merge(auth::router())
+        .merge(audit::router())
+        .merge(clients::router())
+        .merge(dataplane::router())
+        .merge(events::router())
+}
+
+/// The OpenAPI document served at `/api/openapi.json`, built from the handlers themselves. The
+/// web UI's types are generated from its committed copy, `web/openapi.json`.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    api_routes().split_for_parts().1
 }
 
 async fn method_not_allowed() -> Response {
@@ -121,6 +130,16 @@ pub struct RequestId(pub String);
 
 const REQUEST_ID: &str = "x-request-id";
 
+tokio::task_local! {
+    /// The id of the request being answered, for bodies rendered far from any extractor (problems).
+    static CURRENT_REQUEST_ID: String;
+}
+
+/// The id of the request this task is answering, if any.
+pub fn current_request_id() -> Option<String> {
+    CURRENT_REQUEST_ID.try_with(Clone::clone).ok()
+}
+
 async fn request_id(mut request: Request, next: Next) -> Response {
     let id = request
         .headers()
@@ -130,7 +149,7 @@ async fn request_id(mut request: Request, next: Next) -> Response {
         .map(str::to_string)
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     request.extensions_mut().insert(RequestId(id.clone()));
-    let mut response = next.run(request).await;
+    let mut response = CURRENT_REQUEST_ID.scope(id.clone(), next.run(request)).await;
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert(REQUEST_ID, value);
     }

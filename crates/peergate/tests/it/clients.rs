@@ -387,3 +387,27 @@ async fn import_through_the_api_reports_per_file() {
     let reports: Vec<Value> = res.json().await.unwrap();
     assert_eq!(reports[0]["outcome"], "skipped");
 }
+
+#[tokio::test]
+async fn pending_uploads_list_when_they_were_uploaded() {
+    let (app, token) = admin_app().await;
+    let before = crate::support::now();
+    let res = upload(&app, &token, "home.conf", conf("0.0.0.0/0"), &[]).await;
+    let pending_id = assert_problem(res, 422, "needs_subnet").await["pending_id"].as_str().unwrap().to_string();
+    let res = reqwest::Client::new().get(app.url("/api/clients/pending")).bearer_auth(&token).send().await.unwrap();
+    let list: Value = res.json().await.unwrap();
+    assert_eq!(list[0]["id"], pending_id.as_str(), "{list}");
+    let created_at = list[0]["created_at"].as_i64().unwrap();
+    assert!((before..=crate::support::now()).contains(&created_at), "{list}");
+    assert_eq!(list[0]["expires_at"].as_i64().unwrap(), created_at + 3600, "{list}");
+}
+
+#[tokio::test]
+async fn the_database_refuses_a_client_state_outside_the_three() {
+    let (app, token) = admin_app().await;
+    assert_eq!(upload(&app, &token, "site-a.conf", conf("10.77.0.0/24"), &[]).await.status(), 201);
+    let refused = sqlx::query("UPDATE clients SET state = 'up'").execute(&app.db.pool).await;
+    assert!(refused.is_err(), "a state outside inactive/active/failed was stored");
+    let state: String = sqlx::query_scalar("SELECT state FROM clients").fetch_one(&app.db.pool).await.unwrap();
+    assert_eq!(state, "inactive");
+}

@@ -63,3 +63,30 @@ async fn openapi_document_lists_the_endpoints() {
     }
     assert!(doc["components"]["schemas"]["Problem"].is_object());
 }
+
+#[tokio::test]
+async fn problems_carry_the_request_id() {
+    let app = TestApp::spawn().await;
+    let res = app.client.get(app.url("/api/nope")).header("x-request-id", "req-problem-1").send().await.unwrap();
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["request_id"], "req-problem-1");
+    assert_eq!(body["type"], "urn:peergate:problem:not_found");
+}
+
+/// The web UI's types are generated from `web/openapi.json`: it must be what the server serves.
+/// `PEERGATE_UPDATE_OPENAPI=1 cargo test -p peergate --test it openapi` rewrites it.
+#[tokio::test]
+async fn committed_openapi_document_matches_the_server() {
+    let app = TestApp::spawn().await;
+    let served: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web/openapi.json");
+    let pretty = serde_json::to_string_pretty(&served).unwrap() + "\n";
+    if std::env::var_os("PEERGATE_UPDATE_OPENAPI").is_some() {
+        std::fs::write(&path, &pretty).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        committed == pretty,
+        "web/openapi.json differs from the server's document: run `PEERGATE_UPDATE_OPENAPI=1 cargo test -p peergate --test it openapi` and commit it"
+    );
+}
