@@ -6,6 +6,7 @@ pub mod account;
 pub mod client_policy;
 pub mod firewall_plan;
 pub mod login_throttle;
+pub mod probe;
 pub mod reconcile;
 pub mod routes;
 pub mod status;

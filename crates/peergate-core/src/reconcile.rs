@@ -56,7 +56,7 @@ pub fn plan(desired: &[ClientSpec], observed: &Observed) -> Vec<ClientOp> {
         ops.push(ClientOp::EnableIpv6Forwarding);
     }
     let rules = &observed.rules;
-    let rebuild = !active.is_empty() && (!rules.base_ok || !rules.damaged.is_empty());
+    let rebuild = !active.is_empty() && firewall_needs_rebuild(rules);
     if rebuild {
         ops.push(ClientOp::RebuildFirewall(active.iter().map(|c| c.name.clone()).collect()));
     }
@@ -77,6 +77,25 @@ pub fn plan(desired: &[ClientSpec], observed: &Observed) -> Vec<ClientOp> {
         ops.push(ClientOp::TearDown(name.clone()));
     }
     ops
+}
+
+/// Whether peergate's rules must be rebuilt whole before a client can be added: the base is
+/// missing or altered, or some client's rules are partial or doubled.
+pub fn firewall_needs_rebuild(rules: &ObservedRules) -> bool {
+    !rules.base_ok || !rules.damaged.is_empty()
+}
+
+/// The one firewall change that gives `name` its rules beside the clients already active: an
+/// addition to an intact ruleset, else a rebuild with all of them. Activation and the reconciler
+/// decide the same way.
+pub fn rules_op(name: &str, other_active: &[String], rules: &ObservedRules) -> ClientOp {
+    if firewall_needs_rebuild(rules) {
+        let mut all = other_active.to_vec();
+        all.push(name.to_string());
+        ClientOp::RebuildFirewall(all)
+    } else {
+        ClientOp::AddRules(name.to_string())
+    }
 }
 
 #[cfg(test)]
@@ -147,5 +166,16 @@ mod tests {
         let mut observed = healthy(&["a"]);
         observed.rules.damaged = set(&["a"]);
         assert_eq!(plan(&[spec("a", true)], &observed), [ClientOp::RebuildFirewall(vec!["a".into()])]);
+    }
+
+    #[test]
+    fn activation_adds_to_an_intact_ruleset_and_rebuilds_a_broken_one() {
+        let others = vec!["b".to_string()];
+        let intact = ObservedRules { base_ok: true, clients: set(&["b"]), damaged: BTreeSet::new() };
+        let check = |rules: &ObservedRules, expect: ClientOp| assert_eq!(rules_op("a", &others, rules), expect, "{rules:?}");
+        check(&intact, ClientOp::AddRules("a".into()));
+        check(&ObservedRules::default(), ClientOp::RebuildFirewall(vec!["b".into(), "a".into()]));
+        check(&ObservedRules { damaged: set(&["b"]), ..intact.clone() }, ClientOp::RebuildFirewall(vec!["b".into(), "a".into()]));
+        check(&ObservedRules { base_ok: false, ..intact.clone() }, ClientOp::RebuildFirewall(vec!["b".into(), "a".into()]));
     }
 }

@@ -1,5 +1,6 @@
-//! The command line: `serve`, `migrate`, `user …`, `token …`. Every command that writes goes
-//! through the same database functions and audit log as the API (actor `cli`).
+//! The command line: `serve`, `migrate`, `user …`, `token …`, `client import`, `doctor`. Commands
+//! parse their arguments, call the same workflow functions as the API (`accounts`, `clients`) with
+//! actor `cli:<login>`, and print the answer.
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -8,12 +9,13 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use peergate_core::account::{Role, Username, check_new_password, parse_token_name};
 
-use crate::clients::{Actor, Gateway};
+use crate::accounts::{self, AccountError};
+use crate::clients::Gateway;
+use crate::clients::import::{ImportOptions, ImportOutcome, import_paths};
 use crate::config::Config;
-use crate::credentials::{self, digest};
-use crate::db::audit::{self, NewEvent};
-use crate::db::{self, Db, tokens, users};
-use crate::import::{ImportOptions, ImportOutcome, import_paths};
+use crate::credentials;
+use crate::db::audit::Actor;
+use crate::db::{Db, tokens, users};
 use crate::{server, telemetry};
 
 #[derive(Debug, Parser)]
@@ -132,10 +134,12 @@ async fn connect(config: &Config) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-fn cli_actor() -> String {
-    match std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")) {
-        Ok(user) if !user.is_empty() => format!("cli:{user}"),
-        _ => "cli".into(),
+/// An account error as the command line reports it: a taken name exits with [`EXIT_CONFLICT`].
+fn cli_error(err: AccountError) -> anyhow::Error {
+    match err {
+        AccountError::Conflict(text) => Conflict(text).into(),
+        AccountError::Internal(err) => err,
+        other => other.into(),
     }
 }
 
@@ -146,26 +150,7 @@ async fn user(db: &Db, cmd: UserCommand) -> anyhow::Result<()> {
             let role: Role = role.parse()?;
             let password = if generate_password { credentials::generate_password() } else { read_password(password_stdin)? };
             check_new_password(&password)?;
-            let hash = credentials::hash_password(&password)?;
-            let mut tx = db.pool.begin().await?;
-            let user = match users::create(&mut tx, &username, &hash, role).await {
-                Err(err) if db::is_unique_violation(&err) => {
-                    return Err(Conflict(format!("user `{username}` already exists")).into());
-                }
-                other => other.context("creating the user")?,
-            };
-            audit::record(
-                &mut tx,
-                NewEvent {
-                    actor: &cli_actor(),
-                    action: "user.create",
-                    target: Some(format!("user:{}", user.username)),
-                    after: Some(serde_json::json!({ "username": user.username, "role": user.role })),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            tx.commit().await?;
+            let user = accounts::add_user(db, &username, &password, role, &Actor::cli()).await.map_err(cli_error)?;
             println!("created {} `{}` (id {})", user.role, user.username, user.id);
             if generate_password {
                 println!("password (shown once): {password}");
@@ -205,26 +190,9 @@ async fn token(db: &Db, cmd: TokenCommand) -> anyhow::Result<()> {
     match cmd {
         TokenCommand::Create { username, name, expires_in_days } => {
             let name = parse_token_name(&name).context("--name")?;
-            let user =
-                users::find_by_username(db, &username).await?.with_context(|| format!("user `{username}` does not exist"))?;
-            let secret = credentials::new_api_token();
-            let expires_at = expires_in_days.map(|d| db::now() + i64::from(d) * 86_400);
-            let mut tx = db.pool.begin().await?;
-            let id = tokens::create(&mut tx, user.id, &name, &digest(&secret), expires_at).await?;
-            audit::record(
-                &mut tx,
-                NewEvent {
-                    actor: &cli_actor(),
-                    action: "token.create",
-                    target: Some(format!("token:{id}")),
-                    after: Some(serde_json::json!({ "user": user.username, "name": name, "expires_at": expires_at })),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            eprintln!("token {id} `{name}` for `{}` created; it is shown once, store it now:", user.username);
-            println!("{secret}");
+            let issued = accounts::create_token(db, &username, &name, expires_in_days, &Actor::cli()).await.map_err(cli_error)?;
+            eprintln!("token {} `{name}` for `{}` created; it is shown once, store it now:", issued.id, issued.user.username);
+            println!("{}", issued.secret);
             Ok(())
         }
         TokenCommand::List => {
@@ -245,21 +213,7 @@ async fn token(db: &Db, cmd: TokenCommand) -> anyhow::Result<()> {
             Ok(())
         }
         TokenCommand::Revoke { id } => {
-            let mut tx = db.pool.begin().await?;
-            if !tokens::revoke(&mut tx, id).await? {
-                bail!("no live token with id {id}");
-            }
-            audit::record(
-                &mut tx,
-                NewEvent {
-                    actor: &cli_actor(),
-                    action: "token.revoke",
-                    target: Some(format!("token:{id}")),
-                    ..Default::default()
-                },
-            )
-            .await?;
-            tx.commit().await?;
+            accounts::revoke_token(db, id, &Actor::cli()).await.map_err(cli_error)?;
             println!("token {id} revoked");
             Ok(())
         }
@@ -270,9 +224,8 @@ async fn client(config: &Config, db: &Db, cmd: ClientCommand) -> anyhow::Result<
     match cmd {
         ClientCommand::Import { paths, subnet, probe_host } => {
             let gateway = Gateway::new(config, crate::system::lan::detect(config).await);
-            let actor = cli_actor();
             let options = ImportOptions { subnets: subnet, probe_host };
-            let reports = import_paths(&gateway, db, &paths, &options, Actor { name: &actor, request_id: None }).await;
+            let reports = import_paths(&gateway, db, &paths, &options, &Actor::cli()).await;
             if reports.is_empty() {
                 bail!("no .conf files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
             }

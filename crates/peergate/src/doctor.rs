@@ -6,7 +6,8 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
 use crate::config::{Config, FirewallBackend};
-use crate::dataplane::{DataPlane, op_label};
+use crate::dataplane::DataPlane;
+use crate::dataplane::reconcile::op_label;
 use crate::db::Db;
 use crate::events::Events;
 use crate::server::real_backends;
@@ -111,10 +112,10 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         if let Err(err) = db.migrate().await {
             r.fail(&format!("{err:#}"));
         } else {
-            match dataplane.drift(&db).await {
-                Ok((ops, ..)) if ops.is_empty() => r.ok("no drift: interfaces, rules and forwarding match the database"),
-                Ok((ops, ..)) => {
-                    for op in &ops {
+            match dataplane.reconciler.drift(&db).await {
+                Ok(drift) if drift.ops.is_empty() => r.ok("no drift: interfaces, rules and forwarding match the database"),
+                Ok(drift) => {
+                    for op in &drift.ops {
                         let (client, label) = op_label(op);
                         r.warn(&format!(
                             "drift: {label} {} (the reconciler of a running peergate repairs it)",

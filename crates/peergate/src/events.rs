@@ -6,25 +6,27 @@
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::db::clients::{Client, ClientStatus};
+use peergate_core::probe::PingResult;
+
+use crate::clients::Client;
+use crate::db::clients::{ClientId, ClientStatus};
 use crate::system::host_metrics::HostSample;
-use crate::system::ping::PingResult;
 
 /// Events buffered per subscriber before it is dropped.
 pub const CAPACITY: usize = 64;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ClientStatusEvent {
-    pub id: i64,
+    pub id: ClientId,
     pub status: ClientStatus,
 }
 
 #[derive(Debug, Clone)]
 pub enum Event {
     Status { at: i64, clients: Vec<ClientStatusEvent> },
-    Ping { client_id: i64, result: PingResult },
+    Ping { client_id: ClientId, result: PingResult },
     Client(Box<Client>),
-    ClientDeleted { id: i64 },
+    ClientDeleted { id: ClientId },
     System(Box<HostSample>),
 }
 

@@ -8,9 +8,9 @@ use futures_util::StreamExt;
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
+use crate::app::AppContext;
 use crate::db::{self, clients};
 use crate::events::Event;
-use crate::http::AppState;
 
 fn every(secs: u64) -> tokio::time::Interval {
     let mut tick = tokio::time::interval(Duration::from_secs(secs));
@@ -18,7 +18,7 @@ fn every(secs: u64) -> tokio::time::Interval {
     tick
 }
 
-pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
+pub fn spawn_all(state: &AppContext) -> Vec<JoinHandle<()>> {
     let config = state.config.clone();
     let mut handles = Vec::new();
 
@@ -27,7 +27,7 @@ pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
         let mut tick = every(config.status_interval_secs);
         loop {
             tick.tick().await;
-            if let Err(err) = s.dataplane.observe_status(&s.db).await {
+            if let Err(err) = s.dataplane.monitor.observe_status(&s.db).await {
                 tracing::warn!(error = format!("{err:#}"), "status snapshot failed");
             }
         }
@@ -52,7 +52,7 @@ pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
                 .for_each_concurrent(8, |client| {
                     let s = s.clone();
                     async move {
-                        if let Err(err) = s.dataplane.ping(&s.db, &client).await {
+                        if let Err(err) = s.dataplane.probes.ping(&s.db, &client).await {
                             tracing::warn!(client = client.name, error = format!("{err:#}"), "connectivity test failed");
                         }
                     }
@@ -67,7 +67,7 @@ pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
         let mut tick = every(reconcile_secs);
         loop {
             tick.tick().await;
-            if let Err(err) = s.dataplane.reconcile(&s.db).await {
+            if let Err(err) = s.dataplane.reconciler.reconcile(&s.db).await {
                 tracing::warn!(error = format!("{err:#}"), "reconcile pass failed");
             }
         }
@@ -81,7 +81,7 @@ pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
             tick.tick().await;
             let sample = s.host.lock().expect("host sampler").sample(db::now(), last.elapsed().as_secs_f64());
             last = Instant::now();
-            s.dataplane.events.send(Event::System(Box::new(sample)));
+            s.events.send(Event::System(Box::new(sample)));
         }
     }));
 
@@ -100,7 +100,7 @@ pub fn spawn_all(state: &AppState) -> Vec<JoinHandle<()>> {
     handles
 }
 
-async fn housekeeping(state: AppState) {
+async fn housekeeping(state: AppContext) {
     let mut tick = every(60);
     loop {
         tick.tick().await;
@@ -109,13 +109,8 @@ async fn housekeeping(state: AppState) {
         if let Err(err) = db::sessions::purge_expired(&state.db, now).await {
             tracing::warn!(error = %err, "purging expired sessions failed");
         }
-        match clients::purge_expired_pending(&state.db, now).await {
-            Ok(ids) => {
-                for id in ids {
-                    let _ = state.gateway.pending_dir.remove(&id);
-                }
-            }
-            Err(err) => tracing::warn!(error = %err, "purging expired pending uploads failed"),
+        if let Err(err) = state.gateway.purge_expired(&state.db, now).await {
+            tracing::warn!(error = %err, "purging expired pending uploads failed");
         }
     }
 }

@@ -1,6 +1,8 @@
 //! peergate: the binary crate. Everything here does IO around the pure `peergate-core`: the HTTP
 //! server, the database, the command line. `main.rs` only parses arguments and calls [`cli::run`].
 
+pub mod accounts;
+pub mod app;
 pub mod cli;
 pub mod clients;
 pub mod config;
@@ -10,7 +12,6 @@ pub mod db;
 pub mod doctor;
 pub mod events;
 pub mod http;
-pub mod import;
 pub mod jobs;
 pub mod server;
 pub mod system;

@@ -11,6 +11,7 @@ use peergate_core::login_throttle::{LoginThrottle, ThrottlePolicy};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 
+use crate::app::AppContext;
 use crate::clients::Gateway;
 use crate::config::Config;
 use crate::dataplane::{Backends, DataPlane};
@@ -29,7 +30,10 @@ use crate::{credentials, telemetry};
 
 /// The real OS backends for this configuration.
 pub fn real_backends(config: &Config, lan: Option<&Lan>) -> Backends {
-    let firewall = lan.and_then(|l| l.interface.clone()).map(|iface| Arc::from(firewall::choose(config.firewall, iface)));
+    let firewall: Arc<dyn firewall::Firewall> = match lan.and_then(|l| l.interface.clone()) {
+        Some(iface) => Arc::from(firewall::choose(config.firewall, iface)),
+        None => Arc::new(firewall::Unconfigured),
+    };
     Backends {
         tunnels: Arc::new(WgQuick::new(&config.wg_dir, config.wg_quick_userspace_implementation.clone())),
         firewall,
@@ -60,17 +64,22 @@ pub async fn state_with(config: Config, backends: impl FnOnce(&Config, Option<&L
         .with_context(|| format!("preparing the WireGuard directory {} (PEERGATE_WG_DIR)", config.wg_dir.display()))?;
     gateway.pending_dir.prepare().context("preparing the pending-upload directory under PEERGATE_DATA_DIR")?;
     let token_cache = TokenCache::new(Duration::from_secs(config.token_cache_secs));
-    Ok(AppState {
+    let events = Events::default();
+    let app = AppContext {
         db,
         config: Arc::new(config),
-        throttle: Arc::new(Mutex::new(LoginThrottle::new(ThrottlePolicy::default()))),
-        hashing: Arc::new(Semaphore::new(4)),
-        metrics: telemetry::metrics_handle(),
-        process_metrics: Arc::new(process_metrics),
+        dataplane: Arc::new(DataPlane::new(backends, events.clone())),
+        events,
         gateway: Arc::new(gateway),
-        token_cache: Arc::new(token_cache),
-        dataplane: Arc::new(DataPlane::new(backends, Events::default())),
         host: Arc::new(Mutex::new(HostSampler::default())),
+        throttle: Arc::new(Mutex::new(LoginThrottle::new(ThrottlePolicy::default()))),
+        metrics: telemetry::metrics_handle(),
+    };
+    Ok(AppState {
+        app,
+        hashing: Arc::new(Semaphore::new(4)),
+        process_metrics: Arc::new(process_metrics),
+        token_cache: Arc::new(token_cache),
     })
 }
 
@@ -80,7 +89,7 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let _jobs = Jobs(jobs::spawn_all(&state));
+    let _jobs = Jobs(jobs::spawn_all(&state.app));
     let app = http::app(state).into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("HTTP server")
 }
@@ -88,10 +97,14 @@ pub async fn serve_on(
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let listen = config.listen;
     let state = state(config).await?;
-    announce_setup(&state.db).await?;
+    announce_setup(&state.app.db).await?;
     // After a reboot or a crash, bring the system back to what the database says before serving.
-    match state.dataplane.reconcile(&state.db).await {
-        Ok(ops) if !ops.is_empty() => tracing::info!(repairs = ops.len(), "start-up reconcile applied repairs"),
+    match state.app.dataplane.reconciler.reconcile(&state.app.db).await {
+        Ok(report) if report.attempted() > 0 => tracing::info!(
+            repaired = report.succeeded.len(),
+            failed = report.failed.len(),
+            "start-up reconcile attempted repairs"
+        ),
         Ok(_) => {}
         Err(err) => tracing::warn!(error = format!("{err:#}"), "start-up reconcile failed"),
     }

@@ -7,15 +7,55 @@ use sqlx::Row;
 
 use super::{Db, now};
 
-/// One event. `actor` is a user name, `cli` for the command line, or `system` for the reconciler.
+/// Who made a change: a user name (with the request that carried it), `cli:<login>` for the command
+/// line, or `system` for the reconciler.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub name: String,
+    pub request_id: Option<String>,
+}
+
+impl Actor {
+    pub fn user(name: &str, request_id: Option<&str>) -> Actor {
+        Actor { name: name.to_string(), request_id: request_id.map(str::to_string) }
+    }
+
+    pub fn system() -> Actor {
+        Actor { name: "system".into(), request_id: None }
+    }
+
+    /// The command line, named by the login that ran it (through sudo: the login behind sudo).
+    pub fn cli() -> Actor {
+        let name = match std::env::var("SUDO_USER").or_else(|_| std::env::var("USER")) {
+            Ok(user) if !user.is_empty() => format!("cli:{user}"),
+            _ => "cli".into(),
+        };
+        Actor { name, request_id: None }
+    }
+}
+
+/// What changed: the action (`client.create`), its target (`client:site-a`), and the relevant
+/// state before and after.
 #[derive(Debug, Clone, Default)]
-pub struct NewEvent<'a> {
-    pub actor: &'a str,
-    pub action: &'a str,
+pub struct Entry {
+    pub action: String,
     pub target: Option<String>,
     pub before: Option<serde_json::Value>,
     pub after: Option<serde_json::Value>,
-    pub request_id: Option<&'a str>,
+}
+
+impl Entry {
+    pub fn new(action: impl Into<String>, target: impl Into<Option<String>>) -> Entry {
+        Entry { action: action.into(), target: target.into(), ..Entry::default() }
+    }
+
+    pub fn before(self, value: serde_json::Value) -> Entry {
+        Entry { before: Some(value), ..self }
+    }
+
+    pub fn after(self, value: serde_json::Value) -> Entry {
+        Entry { after: Some(value), ..self }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -33,18 +73,19 @@ pub struct AuditEvent {
     pub request_id: Option<String>,
 }
 
-pub async fn record(tx: &mut sqlx::AnyConnection, event: NewEvent<'_>) -> Result<(), sqlx::Error> {
+/// Records `entry` in the transaction of the change it describes (see [`super::Change`]).
+pub(super) async fn record(tx: &mut sqlx::AnyConnection, actor: &Actor, entry: Entry) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO audit_events (at, actor, action, target, before, after, request_id) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(now())
-    .bind(event.actor)
-    .bind(event.action)
-    .bind(event.target)
-    .bind(event.before.map(|v| v.to_string()))
-    .bind(event.after.map(|v| v.to_string()))
-    .bind(event.request_id)
+    .bind(&actor.name)
+    .bind(entry.action)
+    .bind(entry.target)
+    .bind(entry.before.map(|v| v.to_string()))
+    .bind(entry.after.map(|v| v.to_string()))
+    .bind(actor.request_id.as_deref())
     .execute(&mut *tx)
     .await
     .map(|_| ())

@@ -3,10 +3,14 @@
 //! Queries are runtime strings with `$N` placeholders, which both drivers accept, so each query is
 //! written once; times are UNIX seconds in integer columns because the Any driver has no time types.
 //! Migrations live in one folder per backend (`migrations/sqlite`, `migrations/postgres`) and run on
-//! every start and with `peergate migrate`. The submodules mirror `http/`: one per table family.
+//! every start and with `peergate migrate`. One submodule per table family (clients, pending uploads, ping history, users, sessions,
+//! tokens, audit); [`Change`] is the one way to commit a change an admin must be able to explain.
 
 pub mod audit;
+mod change;
 pub mod clients;
+pub mod pending;
+pub mod pings;
 pub mod sessions;
 pub mod tokens;
 pub mod users;
@@ -17,6 +21,8 @@ use std::time::Duration;
 use anyhow::Context;
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
+
+pub use change::Change;
 
 use crate::config::redact_url;
 

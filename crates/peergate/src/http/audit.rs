@@ -40,5 +40,5 @@ async fn list_audit(
         return Err(ApiError::validation("limit", "must be between 1 and 500"));
     }
     let filter = Filter { action: query.action, actor: query.actor, before_id: query.before_id, limit };
-    Ok(axum::Json(audit::list(&state.db, &filter).await?))
+    Ok(axum::Json(audit::list(&state.app.db, &filter).await?))
 }

@@ -18,8 +18,9 @@ use utoipa_axum::routes;
 use super::error::{ApiError, ApiJson, Problem};
 use super::principal::{AuthVia, Principal, SESSION_COOKIE};
 use super::{AppState, RequestId};
-use crate::credentials::{self, digest};
-use crate::db::audit::{self, NewEvent};
+use crate::accounts;
+use crate::credentials;
+use crate::db::audit::Actor;
 use crate::db::users::User;
 use crate::db::{self, sessions, users};
 
@@ -58,11 +59,11 @@ async fn login(
     }
     let ip = peer.ip();
     let now = db::now();
-    if let Err(wait) = state.throttle.lock().expect("throttle lock").check(&body.username, ip, now) {
+    if let Err(wait) = state.app.throttle.lock().expect("throttle lock").check(&body.username, ip, now) {
         return Err(ApiError::RateLimited { retry_after_secs: wait.0 });
     }
 
-    let found = users::find_credentials(&state.db, &body.username).await?;
+    let found = users::find_credentials(&state.app.db, &body.username).await?;
     let stored = found.as_ref().and_then(|c| c.password_hash.clone());
     let permit = state.hashing.clone().acquire_owned().await.map_err(anyhow::Error::new)?;
     let password = body.password;
@@ -74,49 +75,20 @@ async fn login(
     .map_err(anyhow::Error::new)?;
 
     let Some(user) = found.filter(|_| ok).map(|c| c.user) else {
-        state.throttle.lock().expect("throttle lock").record_failure(&body.username, ip, now);
-        let mut tx = state.db.pool.begin().await?;
-        audit::record(
-            &mut tx,
-            NewEvent {
-                actor: "anonymous",
-                action: "auth.login_failed",
-                target: Some(format!("user:{}", body.username.chars().take(64).collect::<String>())),
-                after: Some(serde_json::json!({ "ip": ip.to_string() })),
-                request_id: Some(&request_id.0),
-                ..Default::default()
-            },
-        )
-        .await?;
-        tx.commit().await?;
+        state.app.throttle.lock().expect("throttle lock").record_failure(&body.username, ip, now);
+        accounts::record_failed_login(&state.app.db, &body.username, ip, &request_id.0).await?;
         return Err(ApiError::Unauthorized { code: "invalid_credentials", detail: "Wrong username or password.".into() });
     };
-    state.throttle.lock().expect("throttle lock").record_success(&body.username);
+    state.app.throttle.lock().expect("throttle lock").record_success(&body.username);
 
-    let session_id = credentials::new_session_id();
-    let csrf_token = credentials::new_csrf_token();
-    let mut tx = state.db.pool.begin().await?;
-    sessions::create(&mut tx, &digest(&session_id), user.id, &csrf_token).await?;
-    audit::record(
-        &mut tx,
-        NewEvent {
-            actor: &user.username,
-            action: "auth.login",
-            target: Some(format!("user:{}", user.username)),
-            after: Some(serde_json::json!({ "ip": ip.to_string() })),
-            request_id: Some(&request_id.0),
-            ..Default::default()
-        },
-    )
-    .await?;
-    tx.commit().await?;
-
+    let session = accounts::start_session(&state.app.db, &user, ip, &request_id.0).await?;
     let cookie = format!(
-        "{SESSION_COOKIE}={session_id}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        "{SESSION_COOKIE}={}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
+        session.id,
         sessions::ABSOLUTE_TIMEOUT_SECS,
-        if state.config.cookies_secure() { "; Secure" } else { "" }
+        if state.app.config.cookies_secure() { "; Secure" } else { "" }
     );
-    let mut response = axum::Json(SessionInfo { user, csrf_token: Some(csrf_token) }).into_response();
+    let mut response = axum::Json(SessionInfo { user, csrf_token: Some(session.csrf_token) }).into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::new)?);
     Ok(response)
 }
@@ -124,22 +96,9 @@ async fn login(
 /// Ends the browser session (bearer tokens are revoked with `peergate token revoke` instead).
 #[utoipa::path(post, path = "/api/auth/logout", tag = "auth",
     responses((status = 204), (status = 401, body = Problem), (status = 403, body = Problem)))]
-async fn logout(State(state): State<AppState>, principal: Principal, request_id: RequestId) -> Result<Response, ApiError> {
+async fn logout(State(state): State<AppState>, principal: Principal, actor: Actor) -> Result<Response, ApiError> {
     if let AuthVia::Session { id_hash, .. } = &principal.via {
-        let mut tx = state.db.pool.begin().await?;
-        sessions::delete(&mut tx, id_hash).await?;
-        audit::record(
-            &mut tx,
-            NewEvent {
-                actor: &principal.user.username,
-                action: "auth.logout",
-                target: Some(format!("user:{}", principal.user.username)),
-                request_id: Some(&request_id.0),
-                ..Default::default()
-            },
-        )
-        .await?;
-        tx.commit().await?;
+        accounts::end_session(&state.app.db, id_hash, &actor).await?;
     }
     let expired = format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, expired)]).into_response())

@@ -1,8 +1,6 @@
 //! Gateway clients over HTTP (admin only, every change audited): upload with the subnet prompt,
 //! list, detail with the redacted config and route commands, probe-host change, delete, import.
 
-use std::path::PathBuf;
-
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -14,18 +12,20 @@ use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use super::AppState;
 use super::error::{ApiError, ApiJson, ApiPath, FieldError, Problem};
 use super::principal::Admin;
-use super::{AppState, RequestId};
-use crate::clients::{Actor, Admission, AdmitError, Placement, Upload, audit_view};
-use crate::db;
-use crate::db::audit::{self, NewEvent};
-use crate::db::clients::{self, Client, Pending};
-use crate::import::{self, ImportOptions, ImportReport};
+use crate::app::AppContext;
+use crate::clients::edit::{self, EditError};
+use crate::clients::import::{self, ImportOptions, ImportReport};
+use crate::clients::pending::{CompleteError, Completion, PendingUpload, Uploaded};
+use crate::clients::{AdmitError, Client, Upload};
+use crate::db::Db;
+use crate::db::audit::Actor;
+use crate::db::clients::{self, ClientId, ClientRow};
+use crate::db::pending::Pending;
+use crate::events::Event;
 use crate::system::lan::Lan;
-
-/// Pending uploads wait this long for their subnet.
-pub const PENDING_TTL_SECS: i64 = 3600;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -67,9 +67,9 @@ struct UploadParts {
     responses((status = 201, body = Client), (status = 409, body = Problem),
               (status = 422, description = "refused, or `needs_subnet` with `pending_id`", body = Problem)))]
 async fn upload_client(
-    State(state): State<AppState>,
+    State(app): State<AppContext>,
     Admin(admin): Admin,
-    request_id: RequestId,
+    actor: Actor,
     multipart: Multipart,
 ) -> Result<Response, ApiError> {
     let parts = read_upload(multipart).await?;
@@ -82,23 +82,15 @@ async fn upload_client(
             .and_then(peergate_core::client_policy::derive_name_from_filename)
             .ok_or_else(|| ApiError::validation("name", "Give the client a name (it becomes the interface name)."))?,
     };
-    let actor = Actor { name: &admin.user.username, request_id: Some(&request_id.0) };
     let upload = Upload { bytes: &bytes, name: &name, subnets: parts.subnet.as_deref(), probe_host: parts.probe_host.as_deref() };
-    match state.gateway.admit(&state.db, upload, Placement::New, actor).await.map_err(admission_error)? {
-        Admission::Created(client) => Ok((StatusCode::CREATED, axum::Json(client)).into_response()),
-        Admission::NeedsSubnet(needs) => {
-            let pending = Pending {
-                id: uuid::Uuid::new_v4().simple().to_string(),
-                user_id: admin.user.id,
-                name,
-                probe_host: parts.probe_host.filter(|p| !p.trim().is_empty()),
-                created_at: db::now(),
-                expires_at: db::now() + PENDING_TTL_SECS,
-            };
-            save_pending(&state, &pending, &bytes, actor).await?;
-            Err(needs_subnet(&needs, &pending))
-        }
+    match app.gateway.upload(&app.db, admin.user.id, upload, &actor).await.map_err(admission_error)? {
+        Uploaded::Created(client) => Ok(created(client)),
+        Uploaded::NeedsSubnet(needs, pending) => Err(needs_subnet(&needs, &pending)),
     }
+}
+
+fn created(client: ClientRow) -> Response {
+    (StatusCode::CREATED, axum::Json(Client::from(client))).into_response()
 }
 
 async fn read_upload(mut multipart: Multipart) -> Result<UploadParts, ApiError> {
@@ -155,33 +147,6 @@ fn multipart_error(err: axum::extract::multipart::MultipartError) -> ApiError {
     }
 }
 
-/// Keeps a full-tunnel upload until its subnet arrives: the raw file (with its private key) in a
-/// 0600 file under the data dir, the row in the database.
-async fn save_pending(state: &AppState, pending: &Pending, bytes: &[u8], actor: Actor<'_>) -> Result<(), ApiError> {
-    let text = std::str::from_utf8(bytes).map_err(anyhow::Error::new)?;
-    let staged = state.gateway.pending_dir.stage(&pending.id, text).map_err(anyhow::Error::new)?;
-    let mut tx = state.db.pool.begin().await?;
-    clients::create_pending(&mut tx, pending).await?;
-    audit::record(
-        &mut tx,
-        NewEvent {
-            actor: actor.name,
-            action: "client.upload_pending",
-            target: Some(format!("pending:{}", pending.id)),
-            after: Some(serde_json::json!({ "name": pending.name, "expires_at": pending.expires_at })),
-            request_id: actor.request_id,
-            ..Default::default()
-        },
-    )
-    .await?;
-    staged.commit().map_err(anyhow::Error::new)?;
-    if let Err(err) = tx.commit().await {
-        let _ = state.gateway.pending_dir.remove(&pending.id);
-        return Err(err.into());
-    }
-    Ok(())
-}
-
 fn needs_subnet(needs: &NeedsSubnet, pending: &Pending) -> ApiError {
     let mut extra = serde_json::Map::new();
     extra.insert("pending_id".into(), pending.id.clone().into());
@@ -232,73 +197,34 @@ pub struct PendingSubnet {
     params(("pending_id" = String, Path)), request_body = PendingSubnet,
     responses((status = 201, body = Client), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
 async fn complete_pending_upload(
-    State(state): State<AppState>,
+    State(app): State<AppContext>,
     Admin(admin): Admin,
-    request_id: RequestId,
+    actor: Actor,
     ApiPath(pending_id): ApiPath<String>,
     ApiJson(body): ApiJson<PendingSubnet>,
 ) -> Result<Response, ApiError> {
-    let gone = || {
-        ApiError::NotFound(
-            "No such pending upload: it expired (uploads wait one hour) or was completed; upload the file again.".into(),
-        )
-    };
-    // Only our own ids (32 hex digits) can name a file in the pending directory.
-    if pending_id.len() != 32 || !pending_id.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(gone());
+    let completion = Completion { subnet: &body.subnet, probe_host: body.probe_host.as_deref(), name: body.name.as_deref() };
+    match app.gateway.complete(&app.db, admin.user.id, &pending_id, completion, &actor).await {
+        Ok(client) => Ok(created(client)),
+        Err(err @ CompleteError::Gone) => Err(ApiError::NotFound(err.to_string())),
+        Err(err @ CompleteError::NoSubnet) => Err(ApiError::validation("subnet", err.to_string())),
+        Err(CompleteError::Refused(err)) => Err(admission_error(err)),
     }
-    let pending = clients::get_pending(&state.db, &pending_id).await?.ok_or_else(gone)?;
-    if pending.user_id != admin.user.id || pending.expires_at <= db::now() {
-        return Err(gone());
-    }
-    if body.subnet.trim().is_empty() {
-        return Err(ApiError::validation("subnet", "Enter the remote site's subnet, such as 10.77.0.0/24."));
-    }
-    let bytes = state.gateway.pending_dir.read(&pending.id).map_err(|_| gone())?;
-    let name = body.name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| pending.name.clone());
-    let probe_host = body.probe_host.or(pending.probe_host.clone());
-    let actor = Actor { name: &admin.user.username, request_id: Some(&request_id.0) };
-    let upload = Upload { bytes: bytes.as_bytes(), name: &name, subnets: Some(&body.subnet), probe_host: probe_host.as_deref() };
-    match state.gateway.admit(&state.db, upload, Placement::New, actor).await.map_err(admission_error)? {
-        Admission::Created(client) => {
-            let mut tx = state.db.pool.begin().await?;
-            clients::delete_pending(&mut tx, &pending.id).await?;
-            tx.commit().await?;
-            let _ = state.gateway.pending_dir.remove(&pending.id);
-            Ok((StatusCode::CREATED, axum::Json(client)).into_response())
-        }
-        Admission::NeedsSubnet(_) => Err(ApiError::validation("subnet", "Enter the remote site's subnet, such as 10.77.0.0/24.")),
-    }
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PendingUpload {
-    id: String,
-    name: String,
-    /// When the file was uploaded (UNIX seconds).
-    created_at: i64,
-    expires_at: i64,
 }
 
 /// The current user's uploads that wait for a subnet.
 #[utoipa::path(get, path = "/api/clients/pending", tag = "clients", responses((status = 200, body = Vec<PendingUpload>)))]
 async fn list_pending_uploads(
-    State(state): State<AppState>,
+    State(app): State<AppContext>,
     Admin(admin): Admin,
 ) -> Result<axum::Json<Vec<PendingUpload>>, ApiError> {
-    let pending = clients::list_pending(&state.db, admin.user.id, db::now()).await?;
-    Ok(axum::Json(
-        pending
-            .into_iter()
-            .map(|p| PendingUpload { id: p.id, name: p.name, created_at: p.created_at, expires_at: p.expires_at })
-            .collect(),
-    ))
+    Ok(axum::Json(app.gateway.pending_of(&app.db, admin.user.id).await?))
 }
 
 /// All clients.
 #[utoipa::path(get, path = "/api/clients", tag = "clients", responses((status = 200, body = Vec<Client>)))]
-async fn list_clients(State(state): State<AppState>, _admin: Admin) -> Result<axum::Json<Vec<Client>>, ApiError> {
-    Ok(axum::Json(clients::list(&state.db).await?))
+async fn list_clients(State(db): State<Db>, _admin: Admin) -> Result<axum::Json<Vec<Client>>, ApiError> {
+    Ok(axum::Json(clients::list(&db).await?.into_iter().map(Client::from).collect()))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -326,7 +252,7 @@ pub struct ClientDetail {
     rules: Option<String>,
 }
 
-fn routes_for(client: &Client, lan: Option<&Lan>) -> Vec<SubnetRoutes> {
+fn routes_for(client: &ClientRow, lan: Option<&Lan>) -> Vec<SubnetRoutes> {
     client
         .subnets
         .iter()
@@ -344,29 +270,31 @@ fn routes_for(client: &Client, lan: Option<&Lan>) -> Vec<SubnetRoutes> {
         .collect()
 }
 
-async fn find(state: &AppState, id: i64) -> Result<Client, ApiError> {
-    clients::get(&state.db, id).await?.ok_or_else(|| ApiError::NotFound(format!("No client with id {id}.")))
+/// The client named by a path's id, or 404.
+pub async fn find(db: &Db, id: ClientId) -> Result<ClientRow, ApiError> {
+    clients::get(db, id).await?.ok_or_else(|| ApiError::NotFound(format!("No client with id {id}.")))
 }
 
 /// One client with its redacted config and the route commands for LAN hosts.
 #[utoipa::path(get, path = "/api/clients/{id}", tag = "clients", params(("id" = i64, Path)),
     responses((status = 200, body = ClientDetail), (status = 404, body = Problem)))]
 async fn get_client(
-    State(state): State<AppState>,
+    State(app): State<AppContext>,
     _admin: Admin,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<ClientId>,
 ) -> Result<axum::Json<ClientDetail>, ApiError> {
-    let client = find(&state, id).await?;
-    let (conf, conf_error) = match state.gateway.wg_dir.read(&client.name) {
+    let client = find(&app.db, id).await?;
+    let (conf, conf_error) = match app.gateway.wg_dir.read(&client.name) {
         Ok(text) => match wg_conf::parse(&text) {
             Ok(parsed) => (Some(wg_conf::render_redacted(&parsed)), None),
             Err(err) => (None, Some(format!("{} no longer parses: {err}", client.conf_path))),
         },
         Err(err) => (None, Some(format!("{} cannot be read: {err}", client.conf_path))),
     };
-    let route_commands = routes_for(&client, state.gateway.lan.as_ref());
-    let rules = state.dataplane.describe_rules(&client.name);
-    Ok(axum::Json(ClientDetail { client, conf, conf_error, route_commands, lan: state.gateway.lan.clone(), rules }))
+    let route_commands = routes_for(&client, app.gateway.lan.as_ref());
+    let rules = app.dataplane.backends.firewall.describe(&client.name);
+    let lan = app.gateway.lan.clone();
+    Ok(axum::Json(ClientDetail { client: Client::from(client), conf, conf_error, route_commands, lan, rules }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -379,54 +307,37 @@ pub struct ClientUpdate {
 #[utoipa::path(patch, path = "/api/clients/{id}", tag = "clients", params(("id" = i64, Path)), request_body = ClientUpdate,
     responses((status = 200, body = Client), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_client(
-    State(state): State<AppState>,
-    Admin(admin): Admin,
-    request_id: RequestId,
-    ApiPath(id): ApiPath<i64>,
+    State(db): State<Db>,
+    _admin: Admin,
+    actor: Actor,
+    ApiPath(id): ApiPath<ClientId>,
     ApiJson(body): ApiJson<ClientUpdate>,
 ) -> Result<axum::Json<Client>, ApiError> {
-    let before = find(&state, id).await?;
-    let probe = peergate_core::client_policy::parse_probe_host(&body.probe_host, &before.subnets)
-        .map_err(|err| admission_error(AdmitError::Refused(err)))?;
-    let mut tx = state.db.pool.begin().await?;
-    if !clients::set_probe_host(&mut tx, id, probe).await? {
-        return Err(ApiError::NotFound(format!("No client with id {id}.")));
+    match edit::set_probe_host(&db, id, &body.probe_host, &actor).await {
+        Ok(client) => Ok(axum::Json(Client::from(client))),
+        Err(err @ EditError::NotFound(_)) => Err(ApiError::NotFound(err.to_string())),
+        Err(EditError::Refused(err)) => Err(admission_error(AdmitError::Refused(err))),
+        Err(EditError::Internal(err)) => Err(ApiError::Internal(err)),
     }
-    let after = Client { probe_host: probe, ..before.clone() };
-    audit::record(
-        &mut tx,
-        NewEvent {
-            actor: &admin.user.username,
-            action: "client.update",
-            target: Some(format!("client:{}", before.name)),
-            before: Some(audit_view(&before)),
-            after: Some(audit_view(&after)),
-            request_id: Some(&request_id.0),
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(axum::Json(find(&state, id).await?))
 }
 
 /// Deletes a client (deactivating it first): its row and its file in the WireGuard directory.
 #[utoipa::path(delete, path = "/api/clients/{id}", tag = "clients", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = Problem)))]
 async fn delete_client(
-    State(state): State<AppState>,
-    Admin(admin): Admin,
-    request_id: RequestId,
-    ApiPath(id): ApiPath<i64>,
+    State(app): State<AppContext>,
+    _admin: Admin,
+    actor: Actor,
+    ApiPath(id): ApiPath<ClientId>,
 ) -> Result<StatusCode, ApiError> {
-    let client = find(&state, id).await?;
-    let actor = Actor { name: &admin.user.username, request_id: Some(&request_id.0) };
-    state
-        .dataplane
-        .ensure_down(&state.db, &client, actor)
+    let client = find(&app.db, id).await?;
+    app.dataplane
+        .activation
+        .ensure_down(&app.db, &client, &actor)
         .await
         .map_err(|e| super::dataplane::op_error(e, "deactivation_failed"))?;
-    state.gateway.remove(&state.db, &client, actor).await?;
-    state.dataplane.events.send(crate::events::Event::ClientDeleted { id });
+    app.gateway.remove(&app.db, &client, &actor).await?;
+    app.events.send(Event::ClientDeleted { id });
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -442,26 +353,14 @@ pub struct ImportRequest {
 #[utoipa::path(post, path = "/api/clients/import", tag = "clients", request_body = ImportRequest,
     responses((status = 200, body = Vec<ImportReport>), (status = 422, body = Problem)))]
 async fn import_clients(
-    State(state): State<AppState>,
-    Admin(admin): Admin,
-    request_id: RequestId,
+    State(app): State<AppContext>,
+    _admin: Admin,
+    actor: Actor,
     ApiJson(body): ApiJson<ImportRequest>,
 ) -> Result<axum::Json<Vec<ImportReport>>, ApiError> {
-    let dir = state.gateway.wg_dir.path().to_path_buf();
-    let paths: Vec<PathBuf> = match body.files {
-        None => vec![dir],
-        Some(files) => {
-            // Only plain file names: the API must not become a way to read files elsewhere.
-            if let Some(bad) = files.iter().find(|f| f.contains('/') || !f.ends_with(".conf") || f.starts_with('.')) {
-                return Err(ApiError::validation(
-                    "files",
-                    format!("`{bad}` is not a .conf file name in the WireGuard directory"),
-                ));
-            }
-            files.iter().map(|f| dir.join(f)).collect()
-        }
-    };
-    let actor = Actor { name: &admin.user.username, request_id: Some(&request_id.0) };
     let options = ImportOptions { subnets: body.subnet, probe_host: None };
-    Ok(axum::Json(import::import_paths(&state.gateway, &state.db, &paths, &options, actor).await))
+    import::import_from_wg_dir(&app.gateway, &app.db, body.files.as_deref(), &options, &actor)
+        .await
+        .map(axum::Json)
+        .map_err(|bad| ApiError::validation("files", bad.to_string()))
 }

@@ -221,3 +221,14 @@ pub struct ApiQuery<T>(pub T);
 #[derive(axum::extract::FromRequestParts)]
 #[from_request(via(axum::extract::Path), rejection(ApiError))]
 pub struct ApiPath<T>(pub T);
+
+impl From<crate::accounts::AccountError> for ApiError {
+    fn from(err: crate::accounts::AccountError) -> ApiError {
+        use crate::accounts::AccountError;
+        match err {
+            AccountError::Conflict(detail) => ApiError::Conflict { code: "name_taken", detail },
+            AccountError::NoSuchUser(_) | AccountError::NoSuchToken(_) => ApiError::NotFound(err.to_string()),
+            AccountError::Internal(err) => ApiError::Internal(err),
+        }
+    }
+}

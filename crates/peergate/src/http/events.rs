@@ -25,7 +25,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/events", tag = "system",
     responses((status = 200, content_type = "text/event-stream"), (status = 401, body = Problem)))]
 async fn stream_events(State(state): State<AppState>, _admin: Admin) -> Sse<impl Stream<Item = Result<SseEvent, Infallible>>> {
-    let events = BroadcastStream::new(state.dataplane.events.subscribe())
+    let events = BroadcastStream::new(state.app.events.subscribe())
         // A lagged subscriber ends its stream here.
         .map_while(Result::ok)
         .map(|event| {

@@ -16,18 +16,16 @@ pub mod spa;
 pub mod system;
 pub mod token_cache;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRequestParts, MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, FromRef, FromRequestParts, MatchedPath, Request};
 use axum::http::request::Parts;
 use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use metrics_exporter_prometheus::PrometheusHandle;
-use peergate_core::login_throttle::LoginThrottle;
 use tokio::sync::Semaphore;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::set_header::SetResponseHeaderLayer;
@@ -36,22 +34,30 @@ use tracing::Level;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::config::Config;
+use crate::app::AppContext;
 use crate::db::Db;
 
+/// The server's state: the application plus what only HTTP needs. Handlers take the part they
+/// use (`State<AppContext>`, `State<Db>`, …) through `FromRef`.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: Db,
-    pub config: Arc<Config>,
-    pub throttle: Arc<Mutex<LoginThrottle>>,
+    pub app: AppContext,
     /// Bounds concurrent argon2 verifications (memory and CPU under a login flood).
     pub hashing: Arc<Semaphore>,
-    pub metrics: PrometheusHandle,
     pub process_metrics: Arc<metrics_process::Collector>,
-    pub gateway: Arc<crate::clients::Gateway>,
     pub token_cache: Arc<token_cache::TokenCache>,
-    pub dataplane: Arc<crate::dataplane::DataPlane>,
-    pub host: Arc<Mutex<crate::system::host_metrics::HostSampler>>,
+}
+
+impl FromRef<AppState> for AppContext {
+    fn from_ref(state: &AppState) -> AppContext {
+        state.app.clone()
+    }
+}
+
+impl FromRef<AppState> for Db {
+    fn from_ref(state: &AppState) -> Db {
+        state.app.db.clone()
+    }
 }
 
 #[derive(OpenApi)]
@@ -62,7 +68,7 @@ struct ApiDoc;
 pub fn app(state: AppState) -> Router {
     let (routes, openapi) = api_routes().split_for_parts();
     let openapi = Arc::new(openapi);
-    let body_limit = state.config.body_limit;
+    let body_limit = state.app.config.body_limit;
 
     let router = routes
         .route("/api/openapi.json", get(move || async move { axum::Json(openapi.as_ref().clone()) }))

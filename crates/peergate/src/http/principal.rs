@@ -18,6 +18,7 @@ use subtle::ConstantTimeEq;
 use super::AppState;
 use super::error::ApiError;
 use crate::credentials::digest;
+use crate::db::audit::Actor;
 use crate::db::users::User;
 use crate::db::{self, sessions, tokens};
 
@@ -92,9 +93,9 @@ where
             let auth = match state.token_cache.get(&token_digest, now) {
                 Some(auth) => auth,
                 None => {
-                    let auth = tokens::authenticate(&state.db, &token_digest, now).await?.ok_or_else(invalid_token)?;
+                    let auth = tokens::authenticate(&state.app.db, &token_digest, now).await?.ok_or_else(invalid_token)?;
                     if auth.last_used_at.is_none_or(|t| now - t >= TOKEN_TOUCH_EVERY_SECS) {
-                        tokens::touch(&state.db, auth.token_id, now).await?;
+                        tokens::touch(&state.app.db, auth.token_id, now).await?;
                     }
                     state.token_cache.insert(token_digest, auth.clone());
                     auth
@@ -103,7 +104,7 @@ where
             Principal { user: auth.user, via: AuthVia::Token { token_id: auth.token_id } }
         } else if let Some(session_id) = session_cookie(&parts.headers) {
             let id_hash = digest(session_id);
-            let row = sessions::find(&state.db, &id_hash, now).await?.ok_or_else(|| ApiError::Unauthorized {
+            let row = sessions::find(&state.app.db, &id_hash, now).await?.ok_or_else(|| ApiError::Unauthorized {
                 code: "session_expired",
                 detail: "Your session has ended; sign in again.".into(),
             })?;
@@ -132,6 +133,21 @@ where
             return Err(ApiError::forbidden("This needs an admin account."));
         }
         Ok(Admin(principal))
+    }
+}
+
+/// The caller as the audit log names them: the principal's user name and this request's id.
+impl<S> FromRequestParts<S> for Actor
+where
+    AppState: FromRef<S>,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Actor, ApiError> {
+        let principal = Principal::from_request_parts(parts, state).await?;
+        let request_id = parts.extensions.get::<super::RequestId>().map(|r| r.0.as_str());
+        Ok(Actor::user(&principal.user.username, request_id))
     }
 }
 

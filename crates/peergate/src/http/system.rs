@@ -29,7 +29,7 @@ pub struct SystemMetrics {
 #[utoipa::path(get, path = "/api/system/metrics", tag = "system",
     responses((status = 200, body = SystemMetrics), (status = 401, body = Problem)))]
 async fn system_metrics(State(state): State<AppState>, _admin: Admin) -> axum::Json<SystemMetrics> {
-    let host = state.host.lock().expect("host sampler");
+    let host = state.app.host.lock().expect("host sampler");
     axum::Json(SystemMetrics { latest: host.latest().cloned(), history: host.history() })
 }
 
@@ -48,7 +48,7 @@ async fn healthz() -> axum::Json<Health> {
 #[utoipa::path(get, path = "/readyz", tag = "system",
     responses((status = 200, body = Health), (status = 503, body = Problem)))]
 async fn readyz(State(state): State<AppState>) -> axum::response::Response {
-    match state.db.ping().await {
+    match state.app.db.ping().await {
         Ok(()) => axum::Json(Health { status: "ok" }).into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
@@ -66,5 +66,5 @@ async fn readyz(State(state): State<AppState>) -> axum::response::Response {
 #[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, content_type = "text/plain")))]
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     state.process_metrics.collect();
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render())
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.app.metrics.render())
 }

@@ -13,18 +13,66 @@ use crate::config::FirewallBackend;
 
 const TIMEOUT: Duration = Duration::from_secs(15);
 
+#[derive(Debug, thiserror::Error)]
+pub enum FirewallError {
+    #[error(transparent)]
+    Run(#[from] RunError),
+    #[error("The gateway's LAN interface is unknown, so no forwarding rules can be installed: set PEERGATE_LAN_INTERFACE.")]
+    Unconfigured,
+}
+
 #[async_trait]
 pub trait Firewall: Send + Sync {
-    fn backend(&self) -> FirewallBackend;
+    /// `None` for [`Unconfigured`].
+    fn backend(&self) -> Option<FirewallBackend>;
+    /// Whether rules can be installed at all (checked before an activation changes anything).
+    fn ready(&self) -> Result<(), FirewallError> {
+        Ok(())
+    }
     /// Replaces peergate's rules with exactly these clients' (atomically on nftables).
-    async fn rebuild(&self, clients: &[String]) -> Result<(), RunError>;
+    async fn rebuild(&self, clients: &[String]) -> Result<(), FirewallError>;
     /// Adds one client's rules to an intact base; `observed` is what the caller just read (so an
     /// activation reads the rules once, not twice).
-    async fn add(&self, name: &str, observed: &ObservedRules) -> Result<(), RunError>;
-    async fn remove(&self, name: &str, observed: &ObservedRules) -> Result<(), RunError>;
+    async fn add(&self, name: &str, observed: &ObservedRules) -> Result<(), FirewallError>;
+    async fn remove(&self, name: &str, observed: &ObservedRules) -> Result<(), FirewallError>;
     async fn observe(&self) -> ObservedRules;
-    /// The rules installed for one client, as text for people.
-    fn describe(&self, name: &str) -> String;
+    /// The rules installed for one client, as text for people; `None` when none can be.
+    fn describe(&self, name: &str) -> Option<String>;
+}
+
+/// The firewall of a gateway whose LAN interface is unknown: nothing is installed, so nothing is
+/// observed or removed, and anything that needs rules fails with what to configure.
+pub struct Unconfigured;
+
+#[async_trait]
+impl Firewall for Unconfigured {
+    fn backend(&self) -> Option<FirewallBackend> {
+        None
+    }
+
+    fn ready(&self) -> Result<(), FirewallError> {
+        Err(FirewallError::Unconfigured)
+    }
+
+    async fn rebuild(&self, _clients: &[String]) -> Result<(), FirewallError> {
+        Err(FirewallError::Unconfigured)
+    }
+
+    async fn add(&self, _name: &str, _observed: &ObservedRules) -> Result<(), FirewallError> {
+        Err(FirewallError::Unconfigured)
+    }
+
+    async fn remove(&self, _name: &str, _observed: &ObservedRules) -> Result<(), FirewallError> {
+        Ok(())
+    }
+
+    async fn observe(&self) -> ObservedRules {
+        ObservedRules::default()
+    }
+
+    fn describe(&self, _name: &str) -> Option<String> {
+        None
+    }
 }
 
 pub struct Nftables {
@@ -33,24 +81,24 @@ pub struct Nftables {
 
 #[async_trait]
 impl Firewall for Nftables {
-    fn backend(&self) -> FirewallBackend {
-        FirewallBackend::Nftables
+    fn backend(&self) -> Option<FirewallBackend> {
+        Some(FirewallBackend::Nftables)
     }
 
-    async fn rebuild(&self, clients: &[String]) -> Result<(), RunError> {
-        nft(plan::nft_table(&self.lan_interface, clients)).await
+    async fn rebuild(&self, clients: &[String]) -> Result<(), FirewallError> {
+        Ok(nft(plan::nft_table(&self.lan_interface, clients)).await?)
     }
 
-    async fn add(&self, name: &str, _observed: &ObservedRules) -> Result<(), RunError> {
+    async fn add(&self, name: &str, _observed: &ObservedRules) -> Result<(), FirewallError> {
         // `add element` of a member is a no-op: nothing to check first.
-        nft(plan::nft_add_client(name)).await
+        Ok(nft(plan::nft_add_client(name)).await?)
     }
 
-    async fn remove(&self, name: &str, observed: &ObservedRules) -> Result<(), RunError> {
+    async fn remove(&self, name: &str, observed: &ObservedRules) -> Result<(), FirewallError> {
         if !observed.clients.contains(name) {
             return Ok(());
         }
-        nft(plan::nft_remove_client(name)).await
+        Ok(nft(plan::nft_remove_client(name)).await?)
     }
 
     async fn observe(&self) -> ObservedRules {
@@ -59,12 +107,12 @@ impl Firewall for Nftables {
         plan::parse_nft_table(listed.as_deref())
     }
 
-    fn describe(&self, name: &str) -> String {
+    fn describe(&self, name: &str) -> Option<String> {
         // The table as it looks with this client in its set; the first two lines of the script
         // (create-then-delete, for an atomic replace) are mechanics, not rules.
         let script = plan::nft_table(&self.lan_interface, &[name.to_string()]);
         let rules: Vec<&str> = script.lines().skip(2).collect();
-        format!("# nftables: \"{name}\" is a member of the set @clients\n{}\n", rules.join("\n"))
+        Some(format!("# nftables: \"{name}\" is a member of the set @clients\n{}\n", rules.join("\n")))
     }
 }
 
@@ -96,11 +144,11 @@ impl Iptables {
 
 #[async_trait]
 impl Firewall for Iptables {
-    fn backend(&self) -> FirewallBackend {
-        FirewallBackend::Iptables
+    fn backend(&self) -> Option<FirewallBackend> {
+        Some(FirewallBackend::Iptables)
     }
 
-    async fn rebuild(&self, clients: &[String]) -> Result<(), RunError> {
+    async fn rebuild(&self, clients: &[String]) -> Result<(), FirewallError> {
         let observed = self.observe().await;
         // Insert the jumps only where they are missing, or they would be doubled.
         let jumps_missing = !observed.base_ok;
@@ -108,20 +156,20 @@ impl Firewall for Iptables {
             // A half-present base (a jump deleted by hand) is removed first so jumps stay unique.
             let _ = self.restore(plan::iptables_teardown()).await;
         }
-        self.restore(plan::iptables_rebuild(&self.lan_interface, clients, jumps_missing)).await
+        Ok(self.restore(plan::iptables_rebuild(&self.lan_interface, clients, jumps_missing)).await?)
     }
 
-    async fn add(&self, name: &str, observed: &ObservedRules) -> Result<(), RunError> {
+    async fn add(&self, name: &str, observed: &ObservedRules) -> Result<(), FirewallError> {
         if observed.clients.contains(name) {
             return Ok(()); // never duplicate
         }
         if observed.damaged.contains(name) {
             self.purge(name).await;
         }
-        self.restore(plan::iptables_add_client(&self.lan_interface, name)).await
+        Ok(self.restore(plan::iptables_add_client(&self.lan_interface, name)).await?)
     }
 
-    async fn remove(&self, name: &str, observed: &ObservedRules) -> Result<(), RunError> {
+    async fn remove(&self, name: &str, observed: &ObservedRules) -> Result<(), FirewallError> {
         if observed.damaged.contains(name) {
             self.purge(name).await;
         } else if observed.clients.contains(name) {
@@ -140,8 +188,8 @@ impl Firewall for Iptables {
         }
     }
 
-    fn describe(&self, name: &str) -> String {
-        format!("# iptables-restore --noflush\n{}", plan::iptables_add_client(&self.lan_interface, name))
+    fn describe(&self, name: &str) -> Option<String> {
+        Some(format!("# iptables-restore --noflush\n{}", plan::iptables_add_client(&self.lan_interface, name)))
     }
 }
 

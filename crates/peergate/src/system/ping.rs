@@ -5,43 +5,8 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
+pub use peergate_core::probe::PingResult;
 use surge_ping::{Client, Config, ICMP, PingIdentifier, PingSequence};
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct PingResult {
-    /// UNIX seconds.
-    pub at: i64,
-    pub sent: u32,
-    pub received: u32,
-    /// 0.0 (none lost) to 1.0 (all lost).
-    pub loss: f64,
-    pub rtt_avg_ms: Option<f64>,
-    pub rtt_min_ms: Option<f64>,
-    pub rtt_max_ms: Option<f64>,
-    pub ok: bool,
-    /// Why no probe could be sent at all (no socket, no route).
-    pub error: Option<String>,
-}
-
-impl PingResult {
-    pub fn from_rtts(at: i64, sent: u32, rtts: &[Duration], error: Option<String>) -> PingResult {
-        let ms: Vec<f64> = rtts.iter().map(|d| d.as_secs_f64() * 1000.0).collect();
-        let received = ms.len() as u32;
-        let avg = (!ms.is_empty()).then(|| ms.iter().sum::<f64>() / ms.len() as f64);
-        PingResult {
-            at,
-            sent,
-            received,
-            loss: if sent == 0 { 1.0 } else { 1.0 - f64::from(received) / f64::from(sent) },
-            rtt_avg_ms: avg,
-            rtt_min_ms: ms.iter().copied().reduce(f64::min),
-            rtt_max_ms: ms.iter().copied().reduce(f64::max),
-            ok: received > 0,
-            error,
-        }
-    }
-}
 
 #[async_trait]
 pub trait Prober: Send + Sync {
@@ -100,17 +65,6 @@ impl Prober for IcmpProber {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn summary_of_probes() {
-        let r = PingResult::from_rtts(1, 3, &[Duration::from_millis(2), Duration::from_millis(4)], None);
-        assert!(r.ok);
-        assert_eq!(r.received, 2);
-        assert!((r.loss - 1.0 / 3.0).abs() < 1e-9);
-        assert_eq!((r.rtt_min_ms, r.rtt_avg_ms, r.rtt_max_ms), (Some(2.0), Some(3.0), Some(4.0)));
-        let lost = PingResult::from_rtts(1, 3, &[], None);
-        assert!(!lost.ok && lost.loss == 1.0 && lost.rtt_avg_ms.is_none());
-    }
 
     #[tokio::test]
     async fn loopback_answers() {

@@ -139,15 +139,17 @@ async fn the_reconciler_repairs_drift_and_restores_clients_after_a_reboot() {
         w.up.insert("site-b".into());
     }
     std::fs::write(app.fakes.proc_sys.join("net/ipv4/ip_forward"), "0\n").unwrap();
-    let ops = app.state.dataplane.reconcile(&app.db).await.unwrap();
-    assert!(!ops.is_empty());
+    let report = app.state.app.dataplane.reconciler.reconcile(&app.db).await.unwrap();
+    assert!(!report.succeeded.is_empty(), "{report:?}");
+    assert!(report.failed.is_empty(), "every repair works on an intact system: {report:?}");
     {
         let w = app.fakes.world();
         assert_eq!(w.up.iter().collect::<Vec<_>>(), ["site-a"], "active back, inactive torn down");
         assert_eq!(w.rules.iter().collect::<Vec<_>>(), ["site-a"]);
     }
     assert!(app.fakes.ipv4_forwarding());
-    assert!(app.state.dataplane.reconcile(&app.db).await.unwrap().is_empty(), "converged: nothing more to do");
+    let report = app.state.app.dataplane.reconciler.reconcile(&app.db).await.unwrap();
+    assert_eq!(report.attempted(), 0, "converged: nothing more to do: {report:?}");
     let actions = app.db_audit_actions().await;
     assert!(actions.iter().any(|a| a == "reconcile.bring_up"), "{actions:?}");
 }
@@ -161,9 +163,9 @@ async fn status_is_observed_stored_and_streamed() {
 
     let mut stream = reqwest::Client::new().get(app.url("/api/events")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
-    app.state.dataplane.observe_status(&app.db).await.unwrap();
+    app.state.app.dataplane.monitor.observe_status(&app.db).await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
-    app.state.dataplane.observe_status(&app.db).await.unwrap();
+    app.state.app.dataplane.monitor.observe_status(&app.db).await.unwrap();
     let mut seen = String::new();
     while !seen.contains("event: status") {
         let chunk =
@@ -193,7 +195,7 @@ async fn system_metrics_and_pending_list_need_an_admin() {
     assert_eq!(res.status(), 422);
     let pending = get(&app, &token, "/api/clients/pending").await;
     assert_eq!(pending[0]["name"], "home", "{pending}");
-    let sample = app.state.host.lock().unwrap().sample(peergate::db::now(), 1.0);
+    let sample = app.state.app.host.lock().unwrap().sample(peergate::db::now(), 1.0);
     assert!(sample.memory_total_bytes > 0);
     let metrics = get(&app, &token, "/api/system/metrics").await;
     assert!(metrics["memory_total_bytes"].as_u64().unwrap() > 0, "{metrics}");

@@ -10,7 +10,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use peergate::config::FirewallBackend;
 use peergate::dataplane::Backends;
-use peergate::system::firewall::Firewall;
+use peergate::system::firewall::{Firewall, FirewallError};
 use peergate::system::ping::{PingResult, Prober};
 use peergate::system::run::RunError;
 use peergate::system::sysctl::Forwarding;
@@ -52,7 +52,7 @@ impl Fakes {
     pub fn backends(&self, sysctl_file: &std::path::Path) -> Backends {
         Backends {
             tunnels: Arc::new(FakeTunnels(self.world.clone())),
-            firewall: Some(Arc::new(FakeFirewall(self.world.clone()))),
+            firewall: Arc::new(FakeFirewall(self.world.clone())),
             prober: Arc::new(FakeProber(self.world.clone())),
             forwarding: Forwarding { proc_sys: self.proc_sys.clone(), persist_file: sysctl_file.to_path_buf() },
         }
@@ -121,23 +121,23 @@ struct FakeFirewall(Arc<Mutex<World>>);
 
 #[async_trait]
 impl Firewall for FakeFirewall {
-    fn backend(&self) -> FirewallBackend {
-        FirewallBackend::Nftables
+    fn backend(&self) -> Option<FirewallBackend> {
+        Some(FirewallBackend::Nftables)
     }
 
-    async fn rebuild(&self, clients: &[String]) -> Result<(), RunError> {
+    async fn rebuild(&self, clients: &[String]) -> Result<(), FirewallError> {
         let mut w = self.0.lock().unwrap();
         w.base_ok = true;
         w.rules = clients.iter().cloned().collect();
         Ok(())
     }
 
-    async fn add(&self, name: &str, _observed: &ObservedRules) -> Result<(), RunError> {
+    async fn add(&self, name: &str, _observed: &ObservedRules) -> Result<(), FirewallError> {
         self.0.lock().unwrap().rules.insert(name.to_string());
         Ok(())
     }
 
-    async fn remove(&self, name: &str, _observed: &ObservedRules) -> Result<(), RunError> {
+    async fn remove(&self, name: &str, _observed: &ObservedRules) -> Result<(), FirewallError> {
         self.0.lock().unwrap().rules.remove(name);
         Ok(())
     }
@@ -151,8 +151,8 @@ impl Firewall for FakeFirewall {
         }
     }
 
-    fn describe(&self, name: &str) -> String {
-        format!("add element inet peergate clients {{ \"{name}\" }}")
+    fn describe(&self, name: &str) -> Option<String> {
+        Some(format!("add element inet peergate clients {{ \"{name}\" }}"))
     }
 }
 

@@ -69,7 +69,7 @@ impl TestApp {
         let backends_fakes = fakes.clone();
         let state = peergate::server::state_with(config, move |_, _| backends_fakes.backends(&sysctl_file)).await.expect("state");
         let app_state = state.clone();
-        let db = state.db.clone();
+        let db = state.app.db.clone();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();

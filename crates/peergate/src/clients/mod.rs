@@ -1,11 +1,22 @@
-//! Admitting and removing gateway clients: the IO around `peergate_core::client_policy`, shared by
-//! the upload API, the pending-subnet API and `peergate client import`.
+//! Gateway clients: admitting and removing them (the IO around `peergate_core::client_policy`,
+//! shared by the upload API, pending uploads and import), and how they are shown.
+//!
+//! - this module: admission and removal, under the gateway lock.
+//! - [`pending`]: uploads that wait for their subnet.
+//! - [`import`]: existing wg-quick files, with a report per file.
+//! - [`edit`]: changes to an admitted client (its probe host).
+//! - [`view`]: the API's and the audit log's view of a client.
 //!
 //! Admission reads top-down: parse the bytes → resolve endpoint names → (under the gateway lock)
 //! load the other clients → the pure policy decides → write the rendered file under a temporary
 //! name → insert the row and its audit event → rename the file into place → commit. If anything
 //! fails before the commit, neither file nor row exists; the raw upload never reaches the
 //! WireGuard directory, only peergate's own rendering of it.
+
+pub mod edit;
+pub mod import;
+pub mod pending;
+pub mod view;
 
 use std::net::IpAddr;
 use std::time::Duration;
@@ -15,8 +26,10 @@ use peergate_core::client_policy::{self, AcceptedClient, ClientRequest, Existing
 use peergate_core::wg_conf::{self, Host, WgConf};
 use tokio::sync::Mutex;
 
-use crate::db::audit::{self, NewEvent};
-use crate::db::clients::{self, Client, NewClient, StoredWarning};
+pub use view::{Client, audit_view};
+
+use crate::db::audit::{Actor, Entry};
+use crate::db::clients::{self, ClientRow, NewClient, StoredWarning};
 use crate::db::{self, Db};
 use crate::system::conf_files::ConfDir;
 use crate::system::lan::Lan;
@@ -30,6 +43,7 @@ pub struct Gateway {
     pub lock: Mutex<()>,
 }
 
+#[derive(Clone, Copy)]
 pub struct Upload<'a> {
     pub bytes: &'a [u8],
     pub name: &'a str,
@@ -37,18 +51,11 @@ pub struct Upload<'a> {
     pub probe_host: Option<&'a str>,
 }
 
-/// Who asks, for the audit log.
-#[derive(Clone, Copy)]
-pub struct Actor<'a> {
-    pub name: &'a str,
-    pub request_id: Option<&'a str>,
-}
-
 // One value per request, matched at once: boxing the client would buy nothing.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Admission {
-    Created(Client),
+    Created(ClientRow),
     NeedsSubnet(NeedsSubnet),
 }
 
@@ -89,13 +96,7 @@ impl Gateway {
     }
 
     /// Validates an upload and, when it passes, creates the client (file + row + audit event).
-    pub async fn admit(
-        &self,
-        db: &Db,
-        upload: Upload<'_>,
-        placement: Placement,
-        actor: Actor<'_>,
-    ) -> Result<Admission, AdmitError> {
+    pub async fn admit(&self, db: &Db, upload: Upload<'_>, placement: Placement, actor: &Actor) -> Result<Admission, AdmitError> {
         let conf = wg_conf::parse_bytes(upload.bytes).map_err(PolicyError::from)?;
         let (endpoint_addrs, mut warnings) = resolve_endpoints(&conf).await;
         let _guard = self.lock.lock().await;
@@ -131,8 +132,8 @@ impl Gateway {
         accepted: &AcceptedClient,
         warnings: &[StoredWarning],
         placement: Placement,
-        actor: Actor<'_>,
-    ) -> Result<Client, AdmitError> {
+        actor: &Actor,
+    ) -> Result<ClientRow, AdmitError> {
         let name = accepted.interface.as_str();
         let rendered = wg_conf::render(&accepted.conf);
         let original = match placement {
@@ -155,9 +156,9 @@ impl Gateway {
         let peer_public_keys: Vec<String> = accepted.conf.peers.iter().map(|p| p.public_key.value.to_string()).collect();
         let endpoint = accepted.conf.peers.first().map(|p| p.endpoint.value.to_string()).unwrap_or_default();
 
-        let mut tx = db.pool.begin().await?;
+        let mut change = db.change(actor).await?;
         let client = match clients::create(
-            &mut tx,
+            &mut change,
             &NewClient {
                 name,
                 conf_path: &conf_path,
@@ -166,7 +167,7 @@ impl Gateway {
                 endpoint: &endpoint,
                 probe_host: accepted.probe_host,
                 warnings,
-                created_by: actor.name,
+                created_by: &actor.name,
             },
         )
         .await
@@ -176,20 +177,9 @@ impl Gateway {
             }
             other => other?,
         };
-        audit::record(
-            &mut tx,
-            NewEvent {
-                actor: actor.name,
-                action: if placement == Placement::InPlace { "client.import" } else { "client.create" },
-                target: Some(format!("client:{name}")),
-                after: Some(audit_view(&client)),
-                request_id: actor.request_id,
-                ..Default::default()
-            },
-        )
-        .await?;
         staged.commit().context("moving the client config into place")?;
-        if let Err(err) = tx.commit().await {
+        let action = if placement == Placement::InPlace { "client.import" } else { "client.create" };
+        if let Err(err) = change.commit(Entry::new(action, format!("client:{name}")).after(audit_view(&client))).await {
             // The row is gone with the transaction; the file must follow (or the original return).
             match original {
                 Some(text) => {
@@ -205,41 +195,17 @@ impl Gateway {
     }
 
     /// Deletes a client's row (with its audit event) and file together.
-    pub async fn remove(&self, db: &Db, client: &Client, actor: Actor<'_>) -> anyhow::Result<()> {
+    pub async fn remove(&self, db: &Db, client: &ClientRow, actor: &Actor) -> anyhow::Result<()> {
         let _guard = self.lock.lock().await;
         let retired = self.wg_dir.retire(&client.name).context("moving the client config aside")?;
-        let mut tx = db.pool.begin().await?;
-        if !clients::delete(&mut tx, client.id).await? {
+        let mut change = db.change(actor).await?;
+        if !clients::delete(&mut change, client.id).await? {
             return Ok(()); // deleted meanwhile; `retired` puts the file back if it was not ours
         }
-        audit::record(
-            &mut tx,
-            NewEvent {
-                actor: actor.name,
-                action: "client.delete",
-                target: Some(format!("client:{}", client.name)),
-                before: Some(audit_view(client)),
-                request_id: actor.request_id,
-                ..Default::default()
-            },
-        )
-        .await?;
-        tx.commit().await?;
+        change.commit(Entry::new("client.delete", format!("client:{}", client.name)).before(audit_view(client))).await?;
         retired.finish().context("removing the client config")?;
         Ok(())
     }
-}
-
-/// What the audit log keeps of a client (no key material: the row has none).
-pub fn audit_view(client: &Client) -> serde_json::Value {
-    serde_json::json!({
-        "name": client.name,
-        "subnets": client.subnets,
-        "endpoint": client.endpoint,
-        "probe_host": client.probe_host,
-        "peer_public_keys": client.peer_public_keys,
-        "state": client.state,
-    })
 }
 
 /// A name the host already uses for another interface (eth0, a VPN) cannot become a client.

@@ -9,9 +9,10 @@ use peergate_core::client_policy::derive_name_from_filename;
 use peergate_core::wg_conf::MAX_CONF_BYTES;
 use serde::Serialize;
 
-use crate::clients::{Actor, Admission, AdmitError, Gateway, Placement, Upload};
+use super::{Admission, AdmitError, Client, Gateway, Placement, Upload};
 use crate::db::Db;
-use crate::db::clients::{self, Client};
+use crate::db::audit::Actor;
+use crate::db::clients;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -50,13 +51,40 @@ pub fn conf_files_in(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// A file name that does not name a `.conf` file directly inside the WireGuard directory.
+#[derive(Debug, thiserror::Error)]
+#[error("`{0}` is not a .conf file name in the WireGuard directory")]
+pub struct NotAConfName(pub String);
+
+/// Imports files of the WireGuard directory named by plain file names (all its `*.conf` files
+/// when `None`). Only plain names: the API must not become a way to read files elsewhere.
+pub async fn import_from_wg_dir(
+    gateway: &Gateway,
+    db: &Db,
+    files: Option<&[String]>,
+    options: &ImportOptions,
+    actor: &Actor,
+) -> Result<Vec<ImportReport>, NotAConfName> {
+    let dir = gateway.wg_dir.path().to_path_buf();
+    let paths: Vec<PathBuf> = match files {
+        None => vec![dir],
+        Some(files) => {
+            if let Some(bad) = files.iter().find(|f| f.contains('/') || !f.ends_with(".conf") || f.starts_with('.')) {
+                return Err(NotAConfName(bad.clone()));
+            }
+            files.iter().map(|f| dir.join(f)).collect()
+        }
+    };
+    Ok(import_paths(gateway, db, &paths, options, actor).await)
+}
+
 /// Imports each file in turn; directories expand to their `*.conf` files.
 pub async fn import_paths(
     gateway: &Gateway,
     db: &Db,
     paths: &[PathBuf],
     options: &ImportOptions,
-    actor: Actor<'_>,
+    actor: &Actor,
 ) -> Vec<ImportReport> {
     let mut reports = Vec::new();
     for path in paths {
@@ -87,7 +115,7 @@ fn report(path: &Path, outcome: ImportOutcome, code: Option<&str>, detail: Strin
     ImportReport { file: path.display().to_string(), outcome, code: code.map(str::to_string), detail, client: None }
 }
 
-async fn import_file(gateway: &Gateway, db: &Db, path: &Path, options: &ImportOptions, actor: Actor<'_>) -> ImportReport {
+async fn import_file(gateway: &Gateway, db: &Db, path: &Path, options: &ImportOptions, actor: &Actor) -> ImportReport {
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let Some(name) = derive_name_from_filename(&file_name) else {
         return report(
@@ -115,7 +143,7 @@ async fn import_file(gateway: &Gateway, db: &Db, path: &Path, options: &ImportOp
     match gateway.admit(db, upload, placement, actor).await {
         Ok(Admission::Created(client)) => {
             let detail = format!("imported as `{}` routing {}", client.name, join(&client.subnets));
-            ImportReport { client: Some(client), ..report(path, ImportOutcome::Imported, None, detail) }
+            ImportReport { client: Some(Client::from(client)), ..report(path, ImportOutcome::Imported, None, detail) }
         }
         Ok(Admission::NeedsSubnet(needs)) => report(
             path,

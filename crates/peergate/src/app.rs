@@ -1,0 +1,29 @@
+//! The application: what the HTTP server and the background jobs share. Built once by
+//! `server::state_with`; cheap to clone (everything inside is shared).
+
+use std::sync::{Arc, Mutex};
+
+use metrics_exporter_prometheus::PrometheusHandle;
+use peergate_core::login_throttle::LoginThrottle;
+
+use crate::clients::Gateway;
+use crate::config::Config;
+use crate::dataplane::DataPlane;
+use crate::db::Db;
+use crate::events::Events;
+use crate::system::host_metrics::HostSampler;
+
+#[derive(Clone)]
+pub struct AppContext {
+    pub db: Db,
+    pub config: Arc<Config>,
+    /// The live event bus: the data plane publishes, `GET /api/events` subscribes.
+    pub events: Events,
+    pub gateway: Arc<Gateway>,
+    pub dataplane: Arc<DataPlane>,
+    pub host: Arc<Mutex<HostSampler>>,
+    /// Failed logins per name and address (shared by every login method; housekeeping ages it).
+    pub throttle: Arc<Mutex<LoginThrottle>>,
+    /// The Prometheus recorder (rendered at `/metrics`, folded by a job).
+    pub metrics: PrometheusHandle,
+}

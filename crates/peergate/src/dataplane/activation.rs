@@ -1,0 +1,191 @@
+//! Activating and deactivating one client.
+//!
+//! Activation = wg-quick up → forwarding on (persisted) → firewall rules → probe ping, as one
+//! serialized operation per client. A step that fails undoes the steps before it and leaves the
+//! client `failed` with the reason; the database state is written last.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::Context;
+use peergate_core::probe::{self, PingResult, ProbeFailure};
+use peergate_core::reconcile::{ClientOp, rules_op};
+
+use super::monitor::Monitor;
+use super::{Backends, ClientLocks};
+use crate::clients::{Client, audit_view};
+use crate::db::audit::{Actor, Entry};
+use crate::db::clients::{self, ClientId, ClientRow, ClientState};
+use crate::db::{self, Db, pings};
+use crate::events::{Event, Events};
+use crate::system::firewall::FirewallError;
+use crate::system::run::RunError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum OpError {
+    #[error("Another operation on this client is running; try again when it has finished.")]
+    Busy,
+    /// The operation failed and was rolled back; the text is for the user (wg-quick's own words).
+    #[error(transparent)]
+    Failed(#[from] StepError),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for OpError {
+    fn from(err: sqlx::Error) -> OpError {
+        OpError::Internal(anyhow::Error::new(err).context("database"))
+    }
+}
+
+/// The step of an activation or deactivation that failed, in words for the admin.
+#[derive(Debug, thiserror::Error)]
+pub enum StepError {
+    /// Rules cannot be installed at all (the LAN interface is unknown): checked before anything changes.
+    #[error(transparent)]
+    FirewallNotReady(FirewallError),
+    #[error("wg-quick up failed: {0}")]
+    TunnelUp(RunError),
+    #[error("Turning on IP forwarding failed: {0:#}")]
+    Forwarding(anyhow::Error),
+    #[error("Installing the firewall rules failed: {0}")]
+    InstallRules(FirewallError),
+    #[error("{0}")]
+    Probe(ProbeFailure),
+    #[error("Removing the firewall rules failed: {0}")]
+    RemoveRules(FirewallError),
+    #[error("wg-quick down failed: {0}")]
+    TunnelDown(RunError),
+}
+
+pub struct Activation {
+    backends: Arc<Backends>,
+    locks: Arc<ClientLocks>,
+    monitor: Arc<Monitor>,
+    events: Events,
+}
+
+impl Activation {
+    pub fn new(backends: Arc<Backends>, locks: Arc<ClientLocks>, monitor: Arc<Monitor>, events: Events) -> Activation {
+        Activation { backends, locks, monitor, events }
+    }
+
+    pub async fn activate(&self, db: &Db, client: &ClientRow, actor: &Actor) -> Result<Client, OpError> {
+        let _guard = self.locks.try_hold(client.id).ok_or(OpError::Busy)?;
+        let started = Instant::now();
+        let others: Vec<String> = clients::list(db)
+            .await?
+            .into_iter()
+            .filter(|c| c.state == ClientState::Active && c.id != client.id)
+            .map(|c| c.name)
+            .collect();
+        let outcome = self.bring_up(client, &others).await;
+        let error = outcome.as_ref().err().map(ToString::to_string);
+        let (state, action) = match &outcome {
+            Ok(_) => (ClientState::Active, "client.activate"),
+            Err(_) => (ClientState::Failed, "client.activate_failed"),
+        };
+        let mut change = db.change(actor).await?;
+        clients::set_state(&mut change, client.id, state, error.as_deref()).await?;
+        change
+            .commit(
+                Entry::new(action, format!("client:{}", client.name))
+                    .before(audit_view(client))
+                    .after(serde_json::json!({ "state": state, "error": error, "ping": outcome.as_ref().ok() })),
+            )
+            .await?;
+        if let Ok(ping) = &outcome {
+            pings::record(db, client.id, ping).await?;
+        }
+        let label = if outcome.is_ok() { "ok" } else { "failed" };
+        metrics::histogram!("peergate_activation_duration_seconds", "outcome" => label).record(started.elapsed().as_secs_f64());
+        let updated = self.publish(db, client.id).await?;
+        outcome.map(|_| updated).map_err(OpError::Failed)
+    }
+
+    /// The four steps, undoing earlier ones when a later one fails. Returns the probe result.
+    async fn bring_up(&self, client: &ClientRow, other_active: &[String]) -> Result<PingResult, StepError> {
+        let b = &self.backends;
+        let firewall = &b.firewall;
+        firewall.ready().map_err(StepError::FirewallNotReady)?;
+        let name = client.name.as_str();
+        if !b.tunnels.is_up(name) {
+            b.tunnels.up(name).await.map_err(StepError::TunnelUp)?;
+        }
+        let forwarding_was_on = b.forwarding.ipv4();
+        let undo = async |remove_rules: bool| {
+            if remove_rules && let Err(err) = firewall.remove(name, &firewall.observe().await).await {
+                tracing::warn!(client = name, error = %err, "rollback: removing rules failed");
+            }
+            if let Err(err) = b.tunnels.down(name).await {
+                tracing::warn!(client = name, error = %err, "rollback: wg-quick down failed");
+            }
+            if !forwarding_was_on && other_active.is_empty() {
+                let _ = b.forwarding.disable_ipv4();
+            }
+        };
+        if let Err(err) = b.forwarding.enable(client.routes_ipv6()) {
+            undo(false).await;
+            return Err(StepError::Forwarding(err));
+        }
+        let observed = firewall.observe().await;
+        let applied = match rules_op(name, other_active, &observed) {
+            ClientOp::RebuildFirewall(all) => firewall.rebuild(&all).await,
+            _ => firewall.add(name, &observed).await,
+        };
+        if let Err(err) = applied {
+            undo(false).await;
+            return Err(StepError::InstallRules(err));
+        }
+        // The first answer proves the path; periodic tests send all probes to measure loss.
+        let ping = b.prober.probe(client.probe_host, db::now(), true).await;
+        if ping.ok {
+            return Ok(ping);
+        }
+        let now = db::now();
+        let observed = b.tunnels.snapshot(&[name.to_string()], now).await;
+        let handshake = observed.get(name).map(|o| o.latest_handshake()).unwrap_or(0);
+        undo(true).await;
+        Err(StepError::Probe(probe::diagnose(handshake, now, &client.endpoint, client.probe_host, &ping)))
+    }
+
+    pub async fn deactivate(&self, db: &Db, client: &ClientRow, actor: &Actor) -> Result<Client, OpError> {
+        let _guard = self.locks.try_hold(client.id).ok_or(OpError::Busy)?;
+        self.tear_down(client).await?;
+        let mut change = db.change(actor).await?;
+        clients::set_state(&mut change, client.id, ClientState::Inactive, None).await?;
+        change
+            .commit(
+                Entry::new("client.deactivate", format!("client:{}", client.name))
+                    .before(audit_view(client))
+                    .after(serde_json::json!({ "state": ClientState::Inactive })),
+            )
+            .await?;
+        self.monitor.forget(client.id);
+        self.publish(db, client.id).await
+    }
+
+    async fn tear_down(&self, client: &ClientRow) -> Result<(), StepError> {
+        let firewall = &self.backends.firewall;
+        let observed = firewall.observe().await;
+        firewall.remove(&client.name, &observed).await.map_err(StepError::RemoveRules)?;
+        if self.backends.tunnels.is_up(&client.name) {
+            self.backends.tunnels.down(&client.name).await.map_err(StepError::TunnelDown)?;
+        }
+        Ok(())
+    }
+
+    /// Before a delete: brings the client down if anything of it is up.
+    pub async fn ensure_down(&self, db: &Db, client: &ClientRow, actor: &Actor) -> Result<(), OpError> {
+        if client.state == ClientState::Active || self.backends.tunnels.is_up(&client.name) {
+            self.deactivate(db, client, actor).await?;
+        }
+        Ok(())
+    }
+
+    async fn publish(&self, db: &Db, id: ClientId) -> Result<Client, OpError> {
+        let client = Client::from(clients::get(db, id).await?.context("client vanished")?);
+        self.events.send(Event::Client(Box::new(client.clone())));
+        Ok(client)
+    }
+}

@@ -1,0 +1,73 @@
+//! The data plane: what makes a client's tunnel carry traffic, and what watches it.
+//!
+//! - [`activation`]: activate / deactivate one client, serialized per client by [`ClientLocks`].
+//! - [`reconcile`]: converge the system to the database (after a reboot, a crash, a hand edit).
+//! - [`monitor`]: WireGuard status and traffic rates of the active clients.
+//! - [`probes`]: connectivity tests (ICMP to each client's probe host).
+//!
+//! Invariants: one operation per client at a time (a second caller gets `Busy`, the reconciler
+//! skips the client for that pass); the database state is written last, so after a crash part-way
+//! the reconciler converges the system to whatever the database says.
+
+pub mod activation;
+pub mod monitor;
+pub mod probes;
+pub mod reconcile;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use tokio::sync::OwnedMutexGuard;
+
+use crate::db::clients::ClientId;
+use crate::events::Events;
+use crate::system::firewall::Firewall;
+use crate::system::ping::Prober;
+use crate::system::sysctl::Forwarding;
+use crate::system::tunnels::Tunnels;
+
+/// The OS boundaries the data plane drives (real ones in production, fakes in HTTP tests).
+pub struct Backends {
+    pub tunnels: Arc<dyn Tunnels>,
+    /// [`crate::system::firewall::Unconfigured`] when the LAN interface is unknown.
+    pub firewall: Arc<dyn Firewall>,
+    pub prober: Arc<dyn Prober>,
+    pub forwarding: Forwarding,
+}
+
+/// One lock per client: held by an activation or deactivation for its whole run, and by the
+/// reconciler while it repairs that client.
+#[derive(Default)]
+pub struct ClientLocks(Mutex<HashMap<ClientId, Arc<tokio::sync::Mutex<()>>>>);
+
+impl ClientLocks {
+    /// The client's lock, or `None` when someone else holds it (never waits).
+    pub fn try_hold(&self, id: ClientId) -> Option<OwnedMutexGuard<()>> {
+        let lock = self.0.lock().expect("client locks").entry(id).or_default().clone();
+        lock.try_lock_owned().ok()
+    }
+}
+
+/// The four parts, sharing the backends and the locks.
+pub struct DataPlane {
+    pub backends: Arc<Backends>,
+    pub activation: activation::Activation,
+    pub reconciler: reconcile::Reconciler,
+    pub monitor: Arc<monitor::Monitor>,
+    pub probes: probes::Probes,
+}
+
+impl DataPlane {
+    pub fn new(backends: Backends, events: Events) -> DataPlane {
+        let backends = Arc::new(backends);
+        let locks = Arc::new(ClientLocks::default());
+        let monitor = Arc::new(monitor::Monitor::new(backends.clone(), events.clone()));
+        DataPlane {
+            activation: activation::Activation::new(backends.clone(), locks.clone(), monitor.clone(), events.clone()),
+            reconciler: reconcile::Reconciler::new(backends.clone(), locks),
+            probes: probes::Probes::new(backends.clone(), events),
+            monitor,
+            backends,
+        }
+    }
+}

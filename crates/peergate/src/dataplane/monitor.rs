@@ -1,0 +1,110 @@
+//! The status monitor: one WireGuard snapshot of every active client per tick (no process per
+//! client), stored, streamed to browsers and exported as metrics, plus the last 30 minutes of
+//! traffic rates in memory.
+
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use peergate_core::status::{is_connected, rate};
+use serde::Serialize;
+
+use super::Backends;
+use crate::db::clients::{self, ClientId, ClientRow, ClientState, ClientStatus};
+use crate::db::{self, Db};
+use crate::events::{ClientStatusEvent, Event, Events};
+
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct TrafficPoint {
+    pub at: i64,
+    pub rx_rate: f64,
+    pub tx_rate: f64,
+}
+
+/// Traffic samples kept per client (30 minutes at the default 5 s status interval).
+const TRAFFIC_HISTORY: usize = 360;
+
+struct Counters {
+    rx: u64,
+    tx: u64,
+    at: Instant,
+}
+
+pub struct Monitor {
+    backends: Arc<Backends>,
+    events: Events,
+    counters: Mutex<HashMap<ClientId, Counters>>,
+    traffic: Mutex<HashMap<ClientId, VecDeque<TrafficPoint>>>,
+}
+
+impl Monitor {
+    pub fn new(backends: Arc<Backends>, events: Events) -> Monitor {
+        Monitor { backends, events, counters: Mutex::default(), traffic: Mutex::default() }
+    }
+
+    /// Forgets a deactivated client's counters (its next interface starts from zero).
+    pub fn forget(&self, id: ClientId) {
+        self.counters.lock().expect("counters").remove(&id);
+    }
+
+    /// Reads the status of every active client, stores it, pushes it to browsers and metrics.
+    pub async fn observe_status(&self, db: &Db) -> anyhow::Result<()> {
+        let all = clients::list(db).await?;
+        for state in ClientState::ALL {
+            let n = all.iter().filter(|c| c.state == state).count();
+            metrics::gauge!("peergate_clients", "state" => state.as_str()).set(n as f64);
+        }
+        let active: Vec<ClientRow> = all.into_iter().filter(|c| c.state == ClientState::Active).collect();
+        let names: Vec<String> = active.iter().map(|c| c.name.clone()).collect();
+        let now = db::now();
+        let snapshot = self.backends.tunnels.snapshot(&names, now).await;
+        let mut statuses = Vec::new();
+        {
+            let mut counters = self.counters.lock().expect("counters");
+            let mut traffic = self.traffic.lock().expect("traffic");
+            for client in &active {
+                let Some(observed) = snapshot.get(&client.name) else { continue };
+                let (rx, tx) = (observed.rx_bytes(), observed.tx_bytes());
+                let (rx_rate, tx_rate) = match counters.get(&client.id) {
+                    Some(prev) => {
+                        let secs = prev.at.elapsed().as_secs_f64();
+                        (rate(prev.rx, rx, secs), rate(prev.tx, tx, secs))
+                    }
+                    None => (0.0, 0.0),
+                };
+                counters.insert(client.id, Counters { rx, tx, at: Instant::now() });
+                let history = traffic.entry(client.id).or_default();
+                if history.len() == TRAFFIC_HISTORY {
+                    history.pop_front();
+                }
+                history.push_back(TrafficPoint { at: now, rx_rate, tx_rate });
+                let handshake = observed.latest_handshake();
+                let status = ClientStatus {
+                    observed_at: now,
+                    connected: is_connected(handshake, now),
+                    latest_handshake: handshake,
+                    rx_bytes: rx,
+                    tx_bytes: tx,
+                    rx_rate,
+                    tx_rate,
+                    endpoint: observed.endpoint().map(str::to_string),
+                };
+                let label = [("client", client.name.clone())];
+                metrics::gauge!("peergate_client_rx_bytes", &label).set(rx as f64);
+                metrics::gauge!("peergate_client_tx_bytes", &label).set(tx as f64);
+                if handshake > 0 {
+                    metrics::gauge!("peergate_client_handshake_age_seconds", &label).set((now - handshake) as f64);
+                }
+                statuses.push((client.id, status));
+            }
+        }
+        clients::store_statuses(db, &statuses).await?;
+        let clients = statuses.into_iter().map(|(id, status)| ClientStatusEvent { id, status }).collect();
+        self.events.send(Event::Status { at: now, clients });
+        Ok(())
+    }
+
+    pub fn traffic(&self, id: ClientId) -> Vec<TrafficPoint> {
+        self.traffic.lock().expect("traffic").get(&id).map(|h| h.iter().cloned().collect()).unwrap_or_default()
+    }
+}

@@ -1,0 +1,132 @@
+//! The reconcile executor: plans from the database (desired) against the system (observed) with
+//! `peergate_core::reconcile::plan`, applies each op, and logs, counts and audits every one.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use peergate_core::firewall_plan::ObservedRules;
+use peergate_core::reconcile::{self, ClientOp, ClientSpec, Observed};
+
+use super::{Backends, ClientLocks};
+use crate::db::Db;
+use crate::db::audit::{Actor, Entry};
+use crate::db::clients::{self, ClientRow, ClientState};
+
+/// What one pass did. An op skipped because its client was busy counts in neither list.
+#[derive(Debug, Default)]
+pub struct ReconcileReport {
+    pub succeeded: Vec<ClientOp>,
+    pub failed: Vec<(ClientOp, String)>,
+}
+
+impl ReconcileReport {
+    pub fn attempted(&self) -> usize {
+        self.succeeded.len() + self.failed.len()
+    }
+}
+
+/// What a pass would do now, with what it looked at.
+pub struct Drift {
+    pub ops: Vec<ClientOp>,
+    pub clients: Vec<ClientRow>,
+    pub rules: ObservedRules,
+}
+
+pub struct Reconciler {
+    backends: Arc<Backends>,
+    locks: Arc<ClientLocks>,
+    pass: tokio::sync::Mutex<()>,
+}
+
+impl Reconciler {
+    pub fn new(backends: Arc<Backends>, locks: Arc<ClientLocks>) -> Reconciler {
+        Reconciler { backends, locks, pass: tokio::sync::Mutex::new(()) }
+    }
+
+    /// What a reconcile pass would do now (also for `peergate doctor`, which changes nothing).
+    pub async fn drift(&self, db: &Db) -> anyhow::Result<Drift> {
+        let all = clients::list(db).await?;
+        let b = &self.backends;
+        let desired: Vec<ClientSpec> = all
+            .iter()
+            .map(|c| ClientSpec { name: c.name.clone(), active: c.state == ClientState::Active, routes_ipv6: c.routes_ipv6() })
+            .collect();
+        let observed = Observed {
+            interfaces: all.iter().filter(|c| b.tunnels.is_up(&c.name)).map(|c| c.name.clone()).collect::<BTreeSet<_>>(),
+            rules: b.firewall.observe().await,
+            ipv4_forwarding: b.forwarding.ipv4(),
+            ipv6_forwarding: b.forwarding.ipv6(),
+        };
+        Ok(Drift { ops: reconcile::plan(&desired, &observed), clients: all, rules: observed.rules })
+    }
+
+    /// One pass: plan, apply each op, log and audit it (actor `system`).
+    pub async fn reconcile(&self, db: &Db) -> anyhow::Result<ReconcileReport> {
+        let _pass = self.pass.lock().await;
+        let drift = self.drift(db).await?;
+        let actor = Actor::system();
+        let mut report = ReconcileReport::default();
+        for op in drift.ops {
+            let (name, label) = op_label(&op);
+            let client = name.and_then(|name| drift.clients.iter().find(|c| c.name == name));
+            // An activation in progress owns its client: leave it alone this pass.
+            let _guard = match client {
+                Some(c) => match self.locks.try_hold(c.id) {
+                    Some(guard) => Some(guard),
+                    None => continue,
+                },
+                None => None,
+            };
+            let result = self.apply(&op, &drift.rules).await;
+            let mut change = db.change(&actor).await?;
+            match &result {
+                Ok(()) => {
+                    tracing::info!(op = label, client = name, "reconcile: repaired");
+                    metrics::counter!("peergate_reconcile_repairs_total", "op" => label).increment(1);
+                }
+                Err(err) => {
+                    tracing::warn!(op = label, client = name, error = %err, "reconcile: repair failed");
+                    metrics::counter!("peergate_reconcile_failures_total", "op" => label).increment(1);
+                    if let (ClientOp::BringUp(_), Some(c)) = (&op, client) {
+                        let reason = format!("Bringing the tunnel back failed: {err}");
+                        clients::set_state(&mut change, c.id, ClientState::Failed, Some(&reason)).await?;
+                    }
+                }
+            }
+            let error = result.as_ref().err().map(ToString::to_string);
+            let entry = Entry::new(format!("reconcile.{label}"), name.map(|n| format!("client:{n}")));
+            change.commit(entry.after(serde_json::json!({ "ok": result.is_ok(), "error": error }))).await?;
+            match error {
+                None => report.succeeded.push(op),
+                Some(error) => report.failed.push((op, error)),
+            }
+        }
+        Ok(report)
+    }
+
+    async fn apply(&self, op: &ClientOp, observed: &ObservedRules) -> anyhow::Result<()> {
+        let b = &self.backends;
+        match op {
+            ClientOp::EnableIpv4Forwarding => b.forwarding.enable(false),
+            ClientOp::EnableIpv6Forwarding => b.forwarding.enable(true),
+            ClientOp::RebuildFirewall(names) => Ok(b.firewall.rebuild(names).await?),
+            ClientOp::BringUp(name) => Ok(b.tunnels.up(name).await?),
+            ClientOp::AddRules(name) => Ok(b.firewall.add(name, observed).await?),
+            ClientOp::RemoveRules(name) => Ok(b.firewall.remove(name, observed).await?),
+            ClientOp::TearDown(name) => Ok(b.tunnels.down(name).await?),
+        }
+    }
+}
+
+/// The client an op concerns (if any) and its label for logs, metrics and the audit log.
+pub fn op_label(op: &ClientOp) -> (Option<&str>, &'static str) {
+    match op {
+        ClientOp::EnableIpv4Forwarding => (None, "enable_ipv4_forwarding"),
+        ClientOp::EnableIpv6Forwarding => (None, "enable_ipv6_forwarding"),
+        ClientOp::RebuildFirewall(_) => (None, "rebuild_firewall"),
+        ClientOp::BringUp(n) => (Some(n), "bring_up"),
+        ClientOp::AddRules(n) => (Some(n), "add_rules"),
+        ClientOp::RemoveRules(n) => (Some(n), "remove_rules"),
+        ClientOp::TearDown(n) => (Some(n), "tear_down"),
+    }
+}

@@ -1,0 +1,77 @@
+//! Uploads that wait for their subnet: the row (owner, name, expiry). The file itself, with its
+//! private key, is a 0600 file in the pending directory under the data dir, named by the id.
+
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use super::Db;
+
+/// An upload that failed only the route check; its file (with the private key) is in the pending
+/// directory under the data dir, named by `id`.
+#[derive(Debug, Clone)]
+pub struct Pending {
+    pub id: String,
+    pub user_id: i64,
+    pub name: String,
+    pub probe_host: Option<String>,
+    pub created_at: i64,
+    pub expires_at: i64,
+}
+
+fn pending_from_row(r: &AnyRow) -> Result<Pending, sqlx::Error> {
+    Ok(Pending {
+        id: r.try_get("id")?,
+        user_id: r.try_get("user_id")?,
+        name: r.try_get("name")?,
+        probe_host: r.try_get("probe_host")?,
+        created_at: r.try_get("created_at")?,
+        expires_at: r.try_get("expires_at")?,
+    })
+}
+
+pub async fn create(tx: &mut sqlx::AnyConnection, pending: &Pending) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO pending_uploads (id, user_id, name, probe_host, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&pending.id)
+    .bind(pending.user_id)
+    .bind(&pending.name)
+    .bind(pending.probe_host.as_deref())
+    .bind(pending.created_at)
+    .bind(pending.expires_at)
+    .execute(&mut *tx)
+    .await
+    .map(|_| ())
+}
+
+pub async fn get(db: &Db, id: &str) -> Result<Option<Pending>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, user_id, name, probe_host, created_at, expires_at FROM pending_uploads WHERE id = $1")
+        .bind(id)
+        .fetch_optional(&db.pool)
+        .await?;
+    row.as_ref().map(pending_from_row).transpose()
+}
+
+pub async fn delete(tx: &mut sqlx::AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM pending_uploads WHERE id = $1").bind(id).execute(&mut *tx).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Ids of pending uploads that expired (their rows are deleted; the caller removes the files).
+/// One statement, no transaction: housekeeping must never hold the write lock across statements.
+pub async fn purge_expired(db: &Db, now: i64) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("DELETE FROM pending_uploads WHERE expires_at <= $1 RETURNING id").bind(now).fetch_all(&db.pool).await
+}
+
+/// Pending uploads of one user, newest first.
+pub async fn list_for_user(db: &Db, user_id: i64, now: i64) -> Result<Vec<Pending>, sqlx::Error> {
+    let rows = sqlx::query(
+        "SELECT id, user_id, name, probe_host, created_at, expires_at FROM pending_uploads WHERE user_id = $1 AND expires_at > $2 \
+         ORDER BY expires_at DESC",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter().map(pending_from_row).collect()
+}
