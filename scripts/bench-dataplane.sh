@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Data-plane figures of issue 4, each side by side with the naive way, in one run:
+# Data-plane figures, each side by side with the naive way, in one run:
 #   1. status snapshot of 1/10/100 wireguard-go interfaces: peergate (UAPI sockets, in-process)
 #      vs `wg show IFACE dump` per interface vs one `wg show all dump`, and tasks spawned per tick;
 #   2. firewall change for client N+1 at N = 10 and 500: nftables batch, iptables-restore (nft and
@@ -24,7 +24,7 @@ log() { echo "bench-dataplane: $*" >&2; }
 
 [[ $(id -u) -eq 0 ]] || die "must run as root (network namespaces, nft, iptables)"
 for tool in ip wg wg-quick wireguard-go nft iptables iptables-restore iptables-save curl python3 unshare; do
-  command -v "$tool" >/dev/null || die "missing tool: $tool (see shared/design/test-harness.md §1)"
+  command -v "$tool" >/dev/null || die "missing tool: $tool (wireguard-tools, wireguard-go, nftables, iptables, iproute2, curl, python3)"
 done
 
 P=pgb$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')  # 7 characters: room for interface suffixes (≤ 15)
@@ -58,26 +58,16 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
-# Stops everything running in one of our namespaces, then deletes it.
-delete_ns() {
-  local ns=$1 pid
-  [[ $ns == "$P"* && -e /run/netns/$ns ]] || return 0
-  for pid in $(ip netns pids "$ns" 2>/dev/null); do stop_pid "$pid"; done
-  ip netns del "$ns" 2>/dev/null || log "could not delete namespace $ns"
-}
+# Namespaces are torn down by netns-topology.sh (processes inside stopped by namespace identity).
+delete_ns() { scripts/netns-topology.sh delete-ns "$P" "$1" || log "could not delete namespace $1"; }
 
 cleanup() {
-  local rc=$? ns sock
+  local rc=$?
   set +e
   trap - EXIT INT TERM
   [[ -d $TOPO_DIR ]] && scripts/netns-topology.sh down "$TOPO_PREFIX" "$TOPO_DIR" >/dev/null 2>&1
-  for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
-    [[ $ns == "$P"* ]] && delete_ns "$ns"
-  done
-  # Sockets of our interfaces left by a daemon that died hard.
-  for sock in /run/wireguard/"$P"*.sock /run/wireguard/"$P"*.name; do
-    [[ -e $sock ]] && rm -f -- "$sock"
-  done
+  # Every namespace and socket named $P* (the topology's prefix starts with it too).
+  scripts/netns-topology.sh purge "$P" "$TMP" >/dev/null 2>&1
   rm -rf -- "$TMP"
   [[ $rc -eq 0 ]] || log "failed (exit $rc); everything named $P* was removed"
   exit "$rc"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# HTTP figures for the foundation (issue 2): requests/s and p50/p99 latency at 64 concurrent
+# HTTP figures: requests/s and p50/p99 latency at 64 concurrent
 # connections for GET /healthz and GET /api/auth/me with a bearer token, and peergate's resident
 # memory after start and after the load. Side by side, the naive approach the bearer path avoids:
 # checking a password hash (argon2id) on every request, as basic-auth tools do — measured here as

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Namespace topology for peergate's privileged end-to-end tests (shared/design/test-harness.md §1):
+# Namespace topology for peergate's privileged end-to-end tests:
 #
 #   [lan]  ${P}-lan0 10.201.0.2 ── ${P}-glan 10.201.0.1 [gw]
 #   [gw]   ${P}-gwan 10.203.0.1 ──("internet")── ${P}-rwan 10.203.0.2 [rem]
@@ -9,8 +9,13 @@
 # The server's only peer is the gateway with AllowedIPs 10.204.0.2/32: traffic from the LAN host
 # (10.201.0.2) reaches the remote host only if the gateway masquerades it.
 #
-# Usage: netns-topology.sh up PREFIX DIR     build it; writes DIR/{env,client-*.conf,server.*}
-#        netns-topology.sh down PREFIX DIR   tear it down (idempotent)
+# Usage: netns-topology.sh up PREFIX DIR          build it; writes DIR/{env,client-*.conf,server.*}
+#        netns-topology.sh down PREFIX DIR        tear it down (idempotent)
+#        netns-topology.sh delete-ns PREFIX NAME  delete one namespace NAME (which must start with
+#                                                 PREFIX), stopping what runs inside it
+#        netns-topology.sh purge PREFIX DIR       down, then every namespace named PREFIX* and the
+#                                                 sockets /var/run/wireguard/PREFIX* (benchmarks
+#                                                 that make namespaces of their own use this)
 #
 # PREFIX: 1-8 characters [a-z0-9], unique per run. Everything created is named after it: namespaces
 # ${P}lan ${P}gw ${P}rem ${P}rh and interfaces ${P}-*. Teardown touches only those namespaces, the
@@ -20,7 +25,7 @@ set -euo pipefail
 
 die() { echo "netns-topology: $*" >&2; exit 1; }
 
-[[ $# -eq 3 ]] || die "usage: $0 up|down PREFIX DIR"
+[[ $# -eq 3 ]] || die "usage: $0 up|down|purge PREFIX DIR, or $0 delete-ns PREFIX NAME"
 ACTION=$1 P=$2 DIR=$3
 [[ $P =~ ^[a-z0-9]{1,8}$ ]] || die "PREFIX must be 1-8 characters [a-z0-9], got '$P'"
 [[ $(id -u) -eq 0 ]] || die "must run as root"
@@ -65,16 +70,7 @@ down() {
   # client interfaces, a stray ping) keeps the namespace alive after `ip netns del`: stop it.
   local ns id pid
   for ns in "$NS_GW" "$NS_LAN" "$NS_REM" "$NS_RH"; do
-    ns_exists "$ns" || continue
-    id=$(ns_id "$ns")
-    for pid in $(ip netns pids "$ns" 2>/dev/null || true); do
-      kill_in_ns "$pid" "$ns" "$id"
-    done
-  done
-  for ns in "$NS_GW" "$NS_LAN" "$NS_REM" "$NS_RH"; do
-    if ns_exists "$ns"; then
-      ip netns del "$ns" || die "could not delete namespace $ns"
-    fi
+    delete_ns "$ns"
   done
   # Sockets of our interfaces (names start with "${P}-") left by a daemon that was killed hard.
   local sock
@@ -84,6 +80,30 @@ down() {
     rm -f -- "$sock"
   done
   rm -f -- "$DIR/env"
+}
+
+# Stops everything inside namespace $1 (by namespace identity), then deletes it.
+delete_ns() {
+  local ns=$1 id pid
+  ns_exists "$ns" || return 0
+  id=$(ns_id "$ns")
+  for pid in $(ip netns pids "$ns" 2>/dev/null || true); do
+    kill_in_ns "$pid" "$ns" "$id"
+  done
+  ip netns del "$ns" || die "could not delete namespace $ns"
+}
+
+# Everything named after the prefix, whoever made it.
+purge() {
+  [[ -d $DIR ]] && down
+  local ns sock
+  for ns in $(ip netns list 2>/dev/null | awk '{print $1}'); do
+    [[ $ns == "$P"* ]] && delete_ns "$ns"
+  done
+  for sock in "$WG_RUN/$P"*.sock "$WG_RUN/$P"*.name; do
+    [[ -e $sock ]] && rm -f -- "$sock"
+  done
+  return 0
 }
 
 up() {
@@ -222,5 +242,10 @@ case $ACTION in
     trap - EXIT
     ;;
   down) down ;;
-  *) die "unknown action '$ACTION' (up|down)" ;;
+  purge) purge ;;
+  delete-ns)
+    [[ $DIR == "$P"* ]] || die "namespace '$DIR' does not start with the prefix '$P'"
+    delete_ns "$DIR"
+    ;;
+  *) die "unknown action '$ACTION' (up|down|purge|delete-ns)" ;;
 esac

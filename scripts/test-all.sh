@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Every suite CI runs, in order: Rust on SQLite, Rust integration tests on PostgreSQL, web unit
-# tests and type check, browser end-to-end against the real binary. Each suite runs even if an
+# Every suite CI runs, in order: gates (rustfmt, clippy), Rust on SQLite, Rust integration tests
+# on PostgreSQL, web unit tests with type check and eslint, browser end-to-end against the real
+# binary. Each suite runs even if an
 # earlier one failed; the last line sums them up ("N passed, M failed") and the exit status is
 # non-zero if anything failed or a suite ran no test at all.
 set -uo pipefail
@@ -35,12 +36,23 @@ suite() { # name command... : runs, logs, counts
   [ "$status" -eq 0 ] || broken+=("$name (exit $status)")
 }
 
+gate() { # name command... : a check of the code's shape; failing it fails the run
+  local name=$1; shift
+  local log="$out/logs/gate-$name.log"
+  echo; echo "== gate $name: $*"
+  if "$@" >"$log" 2>&1; then echo "== gate $name: ok"; else cat "$log"; broken+=("gate $name"); fi
+}
+
 web_ready() {
   (cd web && { [ -f node_modules/.package-lock.json ] && [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund; } && npm run build) >"$out/logs/web-build.log" 2>&1
 }
 
 echo "== building the web UI (embedded in the binary)"
 if ! web_ready; then cat "$out/logs/web-build.log"; broken+=("web build"); fi
+
+# Formatting and lints (peergate-core's clippy.toml forbids file, process and clock access there).
+gate rustfmt cargo fmt --all --check
+gate clippy cargo clippy --workspace --all-targets --locked -- -D warnings
 
 # The privileged data-plane tests (real WireGuard in network namespaces) run here, as root in CI;
 # they fail, never skip, when they cannot run.

@@ -1,4 +1,4 @@
-//! Issue 4, figure 2: the firewall change for client N+1 with N clients installed, for each way
+//! Data-plane figure 2: the firewall change for client N+1 with N clients installed, for each way
 //! of making it, at N = 10 and N = 500. peergate's rule changes must not grow with N (the goal:
 //! ≤ 2× slower at 500 than at 10), so every method prints its 500/10 ratio.
 //!

@@ -1,4 +1,4 @@
-//! Issue 4, figure 1: the status of K userspace WireGuard interfaces, read the way peergate does
+//! Data-plane figure 1: the status of K userspace WireGuard interfaces, read the way peergate does
 //! it each status tick (`WgQuick::snapshot`: one UAPI `get=1` per socket, from this process) side
 //! by side with the naive way (`wg show IFACE dump` per interface, as wg-easy does) and with one
 //! `wg show all dump` (the kernel-module fallback).

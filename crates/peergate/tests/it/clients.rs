@@ -1,4 +1,4 @@
-//! Client uploads, the subnet prompt, CRUD, import: the rules of product.md "Gateway rules",
+//! Client uploads, the subnet prompt, CRUD, import: the gateway's admission rules,
 //! checked through the API with real files on disk. Every refusal also checks that nothing was
 //! written: no file in the WireGuard directory, no client row.
 

@@ -1,5 +1,5 @@
 //! The gateway data plane end to end, on real WireGuard (wireguard-go) in network namespaces, with
-//! the real `peergate` binary serving inside the gateway namespace (issue 4):
+//! the real `peergate` binary serving inside the gateway namespace:
 //! upload → activate → a LAN host reaches the remote host through the tunnel, for both firewall
 //! backends, with the negative control (NAT removed by hand → no ping → the reconciler restores it);
 //! deactivate/activate; a wrong peer key or endpoint; a simulated reboot; kill -9 in the middle of

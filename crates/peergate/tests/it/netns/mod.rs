@@ -1,5 +1,5 @@
 //! Privileged test harness: a real WireGuard topology in network namespaces
-//! (`scripts/netns-topology.sh`, recipes in shared/design/test-harness.md §1) and the real `peergate`
+//! (`scripts/netns-topology.sh`) and the real `peergate`
 //! binary serving inside the gateway namespace. Everything is synchronous (`std::process`): the
 //! tests drive the gateway only through `ip netns exec` + `curl`, like an operator would.
 //!
