@@ -58,7 +58,7 @@ impl TestApp {
         let mut config = Config {
             data_dir: dir.path().join("data"),
             wg_dir: dir.path().join("wireguard"),
-            database_url: Some(database_url.clone()),
+            database_url: Some(peergate::config::Secret::new(database_url.clone())),
             // A fixed LAN, so tests do not depend on this machine's routes.
             lan_address: Some("10.201.0.1/24".into()),
             ..Config::default()

@@ -1,7 +1,8 @@
 //! Configuration: defaults, then a TOML file, then environment variables (last wins).
 //!
-//! Every setting has one name per source: the TOML key is the environment variable in lower case
-//! with the `PEERGATE_` prefix removed (`PEERGATE_LISTEN` → `listen`, `ZT_PROVIDER` → `zt_provider`).
+//! Each setting is declared once, in the `settings!` block below: its type, environment variable,
+//! default and documentation. The TOML key is the environment variable in lower case with the
+//! `PEERGATE_` prefix removed (`PEERGATE_LISTEN` → `listen`, `ZT_PROVIDER` → `zt_provider`).
 //! A bad value stops start-up with a message naming the variable, so an operator never runs with a
 //! setting silently ignored. `.env.example` documents every variable and its default.
 
@@ -12,6 +13,10 @@ use anyhow::{Context, bail};
 use figment::Figment;
 use figment::providers::{Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
+pub use settings::Secret;
+use settings::settings;
+
+mod settings;
 
 /// The file read when `--config` is not given, if it exists.
 pub const DEFAULT_CONFIG_FILE: &str = "/etc/peergate/peergate.toml";
@@ -37,79 +42,51 @@ pub enum LogFormat {
     Pretty,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Config {
-    pub listen: SocketAddr,
-    /// `sqlite://…` or `postgres://…`; `None` = SQLite file under the data dir.
-    pub database_url: Option<String>,
-    pub data_dir: PathBuf,
-    pub wg_dir: PathBuf,
-    pub sysctl_file: PathBuf,
-    /// `None` = nftables when `nft` exists, else iptables.
-    pub firewall: Option<FirewallBackend>,
-    pub lan_interface: Option<String>,
-    /// The gateway's LAN address, optionally with its prefix (`192.168.1.1/24`) to give the LAN
-    /// network without asking the system.
-    pub lan_address: Option<String>,
-    pub wg_quick_userspace_implementation: Option<String>,
+impl settings::FromEnv for FirewallBackend {}
+impl settings::FromEnv for ZtProvider {}
+impl settings::FromEnv for LogFormat {}
+
+settings! {
+    /// Address and port of the API and web UI.
+    listen: SocketAddr = "PEERGATE_LISTEN", SocketAddr::from(([127, 0, 0, 1], 8080));
     /// The URL users reach peergate at; an `https` URL makes cookies `Secure`.
-    pub public_url: Option<String>,
+    public_url: Option<String> = "PEERGATE_PUBLIC_URL", None;
     /// Largest request body accepted by any endpoint, in bytes.
-    pub body_limit: usize,
+    body_limit: usize = "PEERGATE_BODY_LIMIT", 1024 * 1024;
     /// Seconds an API token lookup is remembered (a token revoked elsewhere works this much
     /// longer); 0 disables the cache.
-    pub token_cache_secs: u64,
-    /// Seconds between WireGuard status snapshots.
-    pub status_interval_secs: u64,
-    /// Seconds between connectivity tests of every active client.
-    pub ping_interval_secs: u64,
-    /// Seconds between reconcile passes (desired state vs interfaces, rules, forwarding).
-    pub reconcile_interval_secs: u64,
+    token_cache_secs: u64 = "PEERGATE_TOKEN_CACHE_SECS", 5;
     /// `tracing` filter directives, e.g. `info` or `peergate=debug,tower_http=info`.
-    pub log: String,
-    pub log_format: LogFormat,
-    pub peeringdb_issuer: String,
-    pub peeringdb_client_id: Option<String>,
-    pub peeringdb_client_secret: Option<String>,
-    pub zt_provider: Option<ZtProvider>,
-    pub zt_central_url: String,
-    pub zt_central_token: Option<String>,
-    pub zt_controller_url: String,
-    pub zt_controller_token: Option<String>,
-    pub zt_controller_token_file: PathBuf,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
-            database_url: None,
-            data_dir: PathBuf::from("/var/lib/peergate"),
-            wg_dir: PathBuf::from("/etc/wireguard"),
-            sysctl_file: PathBuf::from("/etc/sysctl.d/99-peergate.conf"),
-            firewall: None,
-            lan_interface: None,
-            lan_address: None,
-            wg_quick_userspace_implementation: None,
-            public_url: None,
-            body_limit: 1024 * 1024,
-            token_cache_secs: 5,
-            status_interval_secs: 5,
-            ping_interval_secs: 60,
-            reconcile_interval_secs: 30,
-            log: "info".into(),
-            log_format: LogFormat::Json,
-            peeringdb_issuer: "https://auth.peeringdb.com/oauth2".into(),
-            peeringdb_client_id: None,
-            peeringdb_client_secret: None,
-            zt_provider: None,
-            zt_central_url: "https://api.zerotier.com/api/v1".into(),
-            zt_central_token: None,
-            zt_controller_url: "http://127.0.0.1:9993".into(),
-            zt_controller_token: None,
-            zt_controller_token_file: PathBuf::from("/var/lib/zerotier-one/authtoken.secret"),
-        }
-    }
+    log: String = "PEERGATE_LOG", "info".into();
+    log_format: LogFormat = "PEERGATE_LOG_FORMAT", LogFormat::Json;
+    data_dir: PathBuf = "PEERGATE_DATA_DIR", PathBuf::from("/var/lib/peergate");
+    /// `sqlite://…` or `postgres://…` (a secret: it may hold a password); `None` = SQLite file
+    /// under the data dir.
+    database_url: Option<Secret> = "PEERGATE_DATABASE_URL", None;
+    wg_dir: PathBuf = "PEERGATE_WG_DIR", PathBuf::from("/etc/wireguard");
+    sysctl_file: PathBuf = "PEERGATE_SYSCTL_FILE", PathBuf::from("/etc/sysctl.d/99-peergate.conf");
+    /// `None` = nftables when `nft` exists, else iptables.
+    firewall: Option<FirewallBackend> = "PEERGATE_FIREWALL", None;
+    lan_interface: Option<String> = "PEERGATE_LAN_INTERFACE", None;
+    /// The gateway's LAN address, optionally with its prefix (`192.168.1.1/24`) to give the LAN
+    /// network without asking the system.
+    lan_address: Option<String> = "PEERGATE_LAN_ADDRESS", None;
+    /// Seconds between WireGuard status snapshots.
+    status_interval_secs: u64 = "PEERGATE_STATUS_INTERVAL_SECS", 5;
+    /// Seconds between connectivity tests of every active client.
+    ping_interval_secs: u64 = "PEERGATE_PING_INTERVAL_SECS", 60;
+    /// Seconds between reconcile passes (desired state vs interfaces, rules, forwarding).
+    reconcile_interval_secs: u64 = "PEERGATE_RECONCILE_INTERVAL_SECS", 30;
+    wg_quick_userspace_implementation: Option<String> = "WG_QUICK_USERSPACE_IMPLEMENTATION", None;
+    peeringdb_issuer: String = "PEERINGDB_ISSUER", "https://auth.peeringdb.com/oauth2".into();
+    peeringdb_client_id: Option<String> = "PEERINGDB_CLIENT_ID", None;
+    peeringdb_client_secret: Option<Secret> = "PEERINGDB_CLIENT_SECRET", None;
+    zt_provider: Option<ZtProvider> = "ZT_PROVIDER", None;
+    zt_central_url: String = "ZT_CENTRAL_URL", "https://api.zerotier.com/api/v1".into();
+    zt_central_token: Option<Secret> = "ZT_CENTRAL_TOKEN", None;
+    zt_controller_url: String = "ZT_CONTROLLER_URL", "http://127.0.0.1:9993".into();
+    zt_controller_token: Option<Secret> = "ZT_CONTROLLER_TOKEN", None;
+    zt_controller_token_file: PathBuf = "ZT_CONTROLLER_TOKEN_FILE", PathBuf::from("/var/lib/zerotier-one/authtoken.secret");
 }
 
 impl Config {
@@ -135,20 +112,17 @@ impl Config {
             None => {}
         }
         // Empty variables count as unset, as in most daemons' environment files.
-        let vars: Vec<(String, String)> = env
-            .into_iter()
-            .filter(|(k, v)| !v.is_empty() && setting_key(k).is_some())
-            .map(|(k, v)| (setting_key(&k).unwrap_or_default(), v))
-            .collect();
-        for (key, value) in vars {
-            figment = figment.merge((key.as_str(), parse_env_value(&key, &value)));
+        for (var, value) in env {
+            if let Some(setting) = SETTINGS.iter().find(|s| s.var == var).filter(|_| !value.is_empty()) {
+                figment = figment.merge((setting.key, (setting.env_value)(&value)));
+            }
         }
         let config: Config = figment.extract().map_err(describe_error)?;
         config.check()
     }
 
     fn check(self) -> anyhow::Result<Config> {
-        if let Some(url) = &self.database_url
+        if let Some(url) = self.database_url.as_ref().map(Secret::expose)
             && !(url.starts_with("sqlite:") || url.starts_with("postgres://") || url.starts_with("postgresql://"))
         {
             bail!("PEERGATE_DATABASE_URL: `{}` is neither a sqlite: nor a postgres:// URL", redact_url(url));
@@ -179,7 +153,7 @@ impl Config {
     /// The database URL in effect: the configured one or the SQLite file under the data dir.
     pub fn effective_database_url(&self) -> String {
         match &self.database_url {
-            Some(url) => url.clone(),
+            Some(url) => url.expose().to_string(),
             None => format!("sqlite://{}?mode=rwc", self.data_dir.join("peergate.db").display()),
         }
     }
@@ -204,66 +178,9 @@ impl Config {
     }
 }
 
-/// Maps an environment variable name to its setting key, or `None` if it is not ours.
-fn setting_key(var: &str) -> Option<String> {
-    let key = if let Some(rest) = var.strip_prefix("PEERGATE_") {
-        rest.to_ascii_lowercase()
-    } else if var.starts_with("PEERINGDB_") || var.starts_with("ZT_") || var == "WG_QUICK_USERSPACE_IMPLEMENTATION" {
-        var.to_ascii_lowercase()
-    } else {
-        return None;
-    };
-    KNOWN_KEYS.contains(&key.as_str()).then_some(key)
-}
-
 /// The environment variable that sets a key (for error messages).
-fn env_var_for(key: &str) -> String {
-    if key.starts_with("peeringdb_") || key.starts_with("zt_") || key == "wg_quick_userspace_implementation" {
-        key.to_ascii_uppercase()
-    } else {
-        format!("PEERGATE_{}", key.to_ascii_uppercase())
-    }
-}
-
-const KNOWN_KEYS: &[&str] = &[
-    "listen",
-    "database_url",
-    "data_dir",
-    "wg_dir",
-    "sysctl_file",
-    "firewall",
-    "lan_interface",
-    "lan_address",
-    "wg_quick_userspace_implementation",
-    "public_url",
-    "body_limit",
-    "token_cache_secs",
-    "status_interval_secs",
-    "ping_interval_secs",
-    "reconcile_interval_secs",
-    "log",
-    "log_format",
-    "peeringdb_issuer",
-    "peeringdb_client_id",
-    "peeringdb_client_secret",
-    "zt_provider",
-    "zt_central_url",
-    "zt_central_token",
-    "zt_controller_url",
-    "zt_controller_token",
-    "zt_controller_token_file",
-];
-
-/// Environment values are strings; numeric settings become numbers (a value that is not a number
-/// stays a string, so extraction fails with the variable's name).
-fn parse_env_value(key: &str, value: &str) -> figment::value::Value {
-    match (key, value.parse::<u64>()) {
-        (
-            "body_limit" | "token_cache_secs" | "status_interval_secs" | "ping_interval_secs" | "reconcile_interval_secs",
-            Ok(n),
-        ) => figment::value::Value::from(n),
-        _ => figment::value::Value::from(value.to_string()),
-    }
+fn env_var_for(key: &str) -> &str {
+    SETTINGS.iter().find(|s| s.key == key).map_or(key, |s| s.var)
 }
 
 fn describe_error(err: figment::Error) -> anyhow::Error {
@@ -348,13 +265,49 @@ mod tests {
     }
 
     #[test]
-    fn env_example_documents_every_setting() {
-        let example = include_str!("../../../.env.example");
-        for key in KNOWN_KEYS {
-            let var = env_var_for(key);
-            assert!(example.lines().any(|l| l.starts_with(&format!("{var}="))), "{var} missing from .env.example");
-            assert_eq!(setting_key(&var).as_deref(), Some(*key));
+    fn every_setting_is_named_by_the_rule_and_documented_with_its_default() {
+        let example = include_str!("../../../../.env.example");
+        let defaults = serde_json::to_value(Config::default()).unwrap();
+        assert_eq!(SETTINGS.len(), defaults.as_object().unwrap().len(), "every field is a declared setting");
+        for setting in SETTINGS {
+            let key = setting.var.strip_prefix("PEERGATE_").unwrap_or(setting.var).to_ascii_lowercase();
+            assert_eq!(setting.key, key, "the TOML key is the variable without PEERGATE_, in lower case");
+            let default = match &defaults[setting.key] {
+                serde_json::Value::Null => String::new(),
+                serde_json::Value::String(text) => text.clone(),
+                other => other.to_string(),
+            };
+            let line = format!("{}={default}", setting.var);
+            assert!(example.lines().any(|l| l == line), "`{line}` missing from .env.example");
         }
+        for line in example.lines().filter(|l| !l.starts_with('#') && l.contains('=')) {
+            let var = line.split('=').next().unwrap();
+            let known = var == "PEERGATE_CONFIG" || SETTINGS.iter().any(|s| s.var == var);
+            assert!(known, ".env.example documents `{var}`, which is not a setting");
+        }
+    }
+
+    #[test]
+    fn secrets_are_redacted_in_debug() {
+        let c = load(&[
+            ("PEERGATE_DATABASE_URL", "postgres://pg:hunter2@db/x"),
+            ("PEERINGDB_CLIENT_SECRET", "hunter3"),
+            ("ZT_CENTRAL_TOKEN", "hunter4"),
+            ("ZT_CONTROLLER_TOKEN", "hunter5"),
+        ])
+        .unwrap();
+        let shown = format!("{c:?}");
+        assert!(!shown.contains("hunter"), "{shown}");
+        assert_eq!(c.zt_central_token.as_ref().map(Secret::expose), Some("hunter4"));
+        assert_eq!(c.effective_database_url(), "postgres://pg:hunter2@db/x");
+    }
+
+    #[test]
+    fn numbers_are_numbers_and_other_text_is_refused_by_name() {
+        let c = load(&[("PEERGATE_TOKEN_CACHE_SECS", "0"), ("PEERGATE_BODY_LIMIT", "2048")]).unwrap();
+        assert_eq!((c.token_cache_secs, c.body_limit), (0, 2048));
+        let err = load(&[("PEERGATE_PING_INTERVAL_SECS", "-1")]).unwrap_err().to_string();
+        assert!(err.starts_with("PEERGATE_PING_INTERVAL_SECS"), "{err}");
     }
 
     #[test]
