@@ -5,29 +5,15 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::clients::{admin_app, conf, upload};
-use crate::support::{TestApp, assert_problem};
-
-async fn created(app: &TestApp, token: &str, name: &str, subnet: &str) -> i64 {
-    let res = upload(app, token, &format!("{name}.conf"), conf(subnet), &[]).await;
-    assert_eq!(res.status(), 201);
-    res.json::<Value>().await.unwrap()["id"].as_i64().unwrap()
-}
-
-async fn post(app: &TestApp, token: &str, path: &str) -> reqwest::Response {
-    reqwest::Client::new().post(app.url(path)).bearer_auth(token).send().await.unwrap()
-}
-
-async fn get(app: &TestApp, token: &str, path: &str) -> Value {
-    reqwest::Client::new().get(app.url(path)).bearer_auth(token).send().await.unwrap().json().await.unwrap()
-}
+use crate::support::fixtures::conf;
+use crate::support::{admin_app, assert_problem};
 
 #[tokio::test]
 async fn activation_brings_up_forwards_firewalls_and_pings_then_deactivation_reverses_it() {
-    let (app, token) = admin_app().await;
-    let id = created(&app, &token, "site-a", "10.77.0.0/24").await;
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
 
-    let res = post(&app, &token, &format!("/api/clients/{id}/activate")).await;
+    let res = admin.post_empty(&format!("/api/clients/{id}/activate")).await;
     assert_eq!(res.status(), 200);
     let client: Value = res.json().await.unwrap();
     assert_eq!(client["state"], "active");
@@ -41,15 +27,15 @@ async fn activation_brings_up_forwards_firewalls_and_pings_then_deactivation_rev
     let persisted = std::fs::read_to_string(app.dir.path().join("sysctl.d/99-peergate.conf")).unwrap();
     assert!(persisted.contains("net.ipv4.ip_forward = 1"));
 
-    let detail = get(&app, &token, &format!("/api/clients/{id}")).await;
+    let detail = admin.json::<Value>(&format!("/api/clients/{id}")).await;
     assert!(detail["rules"].as_str().unwrap().contains("site-a"), "{detail}");
-    let pings = get(&app, &token, &format!("/api/clients/{id}/pings")).await;
+    let pings = admin.json::<Value>(&format!("/api/clients/{id}/pings")).await;
     assert_eq!(pings.as_array().unwrap().len(), 1);
-    let res = post(&app, &token, &format!("/api/clients/{id}/ping")).await;
+    let res = admin.post_empty(&format!("/api/clients/{id}/ping")).await;
     assert_eq!(res.json::<Value>().await.unwrap()["received"], 3);
-    assert_eq!(get(&app, &token, &format!("/api/clients/{id}/pings?limit=10")).await.as_array().unwrap().len(), 2);
+    assert_eq!(admin.json::<Value>(&format!("/api/clients/{id}/pings?limit=10")).await.as_array().unwrap().len(), 2);
 
-    let res = post(&app, &token, &format!("/api/clients/{id}/deactivate")).await;
+    let res = admin.post_empty(&format!("/api/clients/{id}/deactivate")).await;
     assert_eq!(res.status(), 200);
     assert_eq!(res.json::<Value>().await.unwrap()["state"], "inactive");
     {
@@ -62,10 +48,10 @@ async fn activation_brings_up_forwards_firewalls_and_pings_then_deactivation_rev
 
 #[tokio::test]
 async fn a_failed_probe_rolls_everything_back_and_says_why() {
-    let (app, token) = admin_app().await;
-    let id = created(&app, &token, "site-a", "10.77.0.0/24").await;
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
     app.fakes.world().probe_ok = false;
-    let res = post(&app, &token, &format!("/api/clients/{id}/activate")).await;
+    let res = admin.post_empty(&format!("/api/clients/{id}/activate")).await;
     let body = assert_problem(res, 422, "activation_failed").await;
     assert!(body["detail"].as_str().unwrap().contains("No handshake"), "{body}");
     {
@@ -74,22 +60,22 @@ async fn a_failed_probe_rolls_everything_back_and_says_why() {
         assert!(w.rules.is_empty(), "rules rolled back");
     }
     assert!(!app.fakes.ipv4_forwarding(), "forwarding restored to off (no other client needs it)");
-    let client = get(&app, &token, &format!("/api/clients/{id}")).await;
+    let client = admin.json::<Value>(&format!("/api/clients/{id}")).await;
     assert_eq!(client["state"], "failed");
     assert!(client["last_error"].as_str().unwrap().contains("No handshake"));
 
     // With a handshake but no answer, the message says the tunnel is up and the probe host is not.
     app.fakes.world().handshake = peergate::db::now() - 3;
-    let body = assert_problem(post(&app, &token, &format!("/api/clients/{id}/activate")).await, 422, "activation_failed").await;
+    let body = assert_problem(admin.post_empty(&format!("/api/clients/{id}/activate")).await, 422, "activation_failed").await;
     assert!(body["detail"].as_str().unwrap().contains("probe host 10.77.0.1 is unreachable"), "{body}");
 }
 
 #[tokio::test]
 async fn wg_quick_errors_reach_the_user() {
-    let (app, token) = admin_app().await;
-    let id = created(&app, &token, "site-a", "10.77.0.0/24").await;
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
     app.fakes.world().up_fails.insert("site-a".into(), "RTNETLINK answers: Operation not permitted".into());
-    let body = assert_problem(post(&app, &token, &format!("/api/clients/{id}/activate")).await, 422, "activation_failed").await;
+    let body = assert_problem(admin.post_empty(&format!("/api/clients/{id}/activate")).await, 422, "activation_failed").await;
     let detail = body["detail"].as_str().unwrap();
     assert!(detail.contains("wg-quick up failed") && detail.contains("RTNETLINK answers: Operation not permitted"), "{detail}");
     assert!(app.fakes.world().rules.is_empty());
@@ -97,13 +83,13 @@ async fn wg_quick_errors_reach_the_user() {
 
 #[tokio::test]
 async fn concurrent_operations_on_one_client_never_interleave() {
-    let (app, token) = admin_app().await;
-    let id = created(&app, &token, "site-a", "10.77.0.0/24").await;
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
     app.fakes.world().up_delay = Duration::from_millis(400);
     let mut tasks = tokio::task::JoinSet::new();
     for path in ["activate", "activate", "deactivate"] {
-        let (url, token) = (app.url(&format!("/api/clients/{id}/{path}")), token.clone());
-        tasks.spawn(async move { reqwest::Client::new().post(url).bearer_auth(token).send().await.unwrap().status().as_u16() });
+        let admin = admin.clone();
+        tasks.spawn(async move { admin.post_empty(&format!("/api/clients/{id}/{path}")).await.status().as_u16() });
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let mut statuses = tasks.join_all().await;
@@ -113,10 +99,10 @@ async fn concurrent_operations_on_one_client_never_interleave() {
 
 #[tokio::test]
 async fn deleting_an_active_client_deactivates_it_first() {
-    let (app, token) = admin_app().await;
-    let id = created(&app, &token, "site-a", "10.77.0.0/24").await;
-    assert_eq!(post(&app, &token, &format!("/api/clients/{id}/activate")).await.status(), 200);
-    let res = reqwest::Client::new().delete(app.url(&format!("/api/clients/{id}"))).bearer_auth(&token).send().await.unwrap();
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
+    assert_eq!(admin.post_empty(&format!("/api/clients/{id}/activate")).await.status(), 200);
+    let res = admin.delete(&format!("/api/clients/{id}")).await;
     assert_eq!(res.status(), 204);
     let w = app.fakes.world();
     assert!(w.up.is_empty() && w.rules.is_empty());
@@ -125,10 +111,10 @@ async fn deleting_an_active_client_deactivates_it_first() {
 
 #[tokio::test]
 async fn the_reconciler_repairs_drift_and_restores_clients_after_a_reboot() {
-    let (app, token) = admin_app().await;
-    let a = created(&app, &token, "site-a", "10.77.0.0/24").await;
-    let _b = created(&app, &token, "site-b", "10.78.0.0/24").await;
-    assert_eq!(post(&app, &token, &format!("/api/clients/{a}/activate")).await.status(), 200);
+    let (app, admin) = admin_app().await;
+    let a = admin.create_client("site-a", "10.77.0.0/24").await;
+    let _b = admin.create_client("site-b", "10.78.0.0/24").await;
+    assert_eq!(admin.post_empty(&format!("/api/clients/{a}/activate")).await.status(), 200);
 
     // "Reboot": interfaces, rules and forwarding gone; an inactive client's interface left over.
     {
@@ -156,12 +142,12 @@ async fn the_reconciler_repairs_drift_and_restores_clients_after_a_reboot() {
 
 #[tokio::test]
 async fn status_is_observed_stored_and_streamed() {
-    let (app, token) = admin_app().await;
-    let id = created(&app, &token, "site-a", "10.77.0.0/24").await;
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
     app.fakes.world().handshake = peergate::db::now() - 2;
-    assert_eq!(post(&app, &token, &format!("/api/clients/{id}/activate")).await.status(), 200);
+    assert_eq!(admin.post_empty(&format!("/api/clients/{id}/activate")).await.status(), 200);
 
-    let mut stream = reqwest::Client::new().get(app.url("/api/events")).bearer_auth(&token).send().await.unwrap();
+    let mut stream = admin.get("/api/events").await;
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
     app.state.app.dataplane.monitor.observe_status(&app.db).await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
@@ -174,12 +160,12 @@ async fn status_is_observed_stored_and_streamed() {
     }
     assert!(seen.contains("\"connected\":true"), "{seen}");
 
-    let client = get(&app, &token, &format!("/api/clients/{id}")).await;
+    let client = admin.json::<Value>(&format!("/api/clients/{id}")).await;
     let status = &client["status"];
     assert_eq!(status["connected"], true, "{client}");
     assert!(status["rx_bytes"].as_u64().unwrap() > 0);
     assert!(status["rx_rate"].as_f64().unwrap() > 0.0, "rate from two readings: {status}");
-    assert!(!get(&app, &token, &format!("/api/clients/{id}/traffic")).await.as_array().unwrap().is_empty());
+    assert!(!admin.json::<Value>(&format!("/api/clients/{id}/traffic")).await.as_array().unwrap().is_empty());
 
     let metrics = app.get("/metrics").await.text().await.unwrap();
     assert!(metrics.contains("peergate_client_rx_bytes{client=\"site-a\"}"), "{metrics}");
@@ -190,17 +176,17 @@ async fn status_is_observed_stored_and_streamed() {
 
 #[tokio::test]
 async fn system_metrics_and_pending_list_need_an_admin() {
-    let (app, token) = admin_app().await;
-    let res = upload(&app, &token, "home.conf", conf("0.0.0.0/0"), &[]).await;
+    let (app, admin) = admin_app().await;
+    let res = admin.upload("home.conf", conf("0.0.0.0/0"), &[]).await;
     assert_eq!(res.status(), 422);
-    let pending = get(&app, &token, "/api/clients/pending").await;
+    let pending = admin.json::<Value>("/api/clients/pending").await;
     assert_eq!(pending[0]["name"], "home", "{pending}");
     let sample = app.state.app.host.lock().unwrap().sample(peergate::db::now(), 1.0);
     assert!(sample.memory_total_bytes > 0);
-    let metrics = get(&app, &token, "/api/system/metrics").await;
+    let metrics = admin.json::<Value>("/api/system/metrics").await;
     assert!(metrics["memory_total_bytes"].as_u64().unwrap() > 0, "{metrics}");
     assert!(!metrics["history"].as_array().unwrap().is_empty());
     let res = reqwest::Client::new().get(app.url("/api/system/metrics")).send().await.unwrap();
     assert_problem(res, 401, "unauthenticated").await;
-    assert_problem(post(&app, &token, "/api/clients/999/activate").await, 404, "not_found").await;
+    assert_problem(admin.post_empty("/api/clients/999/activate").await, 404, "not_found").await;
 }

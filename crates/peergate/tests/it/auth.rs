@@ -149,31 +149,31 @@ async fn api_tokens_work_until_revoked_or_expired() {
     let live = app.token("admin", None).await;
     let expired = app.token("admin", Some(now() - 10)).await;
     let bare = reqwest::Client::new();
-    let me = |token: String| bare.get(app.url("/api/auth/me")).bearer_auth(token).send();
+    let me = async |token: &str| app.caller(token).get("/api/auth/me").await;
 
-    let res = me(live.clone()).await.unwrap();
+    let res = me(&live).await;
     assert_eq!(res.status(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["user"]["username"], "admin");
     assert!(body["csrf_token"].is_null());
     // Bearer requests are exempt from CSRF (browsers never send them on their own).
-    let res = bare.post(app.url("/api/auth/logout")).bearer_auth(&live).send().await.unwrap();
+    let res = app.caller(&live).post_empty("/api/auth/logout").await;
     assert_eq!(res.status(), 204);
 
     let last_used: Option<i64> =
         sqlx::query_scalar("SELECT last_used_at FROM api_tokens WHERE expires_at IS NULL").fetch_one(&app.db.pool).await.unwrap();
     assert!(last_used.is_some_and(|t| now() - t < 60), "{last_used:?}");
 
-    let res = me(expired).await.unwrap();
+    let res = me(&expired).await;
     assert_eq!(header(res.headers(), "www-authenticate"), "Bearer");
     assert_problem(res, 401, "invalid_token").await;
-    assert_problem(me("pgt_garbage".into()).await.unwrap(), 401, "invalid_token").await;
-    assert_problem(me(format!("pgt_{}", "A".repeat(43))).await.unwrap(), 401, "invalid_token").await;
+    assert_problem(me("pgt_garbage").await, 401, "invalid_token").await;
+    assert_problem(me(&format!("pgt_{}", "A".repeat(43))).await, 401, "invalid_token").await;
     let res = bare.get(app.url("/api/auth/me")).header("authorization", "Basic YTpi").send().await.unwrap();
     assert_problem(res, 401, "invalid_token").await;
 
     sqlx::query("UPDATE api_tokens SET revoked_at = $1").bind(now()).execute(&app.db.pool).await.unwrap();
-    assert_problem(me(live).await.unwrap(), 401, "invalid_token").await;
+    assert_problem(me(&live).await, 401, "invalid_token").await;
 }
 
 #[tokio::test]
@@ -181,8 +181,8 @@ async fn audit_log_is_for_admins_and_carries_request_ids() {
     let app = TestApp::spawn().await;
     app.create_user("admin", Role::Admin).await;
     app.create_user("op", Role::Operator).await;
-    let op = app.token("op", None).await;
-    let admin = app.token("admin", None).await;
+    let op = app.caller(&app.token("op", None).await);
+    let admin = app.as_admin().await;
     let bare = reqwest::Client::new();
 
     let res = bare
@@ -194,20 +194,17 @@ async fn audit_log_is_for_admins_and_carries_request_ids() {
         .unwrap();
     assert_eq!(header(res.headers(), "x-request-id"), "login-req-1");
 
-    assert_problem(bare.get(app.url("/api/audit")).bearer_auth(&op).send().await.unwrap(), 403, "forbidden").await;
+    assert_problem(op.get("/api/audit").await, 403, "forbidden").await;
     assert_problem(bare.get(app.url("/api/audit")).send().await.unwrap(), 401, "unauthenticated").await;
 
-    let events: Vec<Value> =
-        bare.get(app.url("/api/audit?action=auth.login")).bearer_auth(&admin).send().await.unwrap().json().await.unwrap();
+    let events: Vec<Value> = admin.json("/api/audit?action=auth.login").await;
     assert_eq!(events.len(), 1, "{events:?}");
     assert_eq!(events[0]["actor"], "op");
     assert_eq!(events[0]["target"], "user:op");
     assert_eq!(events[0]["request_id"], "login-req-1");
 
-    let res = bare.get(app.url("/api/audit?limit=0")).bearer_auth(&admin).send().await.unwrap();
-    assert_problem(res, 422, "validation_failed").await;
-    let res = bare.get(app.url("/api/audit?limit=abc")).bearer_auth(&admin).send().await.unwrap();
-    assert_problem(res, 400, "bad_query").await;
+    assert_problem(admin.get("/api/audit?limit=0").await, 422, "validation_failed").await;
+    assert_problem(admin.get("/api/audit?limit=abc").await, 400, "bad_query").await;
 }
 
 #[tokio::test]

@@ -52,8 +52,8 @@ async fn user_add_token_create_and_bearer_login() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
     let token = stdout.lines().last().unwrap().trim().to_string();
-    let me: Value =
-        reqwest::Client::new().get(app.url("/api/auth/me")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let noc = app.caller(&token);
+    let me: Value = noc.json("/api/auth/me").await;
     assert_eq!(me["user"]["username"], "noc");
 
     let list = peergate(&app.database_url, &data).args(["token", "list"]).output().unwrap();
@@ -62,8 +62,7 @@ async fn user_add_token_create_and_bearer_login() {
 
     let out = peergate(&app.database_url, &data).args(["token", "revoke", "--id", "1"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let res = reqwest::Client::new().get(app.url("/api/auth/me")).bearer_auth(&token).send().await.unwrap();
-    assert_eq!(res.status(), 401);
+    assert_eq!(noc.get("/api/auth/me").await.status(), 401);
     let out = peergate(&app.database_url, &data).args(["token", "revoke", "--id", "1"]).output().unwrap();
     assert!(!out.status.success(), "revoking twice reports it");
 
@@ -143,7 +142,7 @@ async fn serve_explains_first_time_setup_and_stops_gracefully_on_sigterm() {
 
 #[tokio::test]
 async fn client_import_reports_each_file_of_a_mixed_directory() {
-    use crate::clients::{conf, conf_with};
+    use crate::support::fixtures::{conf, conf_with};
     let app = TestApp::spawn().await;
     let source = app.dir.path().join("old-wireguard");
     std::fs::create_dir_all(&source).unwrap();

@@ -8,44 +8,8 @@ use peergate_core::account::Role;
 use reqwest::multipart::{Form, Part};
 use serde_json::{Value, json};
 
-use crate::support::{TestApp, assert_problem};
-
-pub const PRIVATE_KEY: &str = "AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE=";
-pub const PEER_KEY: &str = "AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI=";
-
-/// A client config routing `allowed`, with extra lines appended to `[Interface]`.
-pub fn conf_with(allowed: &str, interface_extra: &str) -> String {
-    format!(
-        "# site A\n[Interface]\nPrivateKey = {PRIVATE_KEY}\nAddress = 10.204.0.2/32\n{interface_extra}\n\
-         [Peer]\nPublicKey = {PEER_KEY}\nAllowedIPs = {allowed}\nEndpoint = 192.0.2.10:51820\nPersistentKeepalive = 25\n"
-    )
-}
-
-pub fn conf(allowed: &str) -> String {
-    conf_with(allowed, "")
-}
-
-/// An admin session plus a bearer token for the same admin.
-pub async fn admin_app() -> (TestApp, String) {
-    let app = TestApp::spawn().await;
-    app.create_user("admin", Role::Admin).await;
-    let token = app.token("admin", None).await;
-    (app, token)
-}
-
-pub async fn upload(
-    app: &TestApp,
-    token: &str,
-    file_name: &str,
-    body: impl Into<Vec<u8>>,
-    fields: &[(&str, &str)],
-) -> reqwest::Response {
-    let mut form = Form::new().part("file", Part::bytes(body.into()).file_name(file_name.to_string()));
-    for (k, v) in fields {
-        form = form.text(k.to_string(), v.to_string());
-    }
-    reqwest::Client::new().post(app.url("/api/clients/upload")).bearer_auth(token).multipart(form).send().await.unwrap()
-}
+use crate::support::fixtures::{PEER_KEY, PRIVATE_KEY, conf, conf_with};
+use crate::support::{Caller, TestApp, admin_app, assert_problem};
 
 async fn assert_nothing_written(app: &TestApp) {
     assert_eq!(app.wg_files(), Vec::<String>::new(), "the WireGuard directory must stay empty");
@@ -54,8 +18,8 @@ async fn assert_nothing_written(app: &TestApp) {
 
 #[tokio::test]
 async fn a_split_tunnel_upload_becomes_a_client_with_a_private_rendered_file() {
-    let (app, token) = admin_app().await;
-    let res = upload(&app, &token, "site-a.conf", conf_with("10.77.0.0/24", "DNS = 1.1.1.1\nSaveConfig = true"), &[]).await;
+    let (app, admin) = admin_app().await;
+    let res = admin.upload("site-a.conf", conf_with("10.77.0.0/24", "DNS = 1.1.1.1\nSaveConfig = true"), &[]).await;
     assert_eq!(res.status(), 201);
     let client: Value = res.json().await.unwrap();
     assert_eq!(client["name"], "site-a");
@@ -80,7 +44,7 @@ async fn a_split_tunnel_upload_becomes_a_client_with_a_private_rendered_file() {
 
     // The private key appears nowhere else: not in the API, not in the database.
     let id = client["id"].as_i64().unwrap();
-    let detail = reqwest::Client::new().get(app.url(&format!("/api/clients/{id}"))).bearer_auth(&token).send().await.unwrap();
+    let detail = admin.get(&format!("/api/clients/{id}")).await;
     let text = detail.text().await.unwrap();
     assert!(!text.contains(PRIVATE_KEY), "{text}");
     let detail: Value = serde_json::from_str(&text).unwrap();
@@ -115,8 +79,8 @@ async fn dump_database(app: &TestApp) -> String {
 
 #[tokio::test]
 async fn a_full_tunnel_upload_asks_for_the_subnet_and_then_becomes_a_client() {
-    let (app, token) = admin_app().await;
-    let res = upload(&app, &token, "home.conf", conf("0.0.0.0/0, ::/0"), &[]).await;
+    let (app, admin) = admin_app().await;
+    let res = admin.upload("home.conf", conf("0.0.0.0/0, ::/0"), &[]).await;
     let problem = assert_problem(res, 422, "needs_subnet").await;
     assert!(problem["detail"].as_str().unwrap().contains("subnet"), "{problem}");
     let pending_id = problem["pending_id"].as_str().unwrap().to_string();
@@ -124,13 +88,7 @@ async fn a_full_tunnel_upload_asks_for_the_subnet_and_then_becomes_a_client() {
     assert!(!dump_database(&app).await.contains(PRIVATE_KEY));
 
     let complete = async |subnet: &'static str| {
-        reqwest::Client::new()
-            .post(app.url(&format!("/api/clients/pending/{pending_id}/subnet")))
-            .bearer_auth(&token)
-            .json(&json!({ "subnet": subnet }))
-            .send()
-            .await
-            .unwrap()
+        admin.post(&format!("/api/clients/pending/{pending_id}/subnet"), &json!({ "subnet": subnet })).await
     };
     // Hostile or malformed subnets are refused and the pending upload stays usable.
     for bad in ["10.77.0.0/24; reboot", "10.77.0.0/24\nPostUp = id", "10.77.0.1/24", "10.0.0.0/33", "0.0.0.0/0", "$(id)"] {
@@ -155,23 +113,19 @@ async fn a_full_tunnel_upload_asks_for_the_subnet_and_then_becomes_a_client() {
 
 #[tokio::test]
 async fn pending_uploads_expire_and_belong_to_their_uploader() {
-    let (app, token) = admin_app().await;
+    let (app, admin) = admin_app().await;
     app.create_user("other", Role::Admin).await;
-    let other = app.token("other", None).await;
-    let res = upload(&app, &token, "home.conf", conf("0.0.0.0/1, 128.0.0.0/1"), &[]).await;
+    let other = app.caller(&app.token("other", None).await);
+    let res = admin.upload("home.conf", conf("0.0.0.0/1, 128.0.0.0/1"), &[]).await;
     let pending_id = assert_problem(res, 422, "needs_subnet").await["pending_id"].as_str().unwrap().to_string();
-    let complete = |id: String, token: String| {
-        reqwest::Client::new()
-            .post(app.url(&format!("/api/clients/pending/{id}/subnet")))
-            .bearer_auth(token)
-            .json(&json!({ "subnet": "10.77.0.0/24" }))
-            .send()
+    let complete = async |id: &str, who: &Caller| {
+        who.post(&format!("/api/clients/pending/{id}/subnet"), &json!({ "subnet": "10.77.0.0/24" })).await
     };
-    assert_problem(complete(pending_id.clone(), other).await.unwrap(), 404, "not_found").await;
-    assert_problem(complete("..%2F..%2Fetc%2Fpasswd".into(), token.clone()).await.unwrap(), 404, "not_found").await;
-    assert_problem(complete("0".repeat(32), token.clone()).await.unwrap(), 404, "not_found").await;
+    assert_problem(complete(&pending_id, &other).await, 404, "not_found").await;
+    assert_problem(complete("..%2F..%2Fetc%2Fpasswd", &admin).await, 404, "not_found").await;
+    assert_problem(complete(&"0".repeat(32), &admin).await, 404, "not_found").await;
     sqlx::query("UPDATE pending_uploads SET expires_at = 1").execute(&app.db.pool).await.unwrap();
-    let res = complete(pending_id, token).await.unwrap();
+    let res = complete(&pending_id, &admin).await;
     let body = assert_problem(res, 404, "not_found").await;
     assert!(body["detail"].as_str().unwrap().contains("expired"), "{body}");
     assert_nothing_written(&app).await;
@@ -222,9 +176,9 @@ fn refusals() -> Vec<Refusal> {
 
 #[tokio::test]
 async fn every_refusal_says_why_with_the_line_and_writes_nothing() {
-    let (app, token) = admin_app().await;
+    let (app, admin) = admin_app().await;
     for (file_name, body, fields, status, code) in refusals() {
-        let res = upload(&app, &token, file_name, body, &fields).await;
+        let res = admin.upload(file_name, body, &fields).await;
         let problem = assert_problem(res, status, code).await;
         let detail = problem["detail"].as_str().unwrap();
         if ["hook_refused", "unknown_key", "table_refused"].contains(&code) {
@@ -237,9 +191,9 @@ async fn every_refusal_says_why_with_the_line_and_writes_nothing() {
 
 #[tokio::test]
 async fn a_hostile_file_name_never_reaches_the_file_system() {
-    let (app, token) = admin_app().await;
+    let (app, admin) = admin_app().await;
     let outside = app.dir.path().join("x.conf");
-    let res = upload(&app, &token, "../x.conf", conf("10.77.0.0/24"), &[]).await;
+    let res = admin.upload("../x.conf", conf("10.77.0.0/24"), &[]).await;
     assert_eq!(res.status(), 201);
     let client: Value = res.json().await.unwrap();
     assert_eq!(client["name"], "x", "only the base name is used");
@@ -249,24 +203,19 @@ async fn a_hostile_file_name_never_reaches_the_file_system() {
 
 #[tokio::test]
 async fn names_and_subnets_must_be_unique_and_concurrent_uploads_do_not_race() {
-    let (app, token) = admin_app().await;
-    assert_eq!(upload(&app, &token, "site-a.conf", conf("10.77.0.0/24"), &[]).await.status(), 201);
-    assert_problem(upload(&app, &token, "site-a.conf", conf("10.78.0.0/24"), &[]).await, 409, "name_taken").await;
-    let body =
-        assert_problem(upload(&app, &token, "site-b.conf", conf("10.77.0.128/25"), &[]).await, 422, "subnet_overlap").await;
+    let (app, admin) = admin_app().await;
+    assert_eq!(admin.upload("site-a.conf", conf("10.77.0.0/24"), &[]).await.status(), 201);
+    assert_problem(admin.upload("site-a.conf", conf("10.78.0.0/24"), &[]).await, 409, "name_taken").await;
+    let body = assert_problem(admin.upload("site-b.conf", conf("10.77.0.128/25"), &[]).await, 422, "subnet_overlap").await;
     assert!(body["detail"].as_str().unwrap().contains("site-a"), "the conflict is named: {body}");
     // A host interface name is taken too.
-    assert_problem(upload(&app, &token, "lo.conf", conf("10.79.0.0/24"), &[]).await, 409, "name_taken").await;
+    assert_problem(admin.upload("lo.conf", conf("10.79.0.0/24"), &[]).await, 409, "name_taken").await;
 
     // Eight uploads at once with overlapping subnets and different names: exactly one wins.
     let mut tasks = tokio::task::JoinSet::new();
     for i in 0..8 {
-        let (url, token) = (app.url("/api/clients/upload"), token.clone());
-        tasks.spawn(async move {
-            let form =
-                Form::new().part("file", Part::bytes(conf("10.90.0.0/24").into_bytes()).file_name(format!("race{i}.conf")));
-            reqwest::Client::new().post(url).bearer_auth(token).multipart(form).send().await.unwrap().status().as_u16()
-        });
+        let admin = admin.clone();
+        tasks.spawn(async move { admin.upload(&format!("race{i}.conf"), conf("10.90.0.0/24"), &[]).await.status().as_u16() });
     }
     let mut statuses = tasks.join_all().await;
     statuses.sort();
@@ -282,14 +231,12 @@ async fn uploads_need_an_admin_and_a_csrf_token_with_cookies() {
     let app = TestApp::spawn().await;
     app.create_user("admin", Role::Admin).await;
     app.create_user("op", Role::Operator).await;
-    let op = app.token("op", None).await;
+    let op = app.caller(&app.token("op", None).await);
     let form = || Form::new().part("file", Part::bytes(conf("10.77.0.0/24").into_bytes()).file_name("a.conf"));
 
     let res = reqwest::Client::new().post(app.url("/api/clients/upload")).multipart(form()).send().await.unwrap();
     assert_problem(res, 401, "unauthenticated").await;
-    let res =
-        reqwest::Client::new().post(app.url("/api/clients/upload")).bearer_auth(&op).multipart(form()).send().await.unwrap();
-    assert_problem(res, 403, "forbidden").await;
+    assert_problem(op.upload("a.conf", conf("10.77.0.0/24"), &[]).await, 403, "forbidden").await;
     let csrf = app.login("admin").await;
     let res = app.client.post(app.url("/api/clients/upload")).multipart(form()).send().await.unwrap();
     assert_problem(res, 403, "csrf_failed").await;
@@ -301,42 +248,37 @@ async fn uploads_need_an_admin_and_a_csrf_token_with_cookies() {
 
 #[tokio::test]
 async fn probe_host_changes_and_delete_removes_file_and_row() {
-    let (app, token) = admin_app().await;
-    let client: Value = upload(&app, &token, "site-a.conf", conf("10.77.0.0/24"), &[]).await.json().await.unwrap();
-    let id = client["id"].as_i64().unwrap();
-    let http = reqwest::Client::new();
-    let patch = |probe: &'static str| {
-        http.patch(app.url(&format!("/api/clients/{id}"))).bearer_auth(&token).json(&json!({ "probe_host": probe })).send()
-    };
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
+    let patch = async |probe: &'static str| admin.patch(&format!("/api/clients/{id}"), &json!({ "probe_host": probe })).await;
 
-    assert_problem(patch("10.78.0.1").await.unwrap(), 422, "probe_host_outside_subnet").await;
-    assert_problem(patch("not-an-ip").await.unwrap(), 422, "invalid_probe_host").await;
-    let updated: Value = patch("10.77.0.10").await.unwrap().json().await.unwrap();
+    assert_problem(patch("10.78.0.1").await, 422, "probe_host_outside_subnet").await;
+    assert_problem(patch("not-an-ip").await, 422, "invalid_probe_host").await;
+    let updated: Value = patch("10.77.0.10").await.json().await.unwrap();
     assert_eq!(updated["probe_host"], "10.77.0.10");
 
-    let res = http.delete(app.url(&format!("/api/clients/{id}"))).bearer_auth(&token).send().await.unwrap();
+    let res = admin.delete(&format!("/api/clients/{id}")).await;
     assert_eq!(res.status(), 204);
     assert_nothing_written(&app).await;
-    let res = http.delete(app.url(&format!("/api/clients/{id}"))).bearer_auth(&token).send().await.unwrap();
+    let res = admin.delete(&format!("/api/clients/{id}")).await;
     assert_problem(res, 404, "not_found").await;
-    assert_problem(http.get(app.url("/api/clients/abc")).bearer_auth(&token).send().await.unwrap(), 400, "bad_path").await;
+    assert_problem(admin.get("/api/clients/abc").await, 400, "bad_path").await;
     let actions = app.db_audit_actions().await;
     for action in ["client.create", "client.update", "client.delete"] {
         assert!(actions.contains(&action.to_string()), "{action} missing: {actions:?}");
     }
-    let list: Value = http.get(app.url("/api/clients")).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    let list: Value = admin.json("/api/clients").await;
     assert_eq!(list, json!([]));
 }
 
 #[tokio::test]
 async fn import_through_the_api_reports_per_file() {
-    let (app, token) = admin_app().await;
+    let (app, admin) = admin_app().await;
     std::fs::create_dir_all(app.wg_dir()).unwrap();
     std::fs::write(app.wg_dir().join("good.conf"), conf_with("10.77.0.0/24", "DNS = 9.9.9.9")).unwrap();
     std::fs::write(app.wg_dir().join("full.conf"), conf("0.0.0.0/0")).unwrap();
     std::fs::write(app.wg_dir().join("hook.conf"), conf_with("10.78.0.0/24", "PostUp = iptables -F")).unwrap();
-    let http = reqwest::Client::new();
-    let res = http.post(app.url("/api/clients/import")).bearer_auth(&token).json(&json!({})).send().await.unwrap();
+    let res = admin.post("/api/clients/import", &json!({})).await;
     assert_eq!(res.status(), 200);
     let reports: Vec<Value> = res.json().await.unwrap();
     let outcomes: Vec<(String, String)> = reports
@@ -360,41 +302,23 @@ async fn import_through_the_api_reports_per_file() {
     assert!(!good.contains("DNS"), "{good}");
     assert!(std::fs::read_to_string(app.wg_dir().join("hook.conf")).unwrap().contains("PostUp"));
 
-    let res = http
-        .post(app.url("/api/clients/import"))
-        .bearer_auth(&token)
-        .json(&json!({"files": ["../../etc/passwd"]}))
-        .send()
-        .await
-        .unwrap();
+    let res = admin.post("/api/clients/import", &json!({"files": ["../../etc/passwd"]})).await;
     assert_problem(res, 422, "validation_failed").await;
-    let res = http
-        .post(app.url("/api/clients/import"))
-        .bearer_auth(&token)
-        .json(&json!({"files": ["full.conf"], "subnet": "10.80.0.0/16"}))
-        .send()
-        .await
-        .unwrap();
+    let res = admin.post("/api/clients/import", &json!({"files": ["full.conf"], "subnet": "10.80.0.0/16"})).await;
     let reports: Vec<Value> = res.json().await.unwrap();
     assert_eq!(reports[0]["outcome"], "imported", "{reports:?}");
-    let res = http
-        .post(app.url("/api/clients/import"))
-        .bearer_auth(&token)
-        .json(&json!({"files": ["good.conf"]}))
-        .send()
-        .await
-        .unwrap();
+    let res = admin.post("/api/clients/import", &json!({"files": ["good.conf"]})).await;
     let reports: Vec<Value> = res.json().await.unwrap();
     assert_eq!(reports[0]["outcome"], "skipped");
 }
 
 #[tokio::test]
 async fn pending_uploads_list_when_they_were_uploaded() {
-    let (app, token) = admin_app().await;
+    let (_app, admin) = admin_app().await;
     let before = crate::support::now();
-    let res = upload(&app, &token, "home.conf", conf("0.0.0.0/0"), &[]).await;
+    let res = admin.upload("home.conf", conf("0.0.0.0/0"), &[]).await;
     let pending_id = assert_problem(res, 422, "needs_subnet").await["pending_id"].as_str().unwrap().to_string();
-    let res = reqwest::Client::new().get(app.url("/api/clients/pending")).bearer_auth(&token).send().await.unwrap();
+    let res = admin.get("/api/clients/pending").await;
     let list: Value = res.json().await.unwrap();
     assert_eq!(list[0]["id"], pending_id.as_str(), "{list}");
     let created_at = list[0]["created_at"].as_i64().unwrap();
@@ -404,8 +328,8 @@ async fn pending_uploads_list_when_they_were_uploaded() {
 
 #[tokio::test]
 async fn the_database_refuses_a_client_state_outside_the_three() {
-    let (app, token) = admin_app().await;
-    assert_eq!(upload(&app, &token, "site-a.conf", conf("10.77.0.0/24"), &[]).await.status(), 201);
+    let (app, admin) = admin_app().await;
+    assert_eq!(admin.upload("site-a.conf", conf("10.77.0.0/24"), &[]).await.status(), 201);
     let refused = sqlx::query("UPDATE clients SET state = 'up'").execute(&app.db.pool).await;
     assert!(refused.is_err(), "a state outside inactive/active/failed was stored");
     let state: String = sqlx::query_scalar("SELECT state FROM clients").fetch_one(&app.db.pool).await.unwrap();

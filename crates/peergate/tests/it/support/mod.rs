@@ -12,6 +12,11 @@ use reqwest::header::HeaderMap;
 use serde_json::Value;
 use tokio::sync::oneshot;
 
+mod caller;
+pub mod fixtures;
+
+pub use caller::Caller;
+
 pub const PASSWORD: &str = "correct horse battery staple";
 
 pub struct TestApp {
@@ -109,6 +114,19 @@ impl TestApp {
         secret
     }
 
+    /// A caller with this bearer token.
+    pub fn caller(&self, token: &str) -> Caller {
+        Caller::new(format!("http://{}", self.addr), token.to_string())
+    }
+
+    /// The admin `admin` (created on first use) calling with an API token.
+    pub async fn as_admin(&self) -> Caller {
+        if users::find_by_username(&self.db, "admin").await.unwrap().is_none() {
+            self.create_user("admin", Role::Admin).await;
+        }
+        self.caller(&self.token("admin", None).await)
+    }
+
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
         self.client.post(self.url(path)).json(body).send().await.unwrap()
     }
@@ -151,6 +169,13 @@ impl TestApp {
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
     }
+}
+
+/// A fresh server and its admin.
+pub async fn admin_app() -> (TestApp, Caller) {
+    let app = TestApp::spawn().await;
+    let admin = app.as_admin().await;
+    (app, admin)
 }
 
 /// Asserts a problem+json answer and returns its body.
