@@ -5,6 +5,7 @@
 pub mod account;
 pub mod client_policy;
 pub mod firewall_plan;
+pub mod host;
 pub mod login_throttle;
 pub mod probe;
 pub mod reconcile;

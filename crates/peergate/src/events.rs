@@ -6,11 +6,11 @@
 use serde::Serialize;
 use tokio::sync::broadcast;
 
+use peergate_core::host::HostSample;
 use peergate_core::probe::PingResult;
 
 use crate::clients::Client;
 use crate::db::clients::{ClientId, ClientStatus};
-use crate::system::host_metrics::HostSample;
 
 /// Events buffered per subscriber before it is dropped.
 pub const CAPACITY: usize = 64;

@@ -3,6 +3,7 @@
 use axum::extract::State;
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
+use peergate_core::host::{HistoryPoint, HostSample};
 use serde::Serialize;
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -11,7 +12,6 @@ use utoipa_axum::routes;
 use super::AppState;
 use super::error::Problem;
 use super::principal::Admin;
-use crate::system::host_metrics::{HistoryPoint, HostSample};
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(healthz)).routes(routes!(readyz)).routes(routes!(metrics)).routes(routes!(system_metrics))

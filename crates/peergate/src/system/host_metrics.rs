@@ -3,36 +3,11 @@
 
 use std::collections::VecDeque;
 
-use serde::Serialize;
+pub use peergate_core::host::{HistoryPoint, HostSample, InterfaceRate};
 use sysinfo::{CpuRefreshKind, MemoryRefreshKind, Networks, RefreshKind, System};
 
 /// 30 minutes at the default 10 s sampling.
 pub const HISTORY_LEN: usize = 180;
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct InterfaceRate {
-    pub name: String,
-    pub rx_rate: f64,
-    pub tx_rate: f64,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct HostSample {
-    pub at: i64,
-    pub cpu_percent: f32,
-    pub memory_used_bytes: u64,
-    pub memory_total_bytes: u64,
-    pub load_average: [f64; 3],
-    pub uptime_secs: u64,
-    pub interfaces: Vec<InterfaceRate>,
-}
-
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct HistoryPoint {
-    pub at: i64,
-    pub cpu_percent: f32,
-    pub memory_used_bytes: u64,
-}
 
 pub struct HostSampler {
     system: Option<System>,
