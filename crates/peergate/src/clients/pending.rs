@@ -123,9 +123,7 @@ impl Gateway {
         let upload = Upload { bytes: bytes.as_bytes(), name, subnets: Some(completion.subnet), probe_host };
         match self.admit(db, upload, Placement::New, actor).await? {
             Admission::Created(client) => {
-                let mut tx = db.pool.begin().await.map_err(AdmitError::from)?;
-                pending::delete(&mut tx, &held.id).await.map_err(AdmitError::from)?;
-                tx.commit().await.map_err(AdmitError::from)?;
+                pending::delete(db, &held.id).await.map_err(AdmitError::from)?;
                 let _ = self.pending_dir.remove(&held.id);
                 Ok(client)
             }

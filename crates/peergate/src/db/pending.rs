@@ -52,8 +52,9 @@ pub async fn get(db: &Db, id: &str) -> Result<Option<Pending>, sqlx::Error> {
     row.as_ref().map(pending_from_row).transpose()
 }
 
-pub async fn delete(tx: &mut sqlx::AnyConnection, id: &str) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("DELETE FROM pending_uploads WHERE id = $1").bind(id).execute(&mut *tx).await?;
+/// Forgets a completed upload (one statement: the client it became is the audited change).
+pub async fn delete(db: &Db, id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM pending_uploads WHERE id = $1").bind(id).execute(&db.pool).await?;
     Ok(done.rows_affected() == 1)
 }
 

@@ -52,3 +52,17 @@ fn the_map_test_notices_a_missing_file() {
     assert!(section(map, "peergate").contains("`a.rs`"));
     assert!(!section(map, "peergate").contains("`b.rs`"), "a file named in another crate's section does not count");
 }
+
+#[test]
+fn only_db_opens_transactions() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let offenders: Vec<String> = files
+        .iter()
+        .filter(|f| !f.starts_with(src.join("db")))
+        .filter(|f| std::fs::read_to_string(f).unwrap().contains(".begin()"))
+        .map(|f| f.display().to_string())
+        .collect();
+    assert!(offenders.is_empty(), "open changes with db::Change (audited) or a db/ function instead: {offenders:?}");
+}
