@@ -66,7 +66,7 @@ else
   broken+=("postgres start")
 fi
 
-suite vitest bash -c 'cd web && npm run typecheck && npx vitest run'
+suite vitest bash -c 'cd web && npm run typecheck && npm run lint && npx vitest run'
 suite e2e scripts/e2e.sh
 # The same browser test with the data-plane steps (activate, connected, ping) in network namespaces.
 suite e2e-dataplane scripts/e2e-dataplane.sh

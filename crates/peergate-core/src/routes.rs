@@ -12,6 +12,7 @@ use ipnet::IpNet;
 
 /// Route commands for one subnet via the gateway's LAN address, per platform.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteCommands {
     pub linux: String,
     pub windows: String,

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from './chromium-args.mjs';
 
 const require = createRequire(import.meta.url);
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -22,17 +23,7 @@ export const VIEWPORTS = {
   phone: { width: 390, height: 844 },
 };
 
-// Without the background-networking flags Chromium keeps calling out of a closed network.
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM_ARGS };
 
 export function readEnv() {
   const required = ['PEERGATE_URL', 'PEERGATE_E2E_USER', 'PEERGATE_E2E_PASSWORD'];

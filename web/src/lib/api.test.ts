@@ -1,5 +1,5 @@
 import { HttpResponse, http } from 'msw';
-import { problem, server } from '@/testing/server';
+import { problem, server, session } from '@/testing/server';
 import { ApiError, NetworkError, api, setCsrfToken } from './api';
 
 describe('api client', () => {
@@ -10,7 +10,7 @@ describe('api client', () => {
       http.get('*/api/auth/me', ({ request }) => {
         meCalls += 1;
         seen.push(`GET /me ${request.headers.get('X-CSRF-Token') ?? '-'}`);
-        return HttpResponse.json({ user: { id: 1, username: 'alice', role: 'admin' }, csrf_token: 'fresh' });
+        return session({ id: 1, username: 'alice', role: 'admin' }, 'fresh');
       }),
       http.post('*/api/things', ({ request }) => {
         const token = request.headers.get('X-CSRF-Token');
@@ -30,7 +30,7 @@ describe('api client', () => {
   it('retries only once and then surfaces the problem as an ApiError', async () => {
     let posts = 0;
     server.use(
-      http.get('*/api/auth/me', () => HttpResponse.json({ user: { id: 1, username: 'a', role: 'operator' }, csrf_token: 'x' })),
+      http.get('*/api/auth/me', () => session({ id: 1, username: 'a', role: 'operator' }, 'x')),
       http.post('*/api/things', () => {
         posts += 1;
         return problem(403, 'csrf_failed', 'The CSRF token is missing or stale.');

@@ -1,22 +1,16 @@
 // The one HTTP client of the SPA: same-origin JSON, CSRF header on state-changing requests,
 // problem+json errors turned into ApiError, network failures turned into NetworkError.
 
+import type { components } from './api-schema';
 import { setConnectionState } from './connection';
 
-export type FieldError = { field: string; message: string; line?: number | null };
+export type FieldError = components['schemas']['FieldError'];
 
-/** RFC 9457 body the gateway sends for every error. */
-export type Problem = {
-  type?: string;
-  title?: string;
-  status?: number;
-  code?: string;
-  detail?: string;
-  request_id?: string;
-  errors?: FieldError[];
-  /** Extra members some problems carry (e.g. `pending_id` of `needs_subnet`). */
-  [extra: string]: unknown;
-};
+/**
+ * RFC 9457 body the gateway sends for every error, with the extra members some problems carry
+ * (e.g. `pending_id` of `needs_subnet`).
+ */
+export type Problem = components['schemas']['Problem'];
 
 export class ApiError extends Error {
   readonly status: number;
@@ -26,10 +20,13 @@ export class ApiError extends Error {
   readonly requestId: string | undefined;
   /** Seconds from the Retry-After header (429, 503), if the server sent one. */
   readonly retryAfterSeconds: number | undefined;
-  /** The whole problem body, for codes that carry extra members. */
-  readonly problem: Problem;
+  /**
+   * The whole problem body, for codes that carry extra members. Partial: an answer that did not come
+   * from the gateway (a proxy's error page) has only what the response itself says.
+   */
+  readonly problem: Partial<Problem>;
 
-  constructor(status: number, problem: Problem, retryAfterSeconds?: number) {
+  constructor(status: number, problem: Partial<Problem>, retryAfterSeconds?: number) {
     const detail = problem.detail ?? problem.title ?? `Request failed (HTTP ${status}).`;
     super(detail);
     this.name = 'ApiError';
@@ -37,7 +34,7 @@ export class ApiError extends Error {
     this.code = problem.code ?? 'unknown';
     this.detail = detail;
     this.fieldErrors = Array.isArray(problem.errors) ? problem.errors : [];
-    this.requestId = problem.request_id;
+    this.requestId = problem.request_id ?? undefined;
     this.retryAfterSeconds = retryAfterSeconds;
     this.problem = problem;
   }
@@ -157,10 +154,10 @@ async function parseResponse<T>(response: Response): Promise<T> {
   throw new ApiError(response.status, problem, parseRetryAfter(response.headers.get('Retry-After')));
 }
 
-async function readProblem(response: Response): Promise<Problem> {
+async function readProblem(response: Response): Promise<Partial<Problem>> {
   try {
     const body: unknown = await response.json();
-    if (body && typeof body === 'object') return body as Problem;
+    if (body && typeof body === 'object') return body as Partial<Problem>;
   } catch {
     // Not JSON (e.g. a proxy's HTML error page): fall through to a generic problem.
   }

@@ -29,5 +29,9 @@ const getTick = () => tick;
 /** The current time in ms, refreshed at least every 5 s. */
 export function useNow(): number {
   useSyncExternalStore(subscribe, getTick, getTick);
+  // Reading the clock while rendering is the point: a render for any reason (new live data) shows
+  // the current time, the tick only bounds how stale it can get. A cached store value would lag by
+  // up to TICK_MS, and getSnapshot must return a stable value, so it cannot be the clock itself.
+  // eslint-disable-next-line react-hooks/purity -- the render-time clock read is intended (see above)
   return Date.now();
 }

@@ -1,6 +1,11 @@
-import type { Client, ClientDetail, PingResult } from '@/features/clients/api/types';
+// Bodies of the gateway's API for tests, typed by the types generated from openapi.json: a fixture
+// that drifts from the server's document fails the type check.
+
+import type { Client, ClientDetail, ClientStatus, PendingUpload, PingResult, TrafficSample } from '@/features/clients/api/types';
+import type { SampledMetrics, SystemMetrics, SystemSnapshot } from '@/features/system/api/get-metrics';
 
 const NOW = () => Math.floor(Date.now() / 1000);
+const GiB = 1024 ** 3;
 
 export function makeClient(overrides: Partial<Client> = {}): Client {
   return {
@@ -21,7 +26,21 @@ export function makeClient(overrides: Partial<Client> = {}): Client {
     status: null,
     last_ping: null,
     ...overrides,
-  };
+  } satisfies Client;
+}
+
+export function makeStatus(overrides: Partial<ClientStatus> = {}): ClientStatus {
+  return {
+    observed_at: NOW(),
+    connected: true,
+    latest_handshake: NOW() - 5,
+    rx_bytes: 0,
+    tx_bytes: 0,
+    rx_rate: 0,
+    tx_rate: 0,
+    endpoint: null,
+    ...overrides,
+  } satisfies ClientStatus;
 }
 
 export function makePing(overrides: Partial<PingResult> = {}): PingResult {
@@ -36,7 +55,15 @@ export function makePing(overrides: Partial<PingResult> = {}): PingResult {
     ok: true,
     error: null,
     ...overrides,
-  };
+  } satisfies PingResult;
+}
+
+export function makeTraffic(overrides: Partial<TrafficSample> = {}): TrafficSample {
+  return { at: NOW() - 5, rx_rate: 0, tx_rate: 0, ...overrides } satisfies TrafficSample;
+}
+
+export function makePending(overrides: Partial<PendingUpload> = {}): PendingUpload {
+  return { id: 'p1', name: 'site-b', created_at: NOW() - 60, expires_at: NOW() + 3000, ...overrides } satisfies PendingUpload;
 }
 
 export function makeDetail(overrides: Partial<ClientDetail> = {}): ClientDetail {
@@ -60,5 +87,36 @@ export function makeDetail(overrides: Partial<ClientDetail> = {}): ClientDetail 
     lan: { interface: 'eth0', address: '10.201.0.1/24', network: '10.201.0.0/24' },
     rules: 'table inet peergate {\n  chain forward { iifname "eth0" oifname "site-a" ip daddr 10.77.0.0/24 accept }\n}',
     ...overrides,
-  };
+  } satisfies ClientDetail;
+}
+
+/** One host sample (also the payload of a `system` event). */
+export function makeSnapshot(overrides: Partial<SystemSnapshot> = {}): SystemSnapshot {
+  return {
+    at: NOW(),
+    cpu_percent: 37.4,
+    memory_used_bytes: 1.5 * GiB,
+    memory_total_bytes: 4 * GiB,
+    load_average: [0.42, 0.3, 0.25],
+    uptime_secs: 3 * 86_400 + 4 * 3600,
+    interfaces: [{ name: 'eth0', rx_rate: 250_000, tx_rate: 125_000 }],
+    ...overrides,
+  } satisfies SystemSnapshot;
+}
+
+/** GET /api/system/metrics with a current sample and a minute of history. */
+export function makeMetrics(overrides: Partial<SampledMetrics> = {}): SampledMetrics {
+  return {
+    ...makeSnapshot(),
+    history: [
+      { at: NOW() - 60, cpu_percent: 20, memory_used_bytes: GiB },
+      { at: NOW() - 30, cpu_percent: 30, memory_used_bytes: 1.2 * GiB },
+    ],
+    ...overrides,
+  } satisfies SampledMetrics;
+}
+
+/** GET /api/system/metrics before the gateway's first sample: only the history. */
+export function makeUnsampledMetrics(): SystemMetrics {
+  return { history: [] } satisfies SystemMetrics;
 }

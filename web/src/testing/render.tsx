@@ -9,24 +9,24 @@ import { useState, type ReactNode } from 'react';
 /** Renders the real route tree at `path`, with the same providers as the app. */
 export function renderApp(path: string) {
   const router = createMemoryRouter(routes, { initialEntries: [path] });
-  const holder: { client?: QueryClient } = {};
+  let queryClient: QueryClient | undefined;
   const utils = render(
     <ToastProvider>
-      <TestQueryProvider holder={holder}>
+      <TestQueryProvider onCreate={(client) => (queryClient = client)}>
         <RouterProvider router={router} />
       </TestQueryProvider>
     </ToastProvider>,
   );
-  return { ...utils, router, queryClient: holder.client! };
+  return { ...utils, router, queryClient: queryClient! };
 }
 
-function TestQueryProvider({ children, holder }: { children: ReactNode; holder: { client?: QueryClient } }) {
+function TestQueryProvider({ children, onCreate }: { children: ReactNode; onCreate: (client: QueryClient) => void }) {
   const toast = useToast();
   const [client] = useState(() => {
     const client = createQueryClient({ onMutationError: (message) => toast.show({ kind: 'error', message }) });
     const defaults = client.getDefaultOptions();
     client.setDefaultOptions({ ...defaults, queries: { ...defaults.queries, retryDelay: 1 } });
-    holder.client = client;
+    onCreate(client);
     return client;
   });
   return <QueryClientProvider client={client}>{children}</QueryClientProvider>;

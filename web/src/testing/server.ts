@@ -1,33 +1,41 @@
-// MSW server with the gateway's auth contract; tests override handlers per case.
+// MSW server with the gateway's auth contract; tests override handlers per case. Bodies are typed
+// by the types generated from openapi.json.
 
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
+import type { Session, User } from '@/features/auth/api/session';
+import type { FieldError, Problem } from '@/lib/api';
+import type { Client, PendingUpload } from '@/features/clients/api/types';
+import type { SystemMetrics } from '@/features/system/api/get-metrics';
+import { makeUnsampledMetrics } from './fixtures';
 
-export const alice = { id: 1, username: 'alice', role: 'admin' as const };
+export const alice = { id: 1, username: 'alice', role: 'admin' } satisfies User;
 
 export function problem(
   status: number,
   code: string,
   detail: string,
-  init: { headers?: Record<string, string>; errors?: { field: string; message: string; line?: number | null }[]; extra?: Record<string, unknown> } = {},
+  init: { headers?: Record<string, string>; errors?: FieldError[]; extra?: Record<string, unknown> } = {},
 ) {
-  return HttpResponse.json(
-    { type: 'about:blank', title: detail, status, code, detail, request_id: 'req-test', ...(init.errors ? { errors: init.errors } : {}), ...init.extra },
-    { status, headers: { 'Content-Type': 'application/problem+json', ...init.headers } },
-  );
+  const body = { type: 'about:blank', title: detail, status, code, detail, request_id: 'req-test', ...(init.errors ? { errors: init.errors } : {}), ...init.extra } satisfies Problem;
+  return HttpResponse.json(body, { status, headers: { 'Content-Type': 'application/problem+json', ...init.headers } });
+}
+
+export function session(user: User = alice, csrf_token = 'token-1') {
+  return HttpResponse.json<Session>({ user, csrf_token });
 }
 
 export const handlers = [
   http.get('*/api/auth/me', () => problem(401, 'unauthenticated', 'Sign in first.')),
   http.post('*/api/auth/logout', () => new HttpResponse(null, { status: 204 })),
-  http.get('*/api/clients', () => HttpResponse.json([])),
-  http.get('*/api/clients/pending', () => HttpResponse.json([])),
-  http.get('*/api/system/metrics', () => problem(404, 'not_found', 'No such endpoint.')),
+  http.get('*/api/clients', () => HttpResponse.json<Client[]>([])),
+  http.get('*/api/clients/pending', () => HttpResponse.json<PendingUpload[]>([])),
+  http.get('*/api/system/metrics', () => HttpResponse.json<SystemMetrics>(makeUnsampledMetrics())),
 ];
 
 /** A signed-in admin (alice) with CSRF token `token-1`. */
 export function signedIn() {
-  server.use(http.get('*/api/auth/me', () => HttpResponse.json({ user: alice, csrf_token: 'token-1' })));
+  server.use(http.get('*/api/auth/me', () => session()));
 }
 
 export const server = setupServer(...handlers);

@@ -233,7 +233,6 @@ pub struct SubnetRoutes {
     subnet: ipnet::IpNet,
     /// What other LAN hosts run to reach the subnet through the gateway; `null` with a `note` when
     /// the gateway's LAN address is unknown or of the other IP version.
-    #[schema(value_type = Option<Object>)]
     commands: Option<RouteCommands>,
     note: Option<String>,
 }

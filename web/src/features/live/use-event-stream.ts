@@ -1,5 +1,5 @@
 // GET /api/events (Server-Sent Events): writes each event into the query cache. While the stream is
-// down (gateway without it, network loss) the live state says so and queries poll instead; the
+// down (network loss, gateway restart) the live state says so and queries poll instead; the
 // stream is retried with backoff and, once it is back, everything is refetched once to catch up.
 
 import { useEffect } from 'react';

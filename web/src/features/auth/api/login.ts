@@ -2,9 +2,10 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api, setCsrfToken } from '@/lib/api';
+import type { components } from '@/lib/api-schema';
 import { parseSession, sessionQueryKey, type Session } from './session';
 
-export type Credentials = { username: string; password: string };
+export type Credentials = components['schemas']['LoginRequest'];
 
 export async function login(credentials: Credentials): Promise<Session> {
   const session = parseSession(await api.post<unknown>('/api/auth/login', credentials));

@@ -1,10 +1,16 @@
 // Shape shared by POST /api/auth/login and GET /api/auth/me, checked at the boundary.
 
+import type { components } from '@/lib/api-schema';
+
+type Schemas = components['schemas'];
+
+/** The roles the UI knows (the API types `role` as a string). */
 export type Role = 'admin' | 'operator';
 
-export type User = { id: number; username: string; role: Role };
+export type User = Schemas['User'] & { role: Role };
 
-export type Session = { user: User; csrf_token: string };
+/** A browser session always has a CSRF token (only bearer-token callers get `null`). */
+export type Session = Schemas['SessionInfo'] & { user: User; csrf_token: string };
 
 export const sessionQueryKey = ['auth', 'session'] as const;
 

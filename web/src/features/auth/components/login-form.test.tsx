@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { HttpResponse, delay, http } from 'msw';
-import { alice, problem, server } from '@/testing/server';
+import { alice, problem, server, session } from '@/testing/server';
 import { renderApp } from '@/testing/render';
 
 function loginSucceeds() {
@@ -11,10 +11,10 @@ function loginSucceeds() {
     http.post('*/api/auth/login', async ({ request }) => {
       received.push(await request.json());
       signedIn = true;
-      return HttpResponse.json({ user: alice, csrf_token: 'token-1' });
+      return session(alice, 'token-1');
     }),
     http.get('*/api/auth/me', () =>
-      signedIn ? HttpResponse.json({ user: alice, csrf_token: 'token-1' }) : problem(401, 'unauthenticated', 'Sign in first.'),
+      signedIn ? session(alice, 'token-1') : problem(401, 'unauthenticated', 'Sign in first.'),
     ),
   );
   return received;

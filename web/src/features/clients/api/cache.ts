@@ -48,7 +48,7 @@ export function applyStatus(queryClient: QueryClient, at: number, statuses: { id
     for (const [id, status] of byId) {
       queryClient.setQueryData<ClientDetail>(clientKeys.detail(id), (detail) => (detail ? { ...detail, status } : detail));
       if (status) {
-        queryClient.setQueryData<TrafficSample[] | null>(clientKeys.traffic(id), (samples) => {
+        queryClient.setQueryData<TrafficSample[]>(clientKeys.traffic(id), (samples) => {
           if (!samples) return samples;
           const sample = { at: status.observed_at || at, rx_rate: status.rx_rate, tx_rate: status.tx_rate };
           const last = samples[samples.length - 1];
@@ -62,7 +62,7 @@ export function applyStatus(queryClient: QueryClient, at: number, statuses: { id
 
 export function applyPing(queryClient: QueryClient, id: number, result: PingResult): void {
   patchClient(queryClient, id, { last_ping: result });
-  queryClient.setQueryData<PingResult[] | null>(clientKeys.pings(id), (pings) => {
+  queryClient.setQueryData<PingResult[]>(clientKeys.pings(id), (pings) => {
     if (!pings) return pings;
     if (pings.some((p) => p.at === result.at)) return pings;
     return [...pings, result].slice(-200);

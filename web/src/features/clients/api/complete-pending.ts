@@ -3,12 +3,12 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
 import { upsertClient } from './cache';
-import { clientKeys, type Client, type PendingUpload } from './types';
+import { clientKeys, type Client, type PendingSubnet, type PendingUpload } from './types';
 
 export type CompletePendingInput = { pendingId: string; subnet: string; probe_host?: string; name?: string };
 
 export function completePending({ pendingId, subnet, probe_host, name }: CompletePendingInput): Promise<Client> {
-  const body: Record<string, string> = { subnet: subnet.trim() };
+  const body: PendingSubnet = { subnet: subnet.trim() };
   if (probe_host?.trim()) body.probe_host = probe_host.trim();
   if (name?.trim()) body.name = name.trim();
   return api.post<Client>(`/api/clients/pending/${encodeURIComponent(pendingId)}/subnet`, body);

@@ -3,10 +3,11 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
 import { upsertClient } from './cache';
-import type { Client } from './types';
+import type { Client, ClientUpdate } from './types';
 
 export function updateProbeHost({ id, probe_host }: { id: number; probe_host: string }): Promise<Client> {
-  return api.patch<Client>(`/api/clients/${id}`, { probe_host: probe_host.trim() });
+  const body: ClientUpdate = { probe_host: probe_host.trim() };
+  return api.patch<Client>(`/api/clients/${id}`, body);
 }
 
 export function useUpdateProbeHost() {

@@ -11,7 +11,7 @@ export function PingChart({ clientId }: { clientId: number }) {
   const chart = useMemo(() => {
     const list = data ?? [];
     const times = list.map((p) => p.at);
-    const latency = list.map((p) => p.rtt_avg_ms);
+    const latency = list.map((p) => p.rtt_avg_ms ?? null);
     const loss = list.map((p) => Math.round(p.loss * 100));
     const rtts = latency.filter((v): v is number => v != null);
     const avg = rtts.length ? rtts.reduce((a, b) => a + b, 0) / rtts.length : null;
@@ -30,7 +30,6 @@ export function PingChart({ clientId }: { clientId: number }) {
     };
   }, [data]);
 
-  if (data === null) return <p className="notice">This gateway does not keep a ping history.</p>;
   return (
     <TimeChart
       title="Latency and loss"
@@ -59,7 +58,6 @@ export function TrafficChart({ clientId }: { clientId: number }) {
     };
   }, [data]);
 
-  if (data === null) return <p className="notice">This gateway does not record traffic history.</p>;
   return (
     <TimeChart
       title="Traffic, last 30 minutes"

@@ -198,11 +198,7 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
             </pre>
           ) : (
             <p className="notice">
-              {detail.rules === undefined
-                ? 'This gateway does not report the applied rules.'
-                : detail.state === 'active'
-                  ? 'No rules reported for this client.'
-                  : 'No rules are applied while the client is not active.'}
+              {detail.state === 'active' ? 'No rules reported for this client.' : 'No rules are applied while the client is not active.'}
             </p>
           )}
         </section>

@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { HttpResponse, http } from 'msw';
 import { problem, server, signedIn } from '@/testing/server';
 import { renderApp } from '@/testing/render';
-import { makeClient, makeDetail, makePing } from '@/testing/fixtures';
+import { makeClient, makeDetail, makePing, makeTraffic } from '@/testing/fixtures';
+import type { PingResult, TrafficSample } from '../api/types';
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -11,9 +12,9 @@ function detailHandlers(detail = makeDetail()) {
   server.use(
     http.get('*/api/clients/1', () => HttpResponse.json(detail)),
     http.get('*/api/clients/1/pings', () =>
-      HttpResponse.json([makePing({ at: now() - 120, rtt_avg_ms: 10 }), makePing({ at: now() - 60, rtt_avg_ms: 20, loss: 0.5, received: 2 })]),
+      HttpResponse.json<PingResult[]>([makePing({ at: now() - 120, rtt_avg_ms: 10 }), makePing({ at: now() - 60, rtt_avg_ms: 20, loss: 0.5, received: 2 })]),
     ),
-    http.get('*/api/clients/1/traffic', () => HttpResponse.json([{ at: now() - 5, rx_rate: 125_000, tx_rate: 12_500 }])),
+    http.get('*/api/clients/1/traffic', () => HttpResponse.json<TrafficSample[]>([makeTraffic({ at: now() - 5, rx_rate: 125_000, tx_rate: 12_500 })])),
   );
 }
 
@@ -113,18 +114,24 @@ describe('client detail', () => {
     expect(within(alert).getByText('wg-quick: `site-a` already exists')).toBeVisible();
   });
 
-  it('degrades on gateways without history, rules or status', async () => {
-    const detail = makeDetail();
-    delete (detail as Partial<typeof detail>).rules;
-    server.use(
-      http.get('*/api/clients/1', () => HttpResponse.json(detail)),
-      http.get('*/api/clients/1/pings', () => problem(404, 'not_found', 'No such route.')),
-      http.get('*/api/clients/1/traffic', () => problem(404, 'not_found', 'No such route.')),
+  it('says why no firewall rules are shown', async () => {
+    detailHandlers(makeDetail({ state: 'inactive', rules: null }));
+    renderApp('/clients/1');
+    expect(await screen.findByText('No rules are applied while the client is not active.')).toBeVisible();
+    expect(screen.queryByLabelText('Applied firewall rules')).not.toBeInTheDocument();
+  });
+
+  it('leaves out what the gateway does not know of its LAN, and explains a subnet without commands', async () => {
+    detailHandlers(
+      makeDetail({
+        lan: { address: '10.201.0.1/24', interface: null, network: null },
+        route_commands: [{ subnet: 'fd00:77::/64', commands: null, note: 'fd00:77::/64 cannot be routed via 10.201.0.1.' }],
+      }),
     );
     renderApp('/clients/1');
-    expect(await screen.findByText('This gateway does not keep a ping history.')).toBeVisible();
-    expect(screen.getByText('This gateway does not record traffic history.')).toBeVisible();
-    expect(screen.getByText('This gateway does not report the applied rules.')).toBeVisible();
+    expect(await screen.findByText(/Hosts on the gateway’s LAN \(gateway 10\.201\.0\.1\) need a route/)).toBeVisible();
+    expect(screen.getByText('fd00:77::/64 cannot be routed via 10.201.0.1.')).toBeVisible();
+    expect(screen.queryByRole('button', { name: /^Copy / })).not.toBeInTheDocument();
   });
 
   it('says when the client does not exist', async () => {

@@ -4,7 +4,8 @@ import { HttpResponse, http } from 'msw';
 import { problem, server, signedIn } from '@/testing/server';
 import { renderApp } from '@/testing/render';
 import { FakeEventSource } from '@/testing/fake-event-source';
-import { makeClient, makePing } from '@/testing/fixtures';
+import { makeClient, makePending, makePing } from '@/testing/fixtures';
+import type { PendingUpload } from '../api/types';
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -183,10 +184,20 @@ describe('client list', () => {
     expect(await screen.findByText('Could not load the clients: The database is locked.', {}, { timeout: 4000 })).toBeVisible();
   });
 
-  it('keeps polling-free pending lookups quiet on gateways without the endpoint', async () => {
-    server.use(http.get('*/api/clients/pending', () => problem(400, 'invalid_path', 'Invalid id.')));
+  it('shows when each pending upload was uploaded', async () => {
+    server.use(
+      http.get('*/api/clients/pending', () =>
+        HttpResponse.json<PendingUpload[]>([
+          makePending({ id: 'p1', name: 'site-b', created_at: now() - 5 * 60 }),
+          makePending({ id: 'p2', name: 'site-c', created_at: now() - 3 * 3600 }),
+        ]),
+      ),
+    );
     renderApp('/');
-    expect(await screen.findByText('No clients yet.')).toBeVisible();
-    await waitFor(() => expect(screen.queryByRole('alert')).not.toBeInTheDocument());
+    const b = (await screen.findByText('site-b')).closest('tr')!;
+    expect(within(b).getByText('uploaded 5 min ago')).toBeVisible();
+    const c = screen.getByText('site-c').closest('tr')!;
+    expect(within(c).getByText('uploaded 3 h ago')).toBeVisible();
+    expect(screen.queryByText('uploaded never')).not.toBeInTheDocument();
   });
 });

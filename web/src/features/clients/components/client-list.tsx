@@ -37,6 +37,10 @@ const COLUMNS: { key: SortKey | null; label: string; className: string }[] = [
   { key: null, label: 'Actions', className: 'col-actions' },
 ];
 
+// Stable empty lists while loading, so the memoized rows do not recompute on every render.
+const NO_CLIENTS: Client[] = [];
+const NO_PENDING: PendingUpload[] = [];
+
 const STATUS_ORDER = { failed: 0, active: 1, inactive: 2 } as const;
 
 function sortValue(client: Client, key: SortKey): string | number {
@@ -69,8 +73,8 @@ export function ClientList() {
   // One subscription for the whole list (not one per row): rows get a plain `busy` flag.
   const busyIds = useBusyClientIds();
 
-  const all = clients.data ?? [];
-  const pendingList = pending.data ?? [];
+  const all = clients.data ?? NO_CLIENTS;
+  const pendingList = pending.data ?? NO_PENDING;
   const counts: Record<Filter, number> = {
     all: all.length + pendingList.length,
     active: all.filter((c) => c.state === 'active').length,

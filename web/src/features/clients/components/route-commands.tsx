@@ -1,7 +1,10 @@
 import { CopyButton } from '@/components/copy-button';
-import type { ClientDetail, RouteCommandSet } from '../api/types';
+import type { ClientDetail, Lan } from '../api/types';
+import type { components } from '@/lib/api-schema';
 
-const PLATFORMS: { key: keyof RouteCommandSet; label: string }[] = [
+type Platform = keyof components['schemas']['RouteCommands'];
+
+const PLATFORMS: { key: Platform; label: string }[] = [
   { key: 'linux', label: 'Linux' },
   { key: 'windows', label: 'Windows' },
   { key: 'macos', label: 'macOS' },
@@ -15,36 +18,41 @@ export function RouteCommands({ detail }: { detail: ClientDetail }) {
     <div className="route-commands">
       {detail.lan && (
         <p className="field__hint">
-          Hosts on the gateway’s LAN ({detail.lan.network}, gateway {detail.lan.address.split('/')[0]}
-          {detail.lan.interface ? ` on ${detail.lan.interface}` : ''}) need a route to the remote subnet through the gateway — unless
-          the gateway is their default router.
+          Hosts on the gateway’s LAN ({lanText(detail.lan)}) need a route to the remote subnet through the gateway — unless the
+          gateway is their default router.
         </p>
       )}
       {detail.route_commands.length === 0 && <p className="notice">No route commands reported for this client.</p>}
-      {detail.route_commands.map((routes) => (
-        <div key={routes.subnet} className="route-commands__subnet">
+      {detail.route_commands.map(({ subnet, commands, note }) => (
+        <div key={subnet} className="route-commands__subnet">
           <h3 className="route-commands__title">
-            Route to <span className="mono">{routes.subnet}</span>
+            Route to <span className="mono">{subnet}</span>
           </h3>
-          {routes.commands ? (
+          {commands ? (
             <dl className="command-list">
               {PLATFORMS.map(({ key, label }) => (
                 <div key={key} className="command">
                   <dt className="command__label">{label}</dt>
                   <dd className="command__body">
                     <pre className="code-block code-block--command">
-                      <code>{routes.commands![key]}</code>
+                      <code>{commands[key]}</code>
                     </pre>
-                    <CopyButton text={routes.commands![key]} label={`${label} command for ${routes.subnet}`} />
+                    <CopyButton text={commands[key]} label={`${label} command for ${subnet}`} />
                   </dd>
                 </div>
               ))}
             </dl>
           ) : (
-            <p className="notice">{routes.note ?? 'No route commands for this subnet.'}</p>
+            <p className="notice">{note ?? 'No route commands for this subnet.'}</p>
           )}
         </div>
       ))}
     </div>
   );
+}
+
+/** "10.201.0.0/24, gateway 10.201.0.1 on eth0": the network and interface only when known. */
+function lanText(lan: Lan): string {
+  const gateway = `gateway ${lan.address.split('/')[0]}${lan.interface ? ` on ${lan.interface}` : ''}`;
+  return lan.network ? `${lan.network}, ${gateway}` : gateway;
 }

@@ -3,7 +3,8 @@ import userEvent from '@testing-library/user-event';
 import { HttpResponse, http } from 'msw';
 import { problem, server, signedIn } from '@/testing/server';
 import { renderApp } from '@/testing/render';
-import { makeClient } from '@/testing/fixtures';
+import { makeClient, makePending } from '@/testing/fixtures';
+import type { PendingUpload } from '../api/types';
 
 const FULL_TUNNEL = '[Interface]\nPrivateKey = x\nAddress = 10.204.0.2/32\n\n[Peer]\nPublicKey = y\nAllowedIPs = 0.0.0.0/0\nEndpoint = 192.0.2.10:51820\n';
 
@@ -123,7 +124,7 @@ describe('upload', () => {
   it('says which upload is pending and lets the user enter its subnet from the list', async () => {
     server.use(
       http.get('*/api/clients/pending', () =>
-        HttpResponse.json([{ id: 'p9', name: 'site-b', created_at: Math.floor(Date.now() / 1000) - 60, expires_at: Math.floor(Date.now() / 1000) + 3000 }]),
+        HttpResponse.json<PendingUpload[]>([makePending({ id: 'p9', name: 'site-b', created_at: Math.floor(Date.now() / 1000) - 60, expires_at: Math.floor(Date.now() / 1000) + 3000 })]),
       ),
       http.post('*/api/clients/pending/p9/subnet', () => HttpResponse.json(makeClient({ id: 9, name: 'site-b' }), { status: 201 })),
     );

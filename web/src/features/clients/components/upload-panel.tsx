@@ -12,7 +12,7 @@ import { SubnetPrompt, type PendingPrompt } from './subnet-prompt';
 const MAX_BYTES = 64 * 1024;
 
 export function createdMessage(client: Client): string {
-  const count = client.warnings?.length ?? 0;
+  const count = client.warnings.length;
   const warnings = count ? ` ${count} warning${count === 1 ? '' : 's'}: see its details.` : '';
   return `Uploaded ${client.name} (interface ${client.interface}). It is inactive until you activate it.${warnings}`;
 }
@@ -71,7 +71,7 @@ export function UploadPanel({ onClose, onCreated }: Props) {
         onSuccess: created,
         onError: (error) => {
           if (error instanceof ApiError && error.code === 'needs_subnet') {
-            const p = error.problem as unknown as NeedsSubnetProblem;
+            const p = error.problem as Partial<NeedsSubnetProblem>;
             setPending({
               pendingId: String(p.pending_id),
               name: name.trim() || file.name.replace(/\.conf$/i, ''),

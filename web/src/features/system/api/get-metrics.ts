@@ -1,37 +1,37 @@
 // GET /api/system/metrics: CPU, memory, load, interfaces and 30 minutes of history. Refreshed every
 // 30 s, and pushed by the event stream (`system` events, without history) when it is up.
-// `null` when the gateway does not have the endpoint yet.
 
 import { useQuery, type QueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
-import { isMissingEndpoint } from '@/features/clients/api/types';
+import type { components } from '@/lib/api-schema';
 
-export type MetricsPoint = { at: number; cpu_percent: number; memory_used_bytes: number };
+type Schemas = components['schemas'];
 
-export type SystemSnapshot = {
-  at: number;
-  cpu_percent: number;
-  memory_used_bytes: number;
-  memory_total_bytes: number;
-  load_average: [number, number, number];
-  uptime_secs: number;
-  interfaces: { name: string; rx_rate: number; tx_rate: number }[];
-};
+export type MetricsPoint = Schemas['HistoryPoint'];
 
-export type SystemMetrics = SystemSnapshot & { history: MetricsPoint[] };
+/** One sample of the host (also the payload of a `system` event). */
+export type SystemSnapshot = Schemas['HostSample'];
+
+/**
+ * The server flattens its latest sample into the body, and has none until it has taken the first
+ * one (a few seconds after it starts): then the body is only `history`. The generated type cannot
+ * say that (it folds the `null` away), hence the union.
+ */
+export type SystemMetrics = Schemas['SystemMetrics'] | Pick<Schemas['SystemMetrics'], 'history'>;
+
+/** The metrics with a current sample. */
+export type SampledMetrics = Extract<SystemMetrics, SystemSnapshot>;
+
+export function hasSample(metrics: SystemMetrics): metrics is SampledMetrics {
+  return 'at' in metrics;
+}
 
 export const systemMetricsKey = ['system', 'metrics'] as const;
 const HISTORY_SECS = 30 * 60;
 export const METRICS_REFRESH_MS = 30_000;
 
-export async function getSystemMetrics(signal?: AbortSignal): Promise<SystemMetrics | null> {
-  try {
-    const metrics = await api.get<SystemMetrics>('/api/system/metrics', signal);
-    return { ...metrics, history: Array.isArray(metrics.history) ? metrics.history : [] };
-  } catch (error) {
-    if (isMissingEndpoint(error)) return null;
-    throw error;
-  }
+export function getSystemMetrics(signal?: AbortSignal): Promise<SystemMetrics> {
+  return api.get<SystemMetrics>('/api/system/metrics', signal);
 }
 
 export function useSystemMetrics() {
@@ -45,7 +45,7 @@ export function useSystemMetrics() {
 /** A pushed snapshot: replaces the current values and extends the history. */
 export function applySystemMetrics(queryClient: QueryClient, snapshot: SystemSnapshot): void {
   if (typeof snapshot?.at !== 'number') return;
-  queryClient.setQueryData<SystemMetrics | null>(systemMetricsKey, (current) => {
+  queryClient.setQueryData<SystemMetrics>(systemMetricsKey, (current) => {
     const history = current?.history ?? [];
     const last = history[history.length - 1];
     const point = { at: snapshot.at, cpu_percent: snapshot.cpu_percent, memory_used_bytes: snapshot.memory_used_bytes };

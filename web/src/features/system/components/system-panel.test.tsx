@@ -3,23 +3,10 @@ import { HttpResponse, http } from 'msw';
 import { problem, server, signedIn } from '@/testing/server';
 import { renderApp } from '@/testing/render';
 import { FakeEventSource } from '@/testing/fake-event-source';
+import { makeMetrics, makeSnapshot, makeUnsampledMetrics } from '@/testing/fixtures';
 
-const GiB = 1024 ** 3;
 const now = () => Math.floor(Date.now() / 1000);
-
-const metrics = () => ({
-  at: now(),
-  cpu_percent: 37.4,
-  memory_used_bytes: 1.5 * GiB,
-  memory_total_bytes: 4 * GiB,
-  load_average: [0.42, 0.3, 0.25],
-  uptime_secs: 3 * 86_400 + 4 * 3600,
-  interfaces: [{ name: 'eth0', rx_rate: 250_000, tx_rate: 125_000 }],
-  history: [
-    { at: now() - 60, cpu_percent: 20, memory_used_bytes: GiB },
-    { at: now() - 30, cpu_percent: 30, memory_used_bytes: 1.2 * GiB },
-  ],
-});
+const metrics = () => makeMetrics();
 
 describe('system metrics', () => {
   beforeEach(signedIn);
@@ -44,8 +31,7 @@ describe('system metrics', () => {
     await screen.findByRole('meter', { name: 'CPU usage' });
     const stream = FakeEventSource.latest();
     act(() => stream.open());
-    const { history: _history, ...snapshot } = metrics();
-    act(() => stream.emit('system', { ...snapshot, at: now() + 1, cpu_percent: 91 }));
+    act(() => stream.emit('system', makeSnapshot({ at: now() + 1, cpu_percent: 91 })));
     expect(await screen.findByRole('meter', { name: 'CPU usage' })).toHaveAttribute('aria-valuenow', '91');
   });
 
@@ -78,8 +64,21 @@ describe('system metrics', () => {
     expect(await screen.findByRole('meter', { name: 'CPU usage' })).toBeVisible();
   });
 
-  it('says so when the gateway does not report metrics', async () => {
+  it('says so until the gateway has taken its first sample, then shows the pushed one', async () => {
+    server.use(http.get('*/api/system/metrics', () => HttpResponse.json(makeUnsampledMetrics())));
     renderApp('/');
-    expect(await screen.findByText('This gateway does not report system metrics yet.')).toBeVisible();
+    expect(await screen.findByText('The gateway has not sampled its CPU and memory yet.')).toBeVisible();
+    expect(screen.queryByRole('meter', { name: 'CPU usage' })).not.toBeInTheDocument();
+    const stream = FakeEventSource.latest();
+    act(() => stream.open());
+    act(() => stream.emit('system', makeSnapshot({ cpu_percent: 12 })));
+    expect(await screen.findByRole('meter', { name: 'CPU usage' })).toHaveAttribute('aria-valuenow', '12');
+    expect(screen.queryByText('The gateway has not sampled its CPU and memory yet.')).not.toBeInTheDocument();
+  });
+
+  it('shows why the metrics could not be loaded', async () => {
+    server.use(http.get('*/api/system/metrics', () => problem(500, 'internal', 'The sampler is gone.')));
+    renderApp('/');
+    expect(await screen.findByText('Could not load the gateway’s metrics: The sampler is gone.', {}, { timeout: 4000 })).toBeVisible();
   });
 });

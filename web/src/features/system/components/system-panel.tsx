@@ -1,6 +1,6 @@
 import { errorMessage } from '@/lib/errors';
 import { formatBytes, formatDuration, formatRate } from '@/lib/format';
-import { useSystemMetrics } from '../api/get-metrics';
+import { hasSample, useSystemMetrics } from '../api/get-metrics';
 import { Gauge } from './gauge';
 import { Sparkline } from './sparkline';
 
@@ -22,9 +22,9 @@ export function SystemPanel() {
         <div className="form-error" role="alert">
           Could not load the gateway’s metrics: {errorMessage(metrics.error)}
         </div>
-      ) : !data ? (
+      ) : !data || !hasSample(data) ? (
         <div className="panel panel--muted">
-          <p>This gateway does not report system metrics yet.</p>
+          <p>The gateway has not sampled its CPU and memory yet.</p>
         </div>
       ) : (
         <div className="system-grid">
