@@ -24,11 +24,7 @@ pub enum AccountError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<sqlx::Error> for AccountError {
-    fn from(err: sqlx::Error) -> AccountError {
-        AccountError::Internal(anyhow::Error::new(err).context("database"))
-    }
-}
+crate::db::database_failure_is_internal!(AccountError);
 
 /// Creates a user with an already checked password.
 pub async fn add_user(db: &Db, username: &Username, password: &str, role: Role, actor: &Actor) -> Result<User, AccountError> {

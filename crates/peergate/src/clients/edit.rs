@@ -18,11 +18,7 @@ pub enum EditError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<sqlx::Error> for EditError {
-    fn from(err: sqlx::Error) -> EditError {
-        EditError::Internal(anyhow::Error::new(err).context("database"))
-    }
-}
+crate::db::database_failure_is_internal!(EditError);
 
 /// Sets the address connectivity tests ping; returns the updated client.
 pub async fn set_probe_host(db: &Db, id: ClientId, probe_host: &str, actor: &Actor) -> Result<ClientRow, EditError> {

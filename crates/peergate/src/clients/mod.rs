@@ -79,11 +79,7 @@ pub enum AdmitError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<sqlx::Error> for AdmitError {
-    fn from(err: sqlx::Error) -> AdmitError {
-        AdmitError::Internal(anyhow::Error::new(err).context("database"))
-    }
-}
+crate::db::database_failure_is_internal!(AdmitError);
 
 impl Gateway {
     pub fn new(config: &crate::config::Config, lan: Option<Lan>) -> Gateway {

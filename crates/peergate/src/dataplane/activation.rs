@@ -32,11 +32,7 @@ pub enum OpError {
     Internal(#[from] anyhow::Error),
 }
 
-impl From<sqlx::Error> for OpError {
-    fn from(err: sqlx::Error) -> OpError {
-        OpError::Internal(anyhow::Error::new(err).context("database"))
-    }
-}
+crate::db::database_failure_is_internal!(OpError);
 
 /// The step of an activation or deactivation that failed, in words for the admin.
 #[derive(Debug, thiserror::Error)]

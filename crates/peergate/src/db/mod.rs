@@ -95,6 +95,19 @@ fn create_sqlite_dir(url: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// `impl From<sqlx::Error>` for workflow errors: a database failure is their `Internal` variant
+/// (an `anyhow::Error`), which HTTP answers as a generic 500 and logs once.
+macro_rules! database_failure_is_internal {
+    ($($error:ty),* $(,)?) => {$(
+        impl From<sqlx::Error> for $error {
+            fn from(err: sqlx::Error) -> $error {
+                <$error>::Internal(anyhow::Error::new(err).context("database"))
+            }
+        }
+    )*};
+}
+pub(crate) use database_failure_is_internal;
+
 /// True when a query failed on a UNIQUE constraint (→ HTTP 409 / CLI "already exists").
 pub fn is_unique_violation(err: &sqlx::Error) -> bool {
     err.as_database_error().is_some_and(|e| e.is_unique_violation())

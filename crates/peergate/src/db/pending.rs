@@ -1,14 +1,11 @@
 //! Uploads that wait for their subnet: the row (owner, name, expiry). The file itself, with its
 //! private key, is a 0600 file in the pending directory under the data dir, named by the id.
 
-use sqlx::Row;
-use sqlx::any::AnyRow;
-
 use super::Db;
 
 /// An upload that failed only the route check; its file (with the private key) is in the pending
 /// directory under the data dir, named by `id`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, sqlx::FromRow)]
 pub struct Pending {
     pub id: String,
     pub user_id: i64,
@@ -18,16 +15,7 @@ pub struct Pending {
     pub expires_at: i64,
 }
 
-fn pending_from_row(r: &AnyRow) -> Result<Pending, sqlx::Error> {
-    Ok(Pending {
-        id: r.try_get("id")?,
-        user_id: r.try_get("user_id")?,
-        name: r.try_get("name")?,
-        probe_host: r.try_get("probe_host")?,
-        created_at: r.try_get("created_at")?,
-        expires_at: r.try_get("expires_at")?,
-    })
-}
+const COLUMNS: &str = "id, user_id, name, probe_host, created_at, expires_at";
 
 pub async fn create(tx: &mut sqlx::AnyConnection, pending: &Pending) -> Result<(), sqlx::Error> {
     sqlx::query(
@@ -45,11 +33,10 @@ pub async fn create(tx: &mut sqlx::AnyConnection, pending: &Pending) -> Result<(
 }
 
 pub async fn get(db: &Db, id: &str) -> Result<Option<Pending>, sqlx::Error> {
-    let row = sqlx::query("SELECT id, user_id, name, probe_host, created_at, expires_at FROM pending_uploads WHERE id = $1")
+    sqlx::query_as(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM pending_uploads WHERE id = $1")))
         .bind(id)
         .fetch_optional(&db.pool)
-        .await?;
-    row.as_ref().map(pending_from_row).transpose()
+        .await
 }
 
 /// Forgets a completed upload (one statement: the client it became is the audited change).
@@ -66,13 +53,11 @@ pub async fn purge_expired(db: &Db, now: i64) -> Result<Vec<String>, sqlx::Error
 
 /// Pending uploads of one user, newest first.
 pub async fn list_for_user(db: &Db, user_id: i64, now: i64) -> Result<Vec<Pending>, sqlx::Error> {
-    let rows = sqlx::query(
-        "SELECT id, user_id, name, probe_host, created_at, expires_at FROM pending_uploads WHERE user_id = $1 AND expires_at > $2 \
-         ORDER BY expires_at DESC",
-    )
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM pending_uploads WHERE user_id = $1 AND expires_at > $2 ORDER BY expires_at DESC"
+    )))
     .bind(user_id)
     .bind(now)
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter().map(pending_from_row).collect()
+    .await
 }

@@ -6,7 +6,7 @@ use sqlx::Row;
 use super::users::{User, user_from_row};
 use super::{Db, now};
 
-#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, serde::Serialize, utoipa::ToSchema, sqlx::FromRow)]
 pub struct TokenInfo {
     pub id: i64,
     pub username: String,
@@ -76,25 +76,12 @@ pub async fn touch(db: &Db, token_id: i64, at: i64) -> Result<(), sqlx::Error> {
 }
 
 pub async fn list(db: &Db) -> Result<Vec<TokenInfo>, sqlx::Error> {
-    let rows = sqlx::query(
+    sqlx::query_as(
         "SELECT t.id, u.username, t.name, t.created_at, t.expires_at, t.last_used_at, t.revoked_at \
          FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id",
     )
     .fetch_all(&db.pool)
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok(TokenInfo {
-                id: r.try_get("id")?,
-                username: r.try_get("username")?,
-                name: r.try_get("name")?,
-                created_at: r.try_get("created_at")?,
-                expires_at: r.try_get("expires_at")?,
-                last_used_at: r.try_get("last_used_at")?,
-                revoked_at: r.try_get("revoked_at")?,
-            })
-        })
-        .collect()
+    .await
 }
 
 /// Revokes a live token; `false` when there is no such live token.

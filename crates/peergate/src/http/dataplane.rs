@@ -48,9 +48,7 @@ async fn activate_client(
     actor: Actor,
     ApiPath(id): ApiPath<ClientId>,
 ) -> Result<axum::Json<Client>, ApiError> {
-    let client = find(&app.db, id).await?;
-    let activation = app.dataplane.activation.activate(&app.db, &client, &actor).await;
-    activation.map(axum::Json).map_err(|e| op_error(e, "activation_failed"))
+    operate(&app, id, &actor, Operation::Activate).await
 }
 
 /// Brings the client down and removes its rules.
@@ -62,9 +60,22 @@ async fn deactivate_client(
     actor: Actor,
     ApiPath(id): ApiPath<ClientId>,
 ) -> Result<axum::Json<Client>, ApiError> {
+    operate(&app, id, &actor, Operation::Deactivate).await
+}
+
+enum Operation {
+    Activate,
+    Deactivate,
+}
+
+async fn operate(app: &AppContext, id: ClientId, actor: &Actor, operation: Operation) -> Result<axum::Json<Client>, ApiError> {
     let client = find(&app.db, id).await?;
-    let deactivation = app.dataplane.activation.deactivate(&app.db, &client, &actor).await;
-    deactivation.map(axum::Json).map_err(|e| op_error(e, "deactivation_failed"))
+    let activation = &app.dataplane.activation;
+    let (outcome, code) = match operation {
+        Operation::Activate => (activation.activate(&app.db, &client, actor).await, "activation_failed"),
+        Operation::Deactivate => (activation.deactivate(&app.db, &client, actor).await, "deactivation_failed"),
+    };
+    outcome.map(axum::Json).map_err(|e| op_error(e, code))
 }
 
 /// Pings the client's probe host now (3 probes) and records the result.

@@ -153,7 +153,7 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
         <h2 id="charts-heading" className="panel__title">
           Connectivity
         </h2>
-        <div className="chart-grid">
+        <div className="detail-grid">
           <PingChart clientId={detail.id} />
           <TrafficChart clientId={detail.id} />
         </div>
