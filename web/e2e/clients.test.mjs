@@ -88,6 +88,14 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     await waitUntil(async () => (await subnet.getAttribute('aria-invalid')) === null, 'the valid subnet clears the error');
   });
 
+  await t.test('the waiting upload is listed with its real upload time', async () => {
+    const waiting = page.locator('.client-row--pending').filter({ hasText: clientName });
+    await waiting.waitFor();
+    const text = await waiting.innerText();
+    assert.match(text, /uploaded (just now|\d+ s ago)/, text);
+    assert.doesNotMatch(text, /uploaded never/, text);
+  });
+
   await t.test('subnet prompt screenshots and accessibility', async () => {
     await shoot('subnet-prompt');
     await checkAccessibility('subnet prompt');
