@@ -23,8 +23,6 @@ pub enum FirewallError {
 
 #[async_trait]
 pub trait Firewall: Send + Sync {
-    /// `None` for [`Unconfigured`].
-    fn backend(&self) -> Option<FirewallBackend>;
     /// Whether rules can be installed at all (checked before an activation changes anything).
     fn ready(&self) -> Result<(), FirewallError> {
         Ok(())
@@ -46,10 +44,6 @@ pub struct Unconfigured;
 
 #[async_trait]
 impl Firewall for Unconfigured {
-    fn backend(&self) -> Option<FirewallBackend> {
-        None
-    }
-
     fn ready(&self) -> Result<(), FirewallError> {
         Err(FirewallError::Unconfigured)
     }
@@ -81,10 +75,6 @@ pub struct Nftables {
 
 #[async_trait]
 impl Firewall for Nftables {
-    fn backend(&self) -> Option<FirewallBackend> {
-        Some(FirewallBackend::Nftables)
-    }
-
     async fn rebuild(&self, clients: &[String]) -> Result<(), FirewallError> {
         Ok(nft(plan::nft_table(&self.lan_interface, clients)).await?)
     }
@@ -144,10 +134,6 @@ impl Iptables {
 
 #[async_trait]
 impl Firewall for Iptables {
-    fn backend(&self) -> Option<FirewallBackend> {
-        Some(FirewallBackend::Iptables)
-    }
-
     async fn rebuild(&self, clients: &[String]) -> Result<(), FirewallError> {
         let observed = self.observe().await;
         // Insert the jumps only where they are missing, or they would be doubled.

@@ -8,7 +8,6 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
-use peergate::config::FirewallBackend;
 use peergate::dataplane::Backends;
 use peergate::system::firewall::{Firewall, FirewallError};
 use peergate::system::ping::{PingResult, Prober};
@@ -121,10 +120,6 @@ struct FakeFirewall(Arc<Mutex<World>>);
 
 #[async_trait]
 impl Firewall for FakeFirewall {
-    fn backend(&self) -> Option<FirewallBackend> {
-        Some(FirewallBackend::Nftables)
-    }
-
     async fn rebuild(&self, clients: &[String]) -> Result<(), FirewallError> {
         let mut w = self.0.lock().unwrap();
         w.base_ok = true;
