@@ -6,7 +6,9 @@ use std::hint::black_box;
 use std::net::IpAddr;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use peergate_core::client_policy::{ClientRequest, ExistingClient, Outcome, evaluate};
+use peergate_core::client_policy::{
+    ClientRequest, ExistingClient, GatewayFacts, GatewayNet, GatewayNetKind, Outcome, RouteLimits, evaluate,
+};
 use peergate_core::wg_conf::{MAX_CONF_BYTES, WgConf, WgKey, parse_bytes, render};
 
 fn key(a: u8, b: u8) -> String {
@@ -45,12 +47,23 @@ fn many_peers() -> String {
 
 fn accept(conf: WgConf, existing: &[ExistingClient]) -> Outcome {
     let resolved: [IpAddr; 1] = ["203.0.113.7".parse().unwrap()];
+    // A gateway with a handful of addresses and routes, as a small router has.
+    let gateway = GatewayFacts {
+        nets: ["127.0.0.1/8", "192.168.1.1/24", "198.18.0.2/24", "2001:db8:1::1/64", "fe80::1/64"]
+            .iter()
+            .map(|n| GatewayNet { net: n.parse().unwrap(), interface: "eth0".into(), kind: GatewayNetKind::Address })
+            .collect(),
+        udp_ports: vec![53, 123],
+    };
     evaluate(ClientRequest {
         conf,
         name: "sitea",
         subnets: None,
         probe_host: None,
         gateway_lan: Some("192.168.1.0/24".parse().unwrap()),
+        gateway: &gateway,
+        limits: RouteLimits::default(),
+        allow_wide: false,
         endpoint_addrs: &resolved,
         existing,
     })

@@ -1,21 +1,27 @@
 //! The gateway's rules for an uploaded client config, applied to an already parsed [`WgConf`]: what
-//! a file may ask of a machine that runs it as root, and whether its routes fit next to the LAN and
-//! the other clients. Hooks (`PreUp`…`PostDown`) are refused because they are shell commands run as
+//! a file may ask of a machine that runs it as root, and whether its routes fit next to everything
+//! the gateway has. Hooks (`PreUp`…`PostDown`) are refused because they are shell commands run as
 //! root; `SaveConfig` and `DNS` are dropped with a warning because they rewrite the file and the
 //! system resolver; any `Table` other than `auto` is refused, including `off`, because then wg-quick
-//! installs no routes and the remote subnet would be unreachable from the LAN. A config whose
-//! AllowedIPs add up to all of IPv4 or all of IPv6 (however it is split) would hijack the gateway's
-//! own traffic, so it yields [`Outcome::NeedsSubnet`] rather than an error: the upload is fine
-//! except that the operator must say which remote network to route, and that network then replaces
-//! the first peer's AllowedIPs. Every routed network must stay clear of the gateway's LAN, of the
-//! peers' endpoint addresses (routing the endpoint into the tunnel cuts the tunnel off) and of the
-//! other clients' subnets; the error names the conflict. The caller resolves endpoint host names,
-//! passes the other clients (excluding the one being replaced, when re-importing), and decides
-//! what to do with the result; nothing here does IO.
+//! installs no routes and the remote subnet would be unreachable from the LAN; a privileged or
+//! already bound `ListenPort` is refused. A config whose AllowedIPs route everything or too much
+//! public space ([`Breadth`]) would hijack the gateway's own traffic, so it yields
+//! [`Outcome::NeedsSubnet`] rather than an error: the upload is fine except that the operator must
+//! say which remote network to route, and that network then replaces the first peer's AllowedIPs.
+//! Every routed prefix (AllowedIPs and the interface addresses, which install connected routes)
+//! must stay clear of special-purpose ranges, of the gateway's addresses and connected routes, of
+//! the peers' endpoint addresses (routing the endpoint into the tunnel cuts the tunnel off) and of
+//! the other clients' subnets; the error names the conflict. The caller reads the gateway, resolves
+//! endpoint host names, passes the other clients (excluding the one being replaced, when
+//! re-importing), and decides what to do with the result; nothing here does IO.
 
+mod breadth;
+mod conflicts;
 mod coverage;
 mod error;
+mod gateway;
 mod name;
+mod special;
 
 #[cfg(test)]
 mod tests;
@@ -24,11 +30,15 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+pub use breadth::{Breadth, RouteLimits};
 pub use coverage::{is_full_tunnel, overlaps};
 pub use error::{Conflict, PolicyError, SubnetError};
+pub use gateway::{GatewayFacts, GatewayNet, GatewayNetKind};
 pub use name::{InterfaceName, MAX_NAME_LEN, NameError, derive_name_from_filename};
+pub use special::{SpecialRange, special_range};
 
 use crate::wg_conf::{Located, Table, WgConf, parse_network};
+use conflicts::{Routed, Surroundings};
 use coverage::Union;
 
 /// A client that already exists on this gateway.
@@ -48,7 +58,13 @@ pub struct ClientRequest<'a> {
     pub subnets: Option<&'a str>,
     /// The probe host field as typed.
     pub probe_host: Option<&'a str>,
+    /// The configured LAN network, if any (the gateway's own addresses are in `gateway`).
     pub gateway_lan: Option<IpNet>,
+    /// The gateway's addresses, connected routes and bound UDP ports, read just now.
+    pub gateway: &'a GatewayFacts,
+    pub limits: RouteLimits,
+    /// The admin explicitly allows more public space than `limits` (never a full tunnel).
+    pub allow_wide: bool,
     /// Addresses the caller resolved for endpoint host names. IP-literal endpoints are added here.
     pub endpoint_addrs: &'a [IpAddr],
     pub existing: &'a [ExistingClient],
@@ -76,12 +92,13 @@ pub struct AcceptedClient {
     pub warnings: Vec<Warning>,
 }
 
-/// The upload passed every check except the route check: it routes everything, so the operator
-/// must enter the remote site's subnet.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// The upload passed every check except the route check: it routes everything, or too much public
+/// space, so the operator must enter the remote site's subnet.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NeedsSubnet {
     /// Lines whose AllowedIPs make up the full tunnel.
     pub lines: Vec<usize>,
+    pub reason: Breadth,
     pub warnings: Vec<Warning>,
 }
 
@@ -95,10 +112,7 @@ impl NeedsSubnet {
             Some(line) => format!("line {line}: "),
             None => String::new(),
         };
-        format!(
-            "{at}AllowedIPs route all traffic into the tunnel (a full tunnel), which would cut the \
-             gateway off; enter the remote site's subnet, such as 10.77.0.0/24"
-        )
+        format!("{at}AllowedIPs {}; enter the remote site's subnet, such as 10.77.0.0/24", self.reason)
     }
 }
 
@@ -113,54 +127,106 @@ pub struct Warning {
 /// Applies the gateway rules to an upload. Checks run from "fix the form" to "fix the file" to
 /// "fix the routes", so a pending upload (`NeedsSubnet`) has passed everything else.
 pub fn evaluate(request: ClientRequest<'_>) -> Result<Outcome, PolicyError> {
-    let ClientRequest { mut conf, name, subnets, probe_host, gateway_lan, endpoint_addrs, existing } = request;
+    let ClientRequest { mut conf, name, subnets, probe_host, gateway_lan, gateway, limits, allow_wide, endpoint_addrs, existing } =
+        request;
     let interface = InterfaceName::parse(name).map_err(|reason| PolicyError::InvalidName { input: name.to_owned(), reason })?;
     // Case-insensitive, although Linux is not: `SiteA` next to `sitea` is a mistake waiting to happen.
     if existing.iter().any(|c| c.name.eq_ignore_ascii_case(interface.as_str())) {
         return Err(PolicyError::NameTaken { name: interface.to_string() });
     }
-    let warnings = sanitize(&mut conf)?;
-    if let Some(lan) = gateway_lan
-        && let Some(a) = conf.interface.addresses.iter().find(|a| overlaps(&a.value.trunc(), &lan))
-    {
-        let (line, address) = (a.line.get(), a.value);
-        return Err(PolicyError::AddressOverlapsLan { line, address, lan });
-    }
+    let mut warnings = sanitize(&mut conf)?;
+    check_listen_port(&conf, interface.as_str(), gateway)?;
+    check_addresses(&conf, &limits)?;
 
+    // Wide public routes pass only when the admin said so; a full tunnel never does.
+    let too_wide = |union: &Union| Breadth::of(union, &limits).filter(|b| !(allow_wide && *b != Breadth::Full));
     let union = Union::of(routed(&conf));
     // An empty form field means "not given", not "invalid".
     let typed = subnets.filter(|s| !s.trim().is_empty()).map(parse_subnets).transpose()?;
-    let subnets = match (union.is_full_tunnel(), typed) {
-        (true, None) => {
+    let subnets = match (too_wide(&union), typed) {
+        (Some(reason), None) => {
             let mut lines: Vec<usize> = (conf.peers.iter().flat_map(|p| &p.allowed_ips)).filter_map(|a| a.line.get()).collect();
             lines.dedup();
-            return Ok(Outcome::NeedsSubnet(NeedsSubnet { lines, warnings }));
+            return Ok(Outcome::NeedsSubnet(NeedsSubnet { lines, reason, warnings }));
         }
-        (true, Some(typed)) => {
+        (Some(_), Some(typed)) => {
+            if let Some(breadth) = too_wide(&Union::of(&typed)) {
+                return Err(PolicyError::InvalidSubnet { input: list(&typed), reason: SubnetError::TooWide(breadth) });
+            }
             conf.peers[0].allowed_ips = typed.iter().copied().map(Located::synthetic).collect();
-            if is_full_tunnel(routed(&conf)) {
+            if let Some(breadth) = too_wide(&Union::of(routed(&conf))) {
                 let others = &conf.peers[1..];
-                let culprit = others.iter().find(|p| is_full_tunnel(p.allowed_ips.iter().map(|a| &a.value))).or(others.first());
-                return Err(PolicyError::FullTunnel { line: culprit.and_then(|p| p.line.get()) });
+                let culprit = others.iter().find(|p| too_wide(&Union::of(p.allowed_ips.iter().map(|a| &a.value))).is_some());
+                let line = culprit.or(others.first()).and_then(|p| p.line.get());
+                return Err(match breadth {
+                    Breadth::Full => PolicyError::FullTunnel { line },
+                    wide => PolicyError::WideRoute { line, breadth: wide },
+                });
             }
             typed
         }
-        (false, Some(typed)) => {
+        (None, Some(typed)) => {
             if let Some(subnet) = typed.iter().find(|s| !union.contains(s)) {
                 let allowed = routed(&conf).map(ToString::to_string).collect::<Vec<_>>().join(", ");
                 return Err(PolicyError::SubnetNotRouted { subnet: *subnet, allowed });
             }
             typed
         }
-        (false, None) => {
+        (None, None) => {
             let mut seen = std::collections::HashSet::new();
             routed(&conf).copied().filter(|net| seen.insert(*net)).collect()
         }
     };
+    if allow_wide && let Some(breadth) = Breadth::of(&Union::of(&subnets), &limits) {
+        warnings.push(Warning {
+            line: None,
+            code: "wide_route_allowed",
+            message: format!("An admin allowed this client's subnets to {breadth}"),
+        });
+    }
 
-    check_conflicts(&conf, gateway_lan, endpoint_addrs, existing)?;
+    let around = Surroundings { interface: interface.as_str(), gateway, lan: gateway_lan, endpoint_addrs, existing };
+    conflicts::check(&conf, &Routed::all(&conf), &around)?;
     let probe_host = choose_probe_host(probe_host, &subnets)?;
     Ok(Outcome::Accepted(AcceptedClient { conf, interface, subnets, probe_host, warnings }))
+}
+
+/// Re-checks an admitted client against the gateway as it is now (at activation: the gateway may
+/// have gained an address or a route since the upload).
+pub fn recheck(conf: &WgConf, interface: &str, gateway: &GatewayFacts) -> Result<(), PolicyError> {
+    let around = Surroundings { interface, gateway, lan: None, endpoint_addrs: &[], existing: &[] };
+    conflicts::check(conf, &Routed::all(conf), &around)
+}
+
+/// No privileged port (wireguard-go would happily hold UDP 53), none another program holds.
+fn check_listen_port(conf: &WgConf, interface: &str, gateway: &GatewayFacts) -> Result<(), PolicyError> {
+    let Some(port) = &conf.interface.listen_port else { return Ok(()) };
+    let (line, port) = (port.line.get(), port.value);
+    // 0 asks WireGuard to pick a port, like leaving the line out.
+    if (1..1024).contains(&port) {
+        return Err(PolicyError::PrivilegedListenPort { line, port });
+    }
+    // With the client's own interface up (re-importing it), the port may be its own.
+    if port != 0 && gateway.udp_ports.contains(&port) && !gateway.has_interface(interface) {
+        return Err(PolicyError::ListenPortInUse { line, port });
+    }
+    Ok(())
+}
+
+/// An address prefix installs a connected route: `Address = 200.0.0.2/1` routes half the internet.
+/// It cannot be fixed with the subnet prompt, so it is refused (the admin override does not apply:
+/// no tunnel address needs a wide prefix).
+fn check_addresses(conf: &WgConf, limits: &RouteLimits) -> Result<(), PolicyError> {
+    for a in &conf.interface.addresses {
+        if let Some(breadth) = Breadth::of(&Union::of([&a.value]), limits) {
+            return Err(PolicyError::AddressRoute { line: a.line.get(), address: a.value, breadth });
+        }
+    }
+    Ok(())
+}
+
+fn list(nets: &[IpNet]) -> String {
+    nets.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// Every network wg-quick will add a route for, across all peers.
@@ -233,39 +299,6 @@ pub fn parse_subnets(input: &str) -> Result<Vec<IpNet>, PolicyError> {
 
 fn excerpt(s: &str) -> String {
     s.chars().take(64).flat_map(char::escape_debug).collect()
-}
-
-/// Every network the interface will route must be clear of the LAN, the endpoints and the other
-/// clients, whether it came from the file or from the form.
-fn check_conflicts(
-    conf: &WgConf,
-    gateway_lan: Option<IpNet>,
-    endpoint_addrs: &[IpAddr],
-    existing: &[ExistingClient],
-) -> Result<(), PolicyError> {
-    // Sorted, so each routed network finds its endpoints by binary search: a 64 KiB upload can
-    // carry hundreds of peers, each with an IP-literal endpoint.
-    let mut endpoints: Vec<IpAddr> =
-        (endpoint_addrs.iter().copied()).chain(conf.peers.iter().filter_map(|p| p.endpoint_ip())).collect();
-    endpoints.sort_unstable();
-    for routed in conf.peers.iter().flat_map(|p| &p.allowed_ips) {
-        let (line, subnet) = (routed.line.get(), routed.value);
-        let conflict = |conflict| PolicyError::SubnetOverlap { line, subnet, conflict };
-        if let Some(lan) = gateway_lan.filter(|lan| overlaps(lan, &subnet)) {
-            return Err(conflict(Conflict::GatewayLan(lan)));
-        }
-        let first = endpoints.partition_point(|ip| *ip < subnet.network());
-        if let Some(ip) = endpoints.get(first).filter(|ip| subnet.contains(*ip)) {
-            return Err(conflict(Conflict::Endpoint(*ip)));
-        }
-        for client in existing {
-            if let Some(other) = client.subnets.iter().find(|s| overlaps(s, &subnet)) {
-                let name = client.name.clone();
-                return Err(conflict(Conflict::Client { name, subnet: *other }));
-            }
-        }
-    }
-    Ok(())
 }
 
 /// The typed probe host, or the first usable address of the first subnet (the address itself for

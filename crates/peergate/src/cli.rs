@@ -60,6 +60,10 @@ pub enum ClientCommand {
         /// The address to ping through the tunnel [default: first address of the subnet]
         #[arg(long)]
         probe_host: Option<String>,
+        /// Accept routes to more public address space than PEERGATE_MAX_PUBLIC_ROUTE_V4/_V6
+        /// allow (recorded with the client and in the audit log); never a full tunnel
+        #[arg(long)]
+        allow_wide_routes: bool,
     },
 }
 
@@ -222,9 +226,10 @@ async fn token(db: &Db, cmd: TokenCommand) -> anyhow::Result<()> {
 
 async fn client(config: &Config, db: &Db, cmd: ClientCommand) -> anyhow::Result<()> {
     match cmd {
-        ClientCommand::Import { paths, subnet, probe_host } => {
-            let gateway = Gateway::new(config, crate::system::lan::detect(config).await);
-            let options = ImportOptions { subnets: subnet, probe_host };
+        ClientCommand::Import { paths, subnet, probe_host, allow_wide_routes } => {
+            let host = std::sync::Arc::new(crate::system::host_net::IpHostNetwork);
+            let gateway = Gateway::new(config, crate::system::lan::detect(config).await, host);
+            let options = ImportOptions { subnets: subnet, probe_host, allow_wide: allow_wide_routes };
             let reports = import_paths(&gateway, db, &paths, &options, &Actor::cli()).await;
             if reports.is_empty() {
                 bail!("no .conf files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));

@@ -22,6 +22,7 @@ use crate::http::{self, AppState};
 use crate::jobs::{self, Jobs};
 use crate::system::firewall;
 use crate::system::host_metrics::HostSampler;
+use crate::system::host_net::IpHostNetwork;
 use crate::system::lan::Lan;
 use crate::system::ping::IcmpProber;
 use crate::system::sysctl::Forwarding;
@@ -39,6 +40,7 @@ pub fn real_backends(config: &Config, lan: Option<&Lan>) -> Backends {
         firewall,
         prober: Arc::new(IcmpProber::default()),
         forwarding: Forwarding::new(&config.sysctl_file),
+        host: Arc::new(IpHostNetwork),
     }
 }
 
@@ -57,7 +59,7 @@ pub async fn state_with(config: Config, backends: impl FnOnce(&Config, Option<&L
     process_metrics.describe();
     let lan = crate::system::lan::detect(&config).await;
     let backends = backends(&config, lan.as_ref());
-    let gateway = Gateway::new(&config, lan);
+    let gateway = Gateway::new(&config, lan, backends.host.clone());
     gateway
         .wg_dir
         .prepare()

@@ -6,7 +6,7 @@
 use ipnet::IpNet;
 
 /// An unsigned address integer; lets one merge routine serve both families.
-trait AddrInt: Copy + Ord {
+trait AddrInt: Copy + Ord + Into<u128> {
     const MAX: Self;
     fn checked_succ(self) -> Option<Self>;
 }
@@ -53,6 +53,24 @@ fn inside<T: AddrInt>(merged: &[(T, T)], (start, end): (T, T)) -> bool {
     idx > 0 && merged[idx - 1].1 >= end
 }
 
+/// How many addresses of `routed` lie outside `excluded` (both sorted and disjoint). Saturates at
+/// `u128::MAX`, which only all of IPv6 reaches.
+fn count_outside<T: AddrInt>(routed: &[(T, T)], excluded: &[(T, T)]) -> u128 {
+    let size = |start: T, end: T| (end.into() - start.into()).saturating_add(1);
+    let mut total: u128 = 0;
+    for &(start, end) in routed {
+        let mut n = size(start, end);
+        for &(x_start, x_end) in excluded {
+            let (lo, hi) = (start.max(x_start), end.min(x_end));
+            if lo <= hi {
+                n = n.saturating_sub(size(lo, hi));
+            }
+        }
+        total = total.saturating_add(n);
+    }
+    total
+}
+
 /// The union of a set of networks, per family.
 pub(crate) struct Union {
     v4: Vec<(u32, u32)>,
@@ -74,6 +92,11 @@ impl Union {
     /// True when every IPv4 address or every IPv6 address is routed: a full tunnel in that family.
     pub(crate) fn is_full_tunnel(&self) -> bool {
         covers_all(&self.v4) || covers_all(&self.v6)
+    }
+
+    /// Addresses routed outside `excluded`, per family: `(IPv4, IPv6)`.
+    pub(crate) fn count_outside(&self, excluded: &Union) -> (u128, u128) {
+        (count_outside(&self.v4, &excluded.v4), count_outside(&self.v6, &excluded.v6))
     }
 
     pub(crate) fn contains(&self, net: &IpNet) -> bool {

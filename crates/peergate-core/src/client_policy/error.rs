@@ -6,11 +6,18 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use super::breadth::Breadth;
+use super::gateway::GatewayNet;
 use super::name::NameError;
+use super::special::SpecialRange;
 use crate::wg_conf::{CidrError, HookKind, ParseError, Table};
 
 fn at(line: &Option<usize>) -> String {
     line.map(|l| format!("line {l}: ")).unwrap_or_default()
+}
+
+fn address_or_not(is_address: &bool) -> &'static str {
+    if *is_address { "the interface address " } else { "" }
 }
 
 fn list(nets: &[IpNet]) -> String {
@@ -37,11 +44,30 @@ pub enum PolicyError {
     )]
     TableRefused { line: Option<usize>, table: Table },
     #[error(
-        "{}the interface address {address} overlaps the gateway's LAN {lan}; traffic for the LAN \
-         would go into the tunnel",
+        "{}ListenPort = {port} is a privileged port (below 1024) that the gateway's own services use; \
+         remove the line (WireGuard then picks a free port) or choose a port from 1024 up",
         at(.line)
     )]
-    AddressOverlapsLan { line: Option<usize>, address: IpNet, lan: IpNet },
+    PrivilegedListenPort { line: Option<usize>, port: u16 },
+    #[error(
+        "{}ListenPort = {port} is already in use on the gateway (UDP); remove the line (WireGuard then \
+         picks a free port) or choose another port",
+        at(.line)
+    )]
+    ListenPortInUse { line: Option<usize>, port: u16 },
+    #[error(
+        "{}the interface address {address} makes the kernel {breadth}. Write the tunnel address with \
+         /32 (IPv4) or /128 (IPv6), or the tunnel network's real prefix",
+        at(.line)
+    )]
+    AddressRoute { line: Option<usize>, address: IpNet, breadth: Breadth },
+    #[error("{}the interface address {address} overlaps {conflict}; traffic for it would go into the tunnel", at(.line))]
+    AddressOverlap { line: Option<usize>, address: IpNet, conflict: Conflict },
+    #[error(
+        "{}{}{prefix} overlaps {}, {}; special-purpose addresses are never routed into a tunnel",
+        at(.line), address_or_not(.is_address), .range.net, .range.name
+    )]
+    SpecialRange { line: Option<usize>, prefix: IpNet, is_address: bool, range: SpecialRange },
     #[error("The subnet `{input}` is not valid: {reason}")]
     InvalidSubnet { input: String, reason: SubnetError },
     #[error(
@@ -55,6 +81,12 @@ pub enum PolicyError {
         at(.line)
     )]
     FullTunnel { line: Option<usize> },
+    #[error(
+        "{}this peer's AllowedIPs {breadth}, and the subnet you entered only replaces the routes of \
+         the first peer. Limit its AllowedIPs to the remote network",
+        at(.line)
+    )]
+    WideRoute { line: Option<usize>, breadth: Breadth },
     #[error("{}{subnet} overlaps {conflict}", at(.line))]
     SubnetOverlap { line: Option<usize>, subnet: IpNet, conflict: Conflict },
     #[error("The probe host `{input}` is not an IP address")]
@@ -72,10 +104,15 @@ impl PolicyError {
             PolicyError::NameTaken { .. } => "name_taken",
             PolicyError::HookRefused { .. } => "hook_refused",
             PolicyError::TableRefused { .. } => "table_refused",
-            PolicyError::AddressOverlapsLan { .. } => "address_overlap",
+            PolicyError::PrivilegedListenPort { .. } => "listen_port_privileged",
+            PolicyError::ListenPortInUse { .. } => "listen_port_in_use",
+            PolicyError::AddressRoute { .. } => "address_route",
+            PolicyError::AddressOverlap { .. } => "address_overlap",
+            PolicyError::SpecialRange { .. } => "special_range",
             PolicyError::InvalidSubnet { .. } => "invalid_subnet",
             PolicyError::SubnetNotRouted { .. } => "subnet_not_routed",
             PolicyError::FullTunnel { .. } => "full_tunnel",
+            PolicyError::WideRoute { .. } => "wide_route",
             PolicyError::SubnetOverlap { .. } => "subnet_overlap",
             PolicyError::InvalidProbeHost { .. } => "invalid_probe_host",
             PolicyError::ProbeHostOutside { .. } => "probe_host_outside_subnet",
@@ -88,8 +125,13 @@ impl PolicyError {
             PolicyError::Parse(e) => e.line,
             PolicyError::HookRefused { line, .. } => Some(*line),
             PolicyError::TableRefused { line, .. }
-            | PolicyError::AddressOverlapsLan { line, .. }
+            | PolicyError::PrivilegedListenPort { line, .. }
+            | PolicyError::ListenPortInUse { line, .. }
+            | PolicyError::AddressRoute { line, .. }
+            | PolicyError::AddressOverlap { line, .. }
+            | PolicyError::SpecialRange { line, .. }
             | PolicyError::FullTunnel { line }
+            | PolicyError::WideRoute { line, .. }
             | PolicyError::SubnetOverlap { line, .. } => *line,
             _ => None,
         }
@@ -100,6 +142,8 @@ impl PolicyError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Conflict {
     GatewayLan(IpNet),
+    /// An address or connected route of the gateway's interfaces.
+    Gateway(GatewayNet),
     /// Routing the peer's own endpoint into the tunnel would cut the tunnel off.
     Endpoint(IpAddr),
     Client {
@@ -114,6 +158,7 @@ impl fmt::Display for Conflict {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Conflict::GatewayLan(lan) => write!(f, "the gateway's LAN {lan}"),
+            Conflict::Gateway(net) => net.fmt(f),
             Conflict::Endpoint(ip) => write!(
                 f,
                 "the peer's endpoint address {ip}; routing the endpoint into the tunnel would cut \
@@ -138,6 +183,8 @@ pub enum SubnetError {
     MissingPrefix(String),
     #[error("{0} is the default route; enter the remote site's network instead")]
     DefaultRoute(IpNet),
+    #[error("these networks would {0}")]
+    TooWide(Breadth),
     #[error("{0}")]
     Cidr(CidrError),
 }

@@ -1,13 +1,20 @@
-//! The interface name a client gets, which is also the file name `<wg_dir>/<name>.conf` and an
-//! argument to `wg-quick`: so it must be a valid Linux interface name (what wg-quick itself enforces,
-//! `^[A-Za-z0-9_=+.-]{1,15}$`) and must never be a path. `.` and `..` match the pattern but would
-//! name a directory, and `all` / `default` would collide with the per-interface sysctl directories
-//! `/proc/sys/net/ipv4/conf/{all,default}`, so those are refused too.
+//! The interface name a client gets, which is also the file name `<wg_dir>/<name>.conf`, an
+//! argument to `wg-quick`, `wg` and `ip`, and the interface match of its firewall rules: so it must
+//! be a valid Linux interface name that every one of them treats literally, and never a path.
+//! wg-quick accepts `^[A-Za-z0-9_=+.-]{1,15}$`; peergate refuses `+` as well, because iptables
+//! reads a trailing `+` as a wildcard (`-i site+` matches every interface starting with `site`,
+//! the WAN included), and a leading `-`, which `ip` and `wg` would read as an option. `.` and `..`
+//! would name a directory; `all` / `default` collide with `/proc/sys/net/ipv4/conf/{all,default}`;
+//! `dev`, `help`, `interfaces` and `none` are words `ip` or `wg` give a meaning of their own. (Names
+//! of the host's own interfaces, `lo` or `eth0`, are refused by the caller, which can see them.)
 
 use std::fmt;
 
 /// Longest Linux interface name (IFNAMSIZ minus the terminating NUL).
 pub const MAX_NAME_LEN: usize = 15;
+
+/// Names that mean something else to the kernel, `ip` or `wg` (compared without case).
+const RESERVED: &[&str] = &[".", "..", "all", "default", "dev", "help", "interfaces", "none"];
 
 /// A validated interface name; the only way to build one is [`InterfaceName::parse`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
@@ -20,8 +27,10 @@ pub enum NameError {
     Empty,
     #[error("the name is {0} characters long; interface names have at most 15")]
     TooLong(usize),
-    #[error("the name contains `{0}`; use only letters, digits and `_ = + . -`")]
+    #[error("the name contains `{0}`; use only letters, digits and `_ = . -`")]
     BadCharacter(String),
+    #[error("the name starts with `-`, which commands would read as an option")]
+    LeadingDash,
     #[error("`{0}` is reserved")]
     Reserved(String),
 }
@@ -31,7 +40,7 @@ impl InterfaceName {
         if s.is_empty() {
             return Err(NameError::Empty);
         }
-        if let Some(c) = s.chars().find(|&c| !(c.is_ascii_alphanumeric() || "_=+.-".contains(c))) {
+        if let Some(c) = s.chars().find(|&c| !(c.is_ascii_alphanumeric() || "_=.-".contains(c))) {
             return Err(NameError::BadCharacter(c.escape_debug().to_string()));
         }
         // Checked after the characters so `../../etc/passwd` is reported for its `/`, which is
@@ -39,7 +48,10 @@ impl InterfaceName {
         if s.len() > MAX_NAME_LEN {
             return Err(NameError::TooLong(s.len()));
         }
-        if matches!(s, "." | ".." | "all" | "default") {
+        if s.starts_with('-') {
+            return Err(NameError::LeadingDash);
+        }
+        if RESERVED.iter().any(|r| r.eq_ignore_ascii_case(s)) {
             return Err(NameError::Reserved(s.to_owned()));
         }
         Ok(InterfaceName(s.to_owned()))
@@ -81,15 +93,26 @@ mod tests {
     fn names_follow_wg_quick_and_are_never_paths() {
         let cases: &[(&str, Result<&str, &str>)] = &[
             ("site-a", Ok("site-a")),
-            ("wg_0.b=c+d", Ok("wg_0.b=c+d")),
+            ("wg_0.b=c-d", Ok("wg_0.b=c-d")),
+            ("sec1-g+", Err("the name contains `+`; use only letters, digits and `_ = . -`")),
+            ("a+b", Err("the name contains `+`; use only letters, digits and `_ = . -`")),
+            ("eth*", Err("the name contains `*`; use only letters, digits and `_ = . -`")),
+            ("-site", Err("the name starts with `-`, which commands would read as an option")),
+            ("--help", Err("the name starts with `-`, which commands would read as an option")),
+            ("site-", Ok("site-")),
+            ("help", Err("`help` is reserved")),
+            ("interfaces", Err("`interfaces` is reserved")),
+            ("ALL", Err("`ALL` is reserved")),
+            ("Default", Err("`Default` is reserved")),
+            ("dev", Err("`dev` is reserved")),
             ("abcdefghijklmno", Ok("abcdefghijklmno")),
             ("abcdefghijklmnop", Err("the name is 16 characters long; interface names have at most 15")),
             ("", Err("the name is empty")),
-            ("../../etc/x", Err("the name contains `/`; use only letters, digits and `_ = + . -`")),
-            ("wg0;reboot", Err("the name contains `;`; use only letters, digits and `_ = + . -`")),
-            ("wg0\nx", Err("the name contains `\\n`; use only letters, digits and `_ = + . -`")),
-            ("site a", Err("the name contains ` `; use only letters, digits and `_ = + . -`")),
-            ("sité", Err("the name contains `é`; use only letters, digits and `_ = + . -`")),
+            ("../../etc/x", Err("the name contains `/`; use only letters, digits and `_ = . -`")),
+            ("wg0;reboot", Err("the name contains `;`; use only letters, digits and `_ = . -`")),
+            ("wg0\nx", Err("the name contains `\\n`; use only letters, digits and `_ = . -`")),
+            ("site a", Err("the name contains ` `; use only letters, digits and `_ = . -`")),
+            ("sité", Err("the name contains `é`; use only letters, digits and `_ = . -`")),
             (".", Err("`.` is reserved")),
             ("..", Err("`..` is reserved")),
             ("all", Err("`all` is reserved")),
@@ -114,6 +137,8 @@ mod tests {
             ("..conf", None),
             ("a very long file name.conf", None),
             ("site;rm -rf.conf", None),
+            ("sec1-g+.conf", None),
+            ("-x.conf", None),
             ("dir/", None),
         ];
         for (input, expected) in cases {

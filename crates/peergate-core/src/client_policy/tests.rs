@@ -36,12 +36,46 @@ struct Case<'a> {
     lan: Option<IpNet>,
     resolved: Vec<IpAddr>,
     existing: Vec<ExistingClient>,
+    gateway: GatewayFacts,
+    allow_wide: bool,
+}
+
+fn gateway_net(interface: &str, net: &str, kind: GatewayNetKind) -> GatewayNet {
+    GatewayNet { net: net.parse().unwrap(), interface: interface.into(), kind }
+}
+
+/// A gateway with a LAN (IPv4 and IPv6), a WAN and loopback, and a DNS server on UDP 53.
+fn gateway() -> GatewayFacts {
+    use GatewayNetKind::{Address, Route};
+    GatewayFacts {
+        nets: vec![
+            gateway_net("lo", "127.0.0.1/8", Address),
+            gateway_net("lo", "::1/128", Address),
+            gateway_net("lan0", "192.168.1.1/24", Address),
+            gateway_net("lan0", "2001:db8:1::1/64", Address),
+            gateway_net("wan0", "198.18.0.2/24", Address),
+            gateway_net("wan0", "198.18.0.0/24", Route),
+            gateway_net("wan0", "fe80::1/64", Address),
+            gateway_net("siteb", "10.77.0.0/16", Route),
+        ],
+        udp_ports: vec![53, 51820],
+    }
 }
 
 impl<'a> Case<'a> {
     fn new(conf: WgConf) -> Self {
         let existing = vec![ExistingClient { name: "siteb".into(), subnets: vec![net("10.77.0.0/16")] }];
-        Case { conf, name: "sitea", subnets: None, probe: None, lan: Some(net("192.168.1.0/24")), resolved: vec![], existing }
+        Case {
+            conf,
+            name: "sitea",
+            subnets: None,
+            probe: None,
+            lan: Some(net("192.168.1.0/24")),
+            resolved: vec![],
+            existing,
+            gateway: gateway(),
+            allow_wide: false,
+        }
     }
 
     fn run(&self) -> Result<Outcome, PolicyError> {
@@ -51,6 +85,9 @@ impl<'a> Case<'a> {
             subnets: self.subnets,
             probe_host: self.probe,
             gateway_lan: self.lan,
+            gateway: &self.gateway,
+            limits: RouteLimits::default(),
+            allow_wide: self.allow_wide,
             endpoint_addrs: &self.resolved,
             existing: &self.existing,
         })
@@ -203,7 +240,7 @@ fn overlaps_name_the_conflict() {
     from_file.refused("subnet_overlap", "line 6: 10.0.0.0/8 overlaps client `siteb`'s subnet 10.77.0.0/16");
 
     let address = Case::new(conf("Address = 192.168.1.77/24\n", "10.60.0.0/24", "192.0.2.1:1"));
-    address.refused("address_overlap", "line 4: the interface address 192.168.1.77/24 overlaps the gateway's LAN 192.168.1.0/24; traffic for the LAN would go into the tunnel");
+    address.refused("address_overlap", "line 4: the interface address 192.168.1.77/24 overlaps the gateway's LAN 192.168.1.0/24; traffic for it would go into the tunnel");
 }
 
 #[test]
@@ -219,7 +256,7 @@ fn subnets_for_a_split_tunnel_must_be_routed_by_it() {
 fn names_must_be_valid_and_unique() {
     let mut case = Case::new(conf("", "10.60.0.0/24", "192.0.2.1:1"));
     case.name = "../../etc/x";
-    case.refused("invalid_name", "The client name `../../etc/x` cannot be used as an interface name: the name contains `/`; use only letters, digits and `_ = + . -`");
+    case.refused("invalid_name", "The client name `../../etc/x` cannot be used as an interface name: the name contains `/`; use only letters, digits and `_ = . -`");
     case.name = "wg0;reboot";
     assert_eq!(case.run().unwrap_err().code(), "invalid_name");
     case.name = "a-name-of-16-chr";
@@ -249,4 +286,159 @@ fn parse_errors_keep_their_codes() {
     assert_eq!((err.code(), err.line()), ("unknown_key", Some(2)));
     let err: PolicyError = parse("").unwrap_err().into();
     assert_eq!(err.code(), "parse_error");
+}
+
+/// "All of IPv4 but the LAN and the endpoint", in dozens of prefixes and no default route.
+const NEAR_FULL: &str = "0.0.0.0/1, 128.0.0.0/2, 224.0.0.0/3, 208.0.0.0/4, 200.0.0.0/5, 196.0.0.0/7, 199.0.0.0/8, \
+    198.128.0.0/9, 198.64.0.0/10, 198.0.0.0/11, 198.32.0.0/12, 198.56.0.0/13, 198.52.0.0/14, 198.48.0.0/15, \
+    198.50.0.0/16, 198.51.128.0/17, 198.51.0.0/18, 198.51.64.0/19, 198.51.112.0/20, 198.51.104.0/21, \
+    198.51.96.0/22, 198.51.102.0/23, 198.51.101.0/24, 198.51.100.128/25, 198.51.100.64/26, 198.51.100.32/27, \
+    198.51.100.16/28, 198.51.100.8/29, 198.51.100.0/30, 198.51.100.4/31, 198.51.100.6/32, 194.0.0.0/7, \
+    193.0.0.0/8, 192.0.0.0/9, 192.192.0.0/10, 192.128.0.0/11, 192.176.0.0/12, 192.160.0.0/13, 192.172.0.0/14, \
+    192.170.0.0/15, 192.169.0.0/16, 192.168.128.0/17, 192.168.64.0/18, 192.168.32.0/19, 192.168.16.0/20, \
+    192.168.8.0/21, 192.168.4.0/22, 192.168.2.0/23, 192.168.0.0/24";
+
+#[test]
+fn near_full_tunnels_ask_for_a_subnet_and_cannot_be_typed_in() {
+    let case = Case::new(conf("", NEAR_FULL, "198.51.100.7:51820"));
+    match case.run() {
+        Ok(Outcome::NeedsSubnet(needs)) => {
+            assert_eq!(needs.reason.code(), "wide_public_route");
+            assert!(
+                needs.message().starts_with("line 6: AllowedIPs route public IPv4 space about the size of a /1"),
+                "{}",
+                needs.message()
+            );
+        }
+        other => panic!("expected NeedsSubnet, got {other:?}"),
+    }
+    for wide in ["8.0.0.0/8", "128.0.0.0/1, 1.0.0.0/8", "2000::/3"] {
+        let mut typed = Case::new(conf("", "0.0.0.0/0", "192.0.2.1:1"));
+        typed.subnets = Some(wide);
+        let err = typed.run().unwrap_err();
+        assert_eq!(err.code(), "invalid_subnet", "{wide}");
+        assert!(err.to_string().contains("is not valid: these networks would route public"), "{err}");
+    }
+    let mut narrow = Case::new(conf("", NEAR_FULL, "198.51.100.7:51820"));
+    narrow.subnets = Some("10.60.0.0/24");
+    assert_eq!(narrow.accepted().subnets, [net("10.60.0.0/24")]);
+}
+
+#[test]
+fn an_admin_may_allow_a_wide_public_route_but_never_a_full_tunnel() {
+    let mut case = Case::new(conf("", "8.0.0.0/8", "192.0.2.1:1"));
+    assert!(matches!(case.run(), Ok(Outcome::NeedsSubnet(_))));
+    case.allow_wide = true;
+    let client = case.accepted();
+    assert_eq!(client.subnets, [net("8.0.0.0/8")]);
+    let warning = client.warnings.iter().find(|w| w.code == "wide_route_allowed").expect("the override is recorded");
+    assert_eq!(
+        warning.message,
+        "An admin allowed this client's subnets to route public IPv4 space about the size of a /8 (16,777,216 addresses) into the tunnel, which would take over the gateway's own traffic; one client may route at most a /16's worth"
+    );
+    let mut full = Case::new(conf("", "0.0.0.0/1, 128.0.0.0/1", "192.0.2.1:1"));
+    full.allow_wide = true;
+    assert!(matches!(full.run(), Ok(Outcome::NeedsSubnet(NeedsSubnet { reason: Breadth::Full, .. }))));
+}
+
+#[test]
+fn interface_addresses_route_too() {
+    let half = Case::new(conf("Address = 200.0.0.2/1\n", "10.60.0.0/24", "192.0.2.1:1"));
+    half.refused("address_route", "line 4: the interface address 200.0.0.2/1 makes the kernel route public IPv4 space about the size of a /2 (1,609,433,088 addresses) into the tunnel, which would take over the gateway's own traffic; one client may route at most a /16's worth. Write the tunnel address with /32 (IPv4) or /128 (IPv6), or the tunnel network's real prefix");
+    let v6_default = Case::new(conf("Address = fd00::2/0\n", "10.60.0.0/24", "192.0.2.1:1"));
+    v6_default.refused("address_route", "line 4: the interface address fd00::2/0 makes the kernel route all traffic into the tunnel (a full tunnel), which would cut the gateway off. Write the tunnel address with /32 (IPv4) or /128 (IPv6), or the tunnel network's real prefix");
+    let wan = Case::new(conf("Address = 198.18.0.77/25\n", "10.60.0.0/24", "192.0.2.1:1"));
+    wan.refused("address_overlap", "line 4: the interface address 198.18.0.77/25 overlaps the gateway's address 198.18.0.2/24 on wan0; traffic for it would go into the tunnel");
+    let client = Case::new(conf("Address = 10.77.3.2/24\n", "10.60.0.0/24", "192.0.2.1:1"));
+    assert_eq!(
+        client.run().unwrap_err().to_string(),
+        "line 4: the interface address 10.77.3.2/24 overlaps client `siteb`'s subnet 10.77.0.0/16; traffic for it would go into the tunnel"
+    );
+    let loopback = Case::new(conf("Address = 127.0.0.2/32\n", "10.60.0.0/24", "192.0.2.1:1"));
+    loopback.refused("special_range", "line 4: the interface address 127.0.0.2/32 overlaps 127.0.0.0/8, the loopback range; special-purpose addresses are never routed into a tunnel");
+    let tunnel = Case::new(conf("Address = 10.204.0.2/24, fd20::2/64\n", "10.60.0.0/24", "192.0.2.1:1"));
+    tunnel.accepted();
+}
+
+#[test]
+fn routes_stay_clear_of_everything_the_gateway_has_and_of_special_ranges() {
+    let cases = [
+        ("2001:db8:1::/48", "line 6: 2001:db8:1::/48 overlaps the gateway's address 2001:db8:1::1/64 on lan0"),
+        ("198.18.0.128/25", "line 6: 198.18.0.128/25 overlaps the gateway's address 198.18.0.2/24 on wan0"),
+        (
+            "169.254.169.254/32",
+            "line 6: 169.254.169.254/32 overlaps 169.254.169.254/32, the cloud metadata service address; special-purpose addresses are never routed into a tunnel",
+        ),
+        (
+            "127.0.0.0/8",
+            "line 6: 127.0.0.0/8 overlaps 127.0.0.0/8, the loopback range; special-purpose addresses are never routed into a tunnel",
+        ),
+        (
+            "169.254.0.0/16",
+            "line 6: 169.254.0.0/16 overlaps 169.254.169.254/32, the cloud metadata service address; special-purpose addresses are never routed into a tunnel",
+        ),
+        (
+            "224.0.0.0/4",
+            "line 6: 224.0.0.0/4 overlaps 224.0.0.0/4, the multicast range; special-purpose addresses are never routed into a tunnel",
+        ),
+        (
+            "240.0.0.0/4",
+            "line 6: 240.0.0.0/4 overlaps 255.255.255.255/32, the broadcast address; special-purpose addresses are never routed into a tunnel",
+        ),
+        (
+            "::1/128",
+            "line 6: ::1/128 overlaps ::1/128, the loopback address; special-purpose addresses are never routed into a tunnel",
+        ),
+        (
+            "fe80::/10",
+            "line 6: fe80::/10 overlaps fe80::/10, the link-local range; special-purpose addresses are never routed into a tunnel",
+        ),
+        (
+            "ff00::/8",
+            "line 6: ff00::/8 overlaps ff00::/8, the multicast range; special-purpose addresses are never routed into a tunnel",
+        ),
+        (
+            "::ffff:10.0.0.0/104",
+            "line 6: ::ffff:10.0.0.0/104 overlaps ::ffff:0.0.0.0/96, the IPv4-mapped range; special-purpose addresses are never routed into a tunnel",
+        ),
+        (
+            "0.0.0.0/8",
+            "line 6: 0.0.0.0/8 overlaps 0.0.0.0/8, the unspecified (\"this network\") range; special-purpose addresses are never routed into a tunnel",
+        ),
+    ];
+    for (allowed, message) in cases {
+        let err = Case::new(conf("", allowed, "192.0.2.1:1")).run().unwrap_err();
+        assert_eq!(err.to_string(), message, "{allowed}");
+        assert!(matches!(err.code(), "subnet_overlap" | "special_range"), "{allowed}");
+        assert_eq!(err.line(), Some(6));
+    }
+    let mut typed = Case::new(conf("", "0.0.0.0/0", "192.0.2.1:1"));
+    typed.subnets = Some("10.60.0.0/24, 169.254.169.254/32");
+    assert_eq!(typed.run().unwrap_err().code(), "special_range");
+}
+
+#[test]
+fn the_clients_own_interface_is_not_a_conflict() {
+    let mut case = Case::new(conf("ListenPort = 51820\n", "10.60.0.0/24", "192.0.2.1:1"));
+    case.gateway.nets.push(gateway_net("sitea", "10.60.0.0/24", GatewayNetKind::Route));
+    case.gateway.nets.push(gateway_net("sitea", "10.204.0.2/32", GatewayNetKind::Address));
+    case.accepted();
+    let up = recheck(&case.conf, "sitea", &case.gateway);
+    assert_eq!(up, Ok(()));
+    let other = recheck(&case.conf, "sitec", &case.gateway).unwrap_err();
+    assert_eq!(
+        other.to_string(),
+        "line 3: the interface address 10.204.0.2/32 overlaps the gateway's address 10.204.0.2/32 on sitea; traffic for it would go into the tunnel"
+    );
+}
+
+#[test]
+fn listen_ports_are_unprivileged_and_free() {
+    let dns = Case::new(conf("ListenPort = 53\n", "10.60.0.0/24", "192.0.2.1:1"));
+    dns.refused("listen_port_privileged", "line 4: ListenPort = 53 is a privileged port (below 1024) that the gateway's own services use; remove the line (WireGuard then picks a free port) or choose a port from 1024 up");
+    let taken = Case::new(conf("ListenPort = 51820\n", "10.60.0.0/24", "192.0.2.1:1"));
+    taken.refused("listen_port_in_use", "line 4: ListenPort = 51820 is already in use on the gateway (UDP); remove the line (WireGuard then picks a free port) or choose another port");
+    for free in ["ListenPort = 51821\n", "ListenPort = 0\n", ""] {
+        Case::new(conf(free, "10.60.0.0/24", "192.0.2.1:1")).accepted();
+    }
 }

@@ -38,6 +38,7 @@ pub struct ImportReport {
 pub struct ImportOptions {
     pub subnets: Option<String>,
     pub probe_host: Option<String>,
+    pub allow_wide: bool,
 }
 
 /// The `*.conf` files directly in `dir`, sorted.
@@ -122,7 +123,7 @@ async fn import_file(gateway: &Gateway, db: &Db, path: &Path, options: &ImportOp
             path,
             ImportOutcome::Refused,
             Some("invalid_name"),
-            "the file name does not give a valid interface name (1-15 of A-Z a-z 0-9 _ = + . -, ending in .conf)".into(),
+            "the file name does not give a valid interface name (1-15 of A-Z a-z 0-9 _ = . -, not starting with -, ending in .conf)".into(),
         );
     };
     match clients::existing(db).await {
@@ -137,8 +138,13 @@ async fn import_file(gateway: &Gateway, db: &Db, path: &Path, options: &ImportOp
         Err(err) => return report(path, ImportOutcome::Refused, Some("unreadable"), format!("cannot read the file: {err}")),
     };
     let in_place = same_file(path, &gateway.wg_dir.file(&name));
-    let upload =
-        Upload { bytes: &bytes, name: &name, subnets: options.subnets.as_deref(), probe_host: options.probe_host.as_deref() };
+    let upload = Upload {
+        bytes: &bytes,
+        name: &name,
+        subnets: options.subnets.as_deref(),
+        probe_host: options.probe_host.as_deref(),
+        allow_wide: options.allow_wide,
+    };
     let placement = if in_place { Placement::InPlace } else { Placement::New };
     match gateway.admit(db, upload, placement, actor).await {
         Ok(Admission::Created(client)) => {

@@ -19,10 +19,13 @@ pub mod pending;
 pub mod view;
 
 use std::net::IpAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use peergate_core::client_policy::{self, AcceptedClient, ClientRequest, ExistingClient, NeedsSubnet, Outcome, PolicyError};
+use peergate_core::client_policy::{
+    self, AcceptedClient, ClientRequest, ExistingClient, NeedsSubnet, Outcome, PolicyError, RouteLimits,
+};
 use peergate_core::wg_conf::{self, Host, WgConf};
 use tokio::sync::Mutex;
 
@@ -32,14 +35,18 @@ use crate::db::audit::{Actor, Entry};
 use crate::db::clients::{self, ClientRow, NewClient, StoredWarning};
 use crate::db::{self, Db};
 use crate::system::conf_files::ConfDir;
+use crate::system::host_net::HostNetwork;
 use crate::system::lan::Lan;
 
-/// The gateway's client storage: where files go, the LAN they must not collide with, and the lock
+/// The gateway's client storage: where files go, what the routes must not collide with (the LAN,
+/// the host's own addresses and routes, read at each check), how much they may route, and the lock
 /// that makes check-then-write atomic (two uploads must not both pass the overlap check).
 pub struct Gateway {
     pub wg_dir: ConfDir,
     pub pending_dir: ConfDir,
     pub lan: Option<Lan>,
+    pub host: Arc<dyn HostNetwork>,
+    pub limits: RouteLimits,
     pub lock: Mutex<()>,
 }
 
@@ -49,6 +56,8 @@ pub struct Upload<'a> {
     pub name: &'a str,
     pub subnets: Option<&'a str>,
     pub probe_host: Option<&'a str>,
+    /// The admin explicitly allows more public address space than the limit (audited).
+    pub allow_wide: bool,
 }
 
 // One value per request, matched at once: boxing the client would buy nothing.
@@ -82,11 +91,13 @@ pub enum AdmitError {
 crate::db::database_failure_is_internal!(AdmitError);
 
 impl Gateway {
-    pub fn new(config: &crate::config::Config, lan: Option<Lan>) -> Gateway {
+    pub fn new(config: &crate::config::Config, lan: Option<Lan>, host: Arc<dyn HostNetwork>) -> Gateway {
         Gateway {
             wg_dir: ConfDir::new(&config.wg_dir),
             pending_dir: ConfDir::new(config.data_dir.join("pending")),
             lan,
+            host,
+            limits: config.route_limits(),
             lock: Mutex::new(()),
         }
     }
@@ -97,6 +108,7 @@ impl Gateway {
         let (endpoint_addrs, mut warnings) = resolve_endpoints(&conf).await;
         let _guard = self.lock.lock().await;
         let existing = clients::existing(db).await?;
+        let gateway = self.host.facts().await?;
         if placement == Placement::New {
             refuse_host_interface(upload.name, &existing)?;
         }
@@ -106,6 +118,9 @@ impl Gateway {
             subnets: upload.subnets,
             probe_host: upload.probe_host,
             gateway_lan: self.lan.as_ref().and_then(|l| l.network),
+            gateway: &gateway,
+            limits: self.limits,
+            allow_wide: upload.allow_wide,
             endpoint_addrs: &endpoint_addrs,
             existing: &existing,
         })?;

@@ -34,6 +34,8 @@ pub struct Completion<'a> {
     pub probe_host: Option<&'a str>,
     /// A new name, if the one given at upload was taken meanwhile.
     pub name: Option<&'a str>,
+    /// The admin explicitly allows more public address space than the limit.
+    pub allow_wide: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -120,7 +122,13 @@ impl Gateway {
         let bytes = self.pending_dir.read(&held.id).map_err(|_| CompleteError::Gone)?;
         let name = completion.name.filter(|n| !n.trim().is_empty()).unwrap_or(&held.name);
         let probe_host = completion.probe_host.or(held.probe_host.as_deref());
-        let upload = Upload { bytes: bytes.as_bytes(), name, subnets: Some(completion.subnet), probe_host };
+        let upload = Upload {
+            bytes: bytes.as_bytes(),
+            name,
+            subnets: Some(completion.subnet),
+            probe_host,
+            allow_wide: completion.allow_wide,
+        };
         match self.admit(db, upload, Placement::New, actor).await? {
             Admission::Created(client) => {
                 pending::delete(db, &held.id).await.map_err(AdmitError::from)?;

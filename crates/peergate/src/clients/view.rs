@@ -66,5 +66,6 @@ pub fn audit_view(client: &ClientRow) -> serde_json::Value {
         "probe_host": client.probe_host,
         "peer_public_keys": client.peer_public_keys,
         "state": client.state,
+        "warnings": client.warnings,
     })
 }

@@ -71,6 +71,11 @@ settings! {
     /// The gateway's LAN address, optionally with its prefix (`192.168.1.1/24`) to give the LAN
     /// network without asking the system.
     lan_address: Option<String> = "PEERGATE_LAN_ADDRESS", None;
+    /// The most public IPv4 address space one client may route, as the size of one prefix (16 =
+    /// a /16, 65,536 addresses); more asks for the remote subnet unless an admin allows it.
+    max_public_route_v4: u8 = "PEERGATE_MAX_PUBLIC_ROUTE_V4", 16;
+    /// The same for IPv6 (32 = a /32).
+    max_public_route_v6: u8 = "PEERGATE_MAX_PUBLIC_ROUTE_V6", 32;
     /// Seconds between WireGuard status snapshots.
     status_interval_secs: u64 = "PEERGATE_STATUS_INTERVAL_SECS", 5;
     /// Seconds between connectivity tests of every active client.
@@ -136,6 +141,17 @@ impl Config {
             bail!("PEERGATE_BODY_LIMIT: {} bytes is too small (at least 1024)", self.body_limit);
         }
         self.lan_address()?;
+        if let Some(name) = &self.lan_interface
+            && (name.is_empty() || name.starts_with('-') || name.contains(['+', '*', '/', ' ']))
+        {
+            bail!("PEERGATE_LAN_INTERFACE: `{name}` is not an interface name (firewall rules would read it as a pattern)");
+        }
+        if !(1..=32).contains(&self.max_public_route_v4) {
+            bail!("PEERGATE_MAX_PUBLIC_ROUTE_V4: /{} is not a prefix length between 1 and 32", self.max_public_route_v4);
+        }
+        if !(1..=128).contains(&self.max_public_route_v6) {
+            bail!("PEERGATE_MAX_PUBLIC_ROUTE_V6: /{} is not a prefix length between 1 and 128", self.max_public_route_v6);
+        }
         for (var, secs) in [
             ("PEERGATE_STATUS_INTERVAL_SECS", self.status_interval_secs),
             ("PEERGATE_PING_INTERVAL_SECS", self.ping_interval_secs),
@@ -148,6 +164,14 @@ impl Config {
         tracing_subscriber::EnvFilter::try_new(&self.log)
             .with_context(|| format!("PEERGATE_LOG: `{}` is not a valid log filter", self.log))?;
         Ok(self)
+    }
+
+    /// How much public address space one client may route.
+    pub fn route_limits(&self) -> peergate_core::client_policy::RouteLimits {
+        peergate_core::client_policy::RouteLimits {
+            public_v4_prefix: self.max_public_route_v4,
+            public_v6_prefix: self.max_public_route_v6,
+        }
     }
 
     /// The database URL in effect: the configured one or the SQLite file under the data dir.

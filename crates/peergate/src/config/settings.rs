@@ -51,7 +51,7 @@ macro_rules! numeric_from_env {
         }
     )*};
 }
-numeric_from_env!(u64, usize);
+numeric_from_env!(u8, u64, usize);
 
 /// A secret setting (a token, a client secret, a database URL with its password): `Debug` prints
 /// `(redacted)`, so a logged `Config` never shows it. The text is reached only through

@@ -8,8 +8,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::Context;
+use peergate_core::client_policy::{self, InterfaceName, NameError, PolicyError};
 use peergate_core::probe::{self, PingResult, ProbeFailure};
 use peergate_core::reconcile::{ClientOp, rules_op};
+use peergate_core::wg_conf;
 
 use super::monitor::Monitor;
 use super::{Backends, ClientLocks};
@@ -40,6 +42,15 @@ pub enum StepError {
     /// Rules cannot be installed at all (the LAN interface is unknown): checked before anything changes.
     #[error(transparent)]
     FirewallNotReady(FirewallError),
+    /// A client stored before interface names had to be literal (`site+` is an iptables pattern).
+    #[error(
+        "The client name `{0}` is not a literal interface name ({1}); delete the client and upload it again under another name"
+    )]
+    UnsafeName(String, NameError),
+    #[error("Cannot read the gateway's addresses and routes to check this client's routes: {0:#}")]
+    HostUnreadable(anyhow::Error),
+    #[error("This client's routes now collide with the gateway: {0}. Change the client or the gateway, then activate again")]
+    RoutesConflict(PolicyError),
     #[error("wg-quick up failed: {0}")]
     TunnelUp(RunError),
     #[error("Turning on IP forwarding failed: {0:#}")]
@@ -99,12 +110,24 @@ impl Activation {
         outcome.map(|_| updated).map_err(OpError::Failed)
     }
 
+    /// The gateway may have gained an address or route since the upload: check the client's
+    /// prefixes (addresses and AllowedIPs of the file peergate wrote) against it again. A missing
+    /// or unreadable file is left to wg-quick, which says so in its own words.
+    async fn recheck_routes(&self, client: &ClientRow) -> Result<(), StepError> {
+        let Ok(text) = std::fs::read_to_string(&client.conf_path) else { return Ok(()) };
+        let Ok(conf) = wg_conf::parse(&text) else { return Ok(()) };
+        let facts = self.backends.host.facts().await.map_err(StepError::HostUnreadable)?;
+        client_policy::recheck(&conf, &client.name, &facts).map_err(StepError::RoutesConflict)
+    }
+
     /// The four steps, undoing earlier ones when a later one fails. Returns the probe result.
     async fn bring_up(&self, client: &ClientRow, other_active: &[String]) -> Result<PingResult, StepError> {
         let b = &self.backends;
         let firewall = &b.firewall;
         firewall.ready().map_err(StepError::FirewallNotReady)?;
         let name = client.name.as_str();
+        InterfaceName::parse(name).map_err(|e| StepError::UnsafeName(name.to_string(), e))?;
+        self.recheck_routes(client).await?;
         if !b.tunnels.is_up(name) {
             b.tunnels.up(name).await.map_err(StepError::TunnelUp)?;
         }

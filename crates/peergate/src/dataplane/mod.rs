@@ -22,6 +22,7 @@ use tokio::sync::OwnedMutexGuard;
 use crate::db::clients::ClientId;
 use crate::events::Events;
 use crate::system::firewall::Firewall;
+use crate::system::host_net::HostNetwork;
 use crate::system::ping::Prober;
 use crate::system::sysctl::Forwarding;
 use crate::system::tunnels::Tunnels;
@@ -33,6 +34,8 @@ pub struct Backends {
     pub firewall: Arc<dyn Firewall>,
     pub prober: Arc<dyn Prober>,
     pub forwarding: Forwarding,
+    /// The gateway's addresses, routes and ports (read for route checks).
+    pub host: Arc<dyn HostNetwork>,
 }
 
 /// One lock per client: held by an activation or deactivation for its whole run, and by the

@@ -50,6 +50,9 @@ struct UploadForm {
     subnet: Option<String>,
     /// Address pinged to test the tunnel; defaults to the first usable address of the subnet.
     probe_host: Option<String>,
+    /// `true` accepts routes to more public address space than the gateway's limit (recorded
+    /// with the client and in the audit log); a full tunnel is never accepted.
+    allow_wide_routes: Option<bool>,
 }
 
 #[derive(Default)]
@@ -58,6 +61,7 @@ struct UploadParts {
     name: Option<String>,
     subnet: Option<String>,
     probe_host: Option<String>,
+    allow_wide_routes: Option<bool>,
 }
 
 /// Uploads a WireGuard client config. A full-tunnel config answers 422 `needs_subnet` with a
@@ -82,7 +86,13 @@ async fn upload_client(
             .and_then(peergate_core::client_policy::derive_name_from_filename)
             .ok_or_else(|| ApiError::validation("name", "Give the client a name (it becomes the interface name)."))?,
     };
-    let upload = Upload { bytes: &bytes, name: &name, subnets: parts.subnet.as_deref(), probe_host: parts.probe_host.as_deref() };
+    let upload = Upload {
+        bytes: &bytes,
+        name: &name,
+        subnets: parts.subnet.as_deref(),
+        probe_host: parts.probe_host.as_deref(),
+        allow_wide: parts.allow_wide_routes.unwrap_or(false),
+    };
     match app.gateway.upload(&app.db, admin.user.id, upload, &actor).await.map_err(admission_error)? {
         Uploaded::Created(client) => Ok(created(client)),
         Uploaded::NeedsSubnet(needs, pending) => Err(needs_subnet(&needs, &pending)),
@@ -102,8 +112,12 @@ async fn read_upload(mut multipart: Multipart) -> Result<UploadParts, ApiError> 
             "name" => parts.name.is_some(),
             "subnet" => parts.subnet.is_some(),
             "probe_host" => parts.probe_host.is_some(),
+            "allow_wide_routes" => parts.allow_wide_routes.is_some(),
             other => {
-                return Err(ApiError::validation(other, "unknown form field; send file, name, subnet and probe_host"));
+                return Err(ApiError::validation(
+                    other,
+                    "unknown form field; send file, name, subnet, probe_host and allow_wide_routes",
+                ));
             }
         };
         if slot_taken {
@@ -130,6 +144,13 @@ async fn read_upload(mut multipart: Multipart) -> Result<UploadParts, ApiError> 
         match field_name.as_str() {
             "name" => parts.name = Some(text),
             "subnet" => parts.subnet = Some(text),
+            "allow_wide_routes" => {
+                parts.allow_wide_routes = Some(match text.as_str() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(ApiError::validation(&field_name, "must be true or false")),
+                })
+            }
             _ => parts.probe_host = Some(text),
         }
     }
@@ -152,6 +173,7 @@ fn needs_subnet(needs: &NeedsSubnet, pending: &Pending) -> ApiError {
     extra.insert("pending_id".into(), pending.id.clone().into());
     extra.insert("expires_at".into(), pending.expires_at.into());
     extra.insert("lines".into(), serde_json::json!(needs.lines));
+    extra.insert("reason".into(), needs.reason.code().into());
     extra.insert("warnings".into(), serde_json::json!(needs.warnings));
     ApiError::Unprocessable { code: needs.code(), detail: needs.message(), errors: Vec::new(), extra }
 }
@@ -166,7 +188,9 @@ pub fn admission_error(err: AdmitError) -> ApiError {
             let field = match &err {
                 PolicyError::InvalidName { .. } => "name",
                 PolicyError::InvalidSubnet { .. } | PolicyError::SubnetNotRouted { .. } => "subnet",
-                PolicyError::SubnetOverlap { line: None, .. } => "subnet",
+                PolicyError::SubnetOverlap { line: None, .. }
+                | PolicyError::SpecialRange { line: None, .. }
+                | PolicyError::WideRoute { line: None, .. } => "subnet",
                 PolicyError::InvalidProbeHost { .. } | PolicyError::ProbeHostOutside { .. } => "probe_host",
                 _ => "file",
             };
@@ -190,6 +214,9 @@ pub struct PendingSubnet {
     probe_host: Option<String>,
     /// A new name, if the one given at upload was taken meanwhile.
     name: Option<String>,
+    /// `true` accepts a subnet wider than the gateway's public-route limit (audited).
+    #[serde(default)]
+    allow_wide_routes: bool,
 }
 
 /// Completes a full-tunnel upload with the remote subnet.
@@ -203,7 +230,12 @@ async fn complete_pending_upload(
     ApiPath(pending_id): ApiPath<String>,
     ApiJson(body): ApiJson<PendingSubnet>,
 ) -> Result<Response, ApiError> {
-    let completion = Completion { subnet: &body.subnet, probe_host: body.probe_host.as_deref(), name: body.name.as_deref() };
+    let completion = Completion {
+        subnet: &body.subnet,
+        probe_host: body.probe_host.as_deref(),
+        name: body.name.as_deref(),
+        allow_wide: body.allow_wide_routes,
+    };
     match app.gateway.complete(&app.db, admin.user.id, &pending_id, completion, &actor).await {
         Ok(client) => Ok(created(client)),
         Err(err @ CompleteError::Gone) => Err(ApiError::NotFound(err.to_string())),
@@ -357,7 +389,7 @@ async fn import_clients(
     actor: Actor,
     ApiJson(body): ApiJson<ImportRequest>,
 ) -> Result<axum::Json<Vec<ImportReport>>, ApiError> {
-    let options = ImportOptions { subnets: body.subnet, probe_host: None };
+    let options = ImportOptions { subnets: body.subnet, probe_host: None, allow_wide: false };
     import::import_from_wg_dir(&app.gateway, &app.db, body.files.as_deref(), &options, &actor)
         .await
         .map(axum::Json)

@@ -1,11 +1,12 @@
 //! Everything that touches the operating system: running programs, files in the WireGuard
 //! directory, the LAN, WireGuard interfaces, the firewall, forwarding, ICMP, host metrics. Each
 //! OS boundary with more than one implementation (or a fake in the HTTP tests) is one coarse
-//! trait: `Tunnels`, `Firewall`, `Prober`; the real ones are tested in network namespaces.
+//! trait: `Tunnels`, `Firewall`, `Prober`, `HostNetwork`; the real ones are tested in network namespaces.
 
 pub mod conf_files;
 pub mod firewall;
 pub mod host_metrics;
+pub mod host_net;
 pub mod lan;
 pub mod ping;
 pub mod run;

@@ -10,10 +10,12 @@ use std::time::Duration;
 use async_trait::async_trait;
 use peergate::dataplane::Backends;
 use peergate::system::firewall::{Firewall, FirewallError};
+use peergate::system::host_net::HostNetwork;
 use peergate::system::ping::{PingResult, Prober};
 use peergate::system::run::RunError;
 use peergate::system::sysctl::Forwarding;
 use peergate::system::tunnels::Tunnels;
+use peergate_core::client_policy::{GatewayFacts, GatewayNet, GatewayNetKind};
 use peergate_core::firewall_plan::ObservedRules;
 use peergate_core::status::{ObservedClient, ObservedPeer};
 
@@ -29,6 +31,30 @@ pub struct World {
     pub up_delay: Duration,
     pub handshake: i64,
     pub rx: u64,
+    /// What the gateway has on its interfaces (route checks read it).
+    pub host: GatewayFacts,
+}
+
+fn host_net(interface: &str, net: &str, kind: GatewayNetKind) -> GatewayNet {
+    GatewayNet { net: net.parse().unwrap(), interface: interface.into(), kind }
+}
+
+/// A gateway like the tests' configuration: LAN 10.201.0.1/24 (and an IPv6 prefix), a WAN,
+/// loopback, and a DNS server on UDP 53.
+pub fn default_host() -> GatewayFacts {
+    use GatewayNetKind::{Address, Route};
+    GatewayFacts {
+        nets: vec![
+            host_net("lo", "127.0.0.1/8", Address),
+            host_net("lo", "::1/128", Address),
+            host_net("lan0", "10.201.0.1/24", Address),
+            host_net("lan0", "10.201.0.0/24", Route),
+            host_net("lan0", "2001:db8:201::1/64", Address),
+            host_net("wan0", "198.18.0.2/24", Address),
+            host_net("wan0", "198.18.0.0/24", Route),
+        ],
+        udp_ports: vec![53, 5353],
+    }
 }
 
 #[derive(Clone)]
@@ -44,7 +70,7 @@ impl Fakes {
         std::fs::create_dir_all(proc_sys.join("net/ipv6/conf/all")).unwrap();
         std::fs::write(proc_sys.join("net/ipv4/ip_forward"), "0\n").unwrap();
         std::fs::write(proc_sys.join("net/ipv6/conf/all/forwarding"), "0\n").unwrap();
-        let world = World { probe_ok: true, ..World::default() };
+        let world = World { probe_ok: true, host: default_host(), ..World::default() };
         Fakes { world: Arc::new(Mutex::new(world)), proc_sys }
     }
 
@@ -54,6 +80,7 @@ impl Fakes {
             firewall: Arc::new(FakeFirewall(self.world.clone())),
             prober: Arc::new(FakeProber(self.world.clone())),
             forwarding: Forwarding { proc_sys: self.proc_sys.clone(), persist_file: sysctl_file.to_path_buf() },
+            host: Arc::new(FakeHost(self.world.clone())),
         }
     }
 
@@ -159,5 +186,14 @@ impl Prober for FakeProber {
         let ok = self.0.lock().unwrap().probe_ok;
         let rtts = if ok { vec![Duration::from_millis(3); 3] } else { Vec::new() };
         PingResult::from_rtts(at, 3, &rtts, None)
+    }
+}
+
+struct FakeHost(Arc<Mutex<World>>);
+
+#[async_trait]
+impl HostNetwork for FakeHost {
+    async fn facts(&self) -> anyhow::Result<GatewayFacts> {
+        Ok(self.0.lock().unwrap().host.clone())
     }
 }

@@ -9,5 +9,6 @@ mod clients;
 mod dataplane;
 mod fakes;
 mod netns;
+mod route_policy;
 mod support;
 mod system;
