@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+mod hostile;
 mod live;
 mod recovery;
 mod tunnels;

@@ -131,6 +131,23 @@ impl Rules {
         self.set_elements.iter().any(|e| e == iface) || self.rules.iter().any(|(_, r)| word(r))
     }
 
+    /// Every interface peergate's rules match (`-i`/`-o`, `iifname`/`oifname`, the `clients` set
+    /// elements). A pattern (`+`, `*`) is kept as written, so a test sees it.
+    pub fn matched_interfaces(&self) -> std::collections::BTreeSet<String> {
+        let mut names: std::collections::BTreeSet<String> = self.set_elements.iter().cloned().collect();
+        for (_, rule) in &self.rules {
+            let words: Vec<&str> = rule.split_whitespace().collect();
+            for pair in words.windows(2) {
+                if matches!(pair[0], "-i" | "-o" | "--in-interface" | "--out-interface" | "iifname" | "oifname")
+                    && !pair[1].starts_with('@')
+                {
+                    names.insert(pair[1].trim_matches('"').to_string());
+                }
+            }
+        }
+        names
+    }
+
     /// A masquerade rule exists that applies to `iface` (directly, or through the `clients` set).
     pub fn masquerades(&self, iface: &str) -> bool {
         let masq = |r: &str| r.contains("masquerade") || r.contains("MASQUERADE");
