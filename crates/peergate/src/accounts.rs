@@ -42,6 +42,17 @@ pub async fn add_user(db: &Db, username: &Username, password: &str, role: Role, 
     Ok(user)
 }
 
+/// Lets a throttled account in again: its login failures up to now stop counting (within the
+/// server's next login attempt for it). The guessing addresses stay limited.
+pub async fn unlock_user(db: &Db, username: &str, actor: &Actor) -> Result<(), AccountError> {
+    let mut change = db.change(actor).await?;
+    if !users::set_unlocked(&mut change, username, db::now()).await? {
+        return Err(AccountError::NoSuchUser(username.into()));
+    }
+    change.commit(Entry::new("user.unlock", format!("user:{username}"))).await?;
+    Ok(())
+}
+
 /// A token just issued: its secret is shown once and never stored.
 pub struct IssuedToken {
     pub id: i64,

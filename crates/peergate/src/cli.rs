@@ -84,6 +84,12 @@ pub enum UserCommand {
     },
     /// List users
     List,
+    /// Let a user whose logins are throttled in again (failed attempts up to now stop counting;
+    /// the addresses that guessed stay limited)
+    Unlock {
+        #[arg(long)]
+        username: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -165,6 +171,11 @@ async fn user(db: &Db, cmd: UserCommand) -> anyhow::Result<()> {
             for user in users::list(db).await? {
                 println!("{}\t{}\t{}", user.id, user.username, user.role);
             }
+            Ok(())
+        }
+        UserCommand::Unlock { username } => {
+            accounts::unlock_user(db, &username, &Actor::cli()).await.map_err(cli_error)?;
+            println!("unlocked `{username}`: its failed logins no longer count");
             Ok(())
         }
     }

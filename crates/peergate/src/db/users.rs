@@ -68,6 +68,25 @@ pub async fn list(db: &Db) -> Result<Vec<User>, sqlx::Error> {
     rows.iter().map(user_from_row).collect()
 }
 
+/// Marks the account unlocked now (its earlier login failures stop counting); `false` when no such
+/// user exists.
+pub async fn set_unlocked(tx: &mut sqlx::AnyConnection, username: &str, at: i64) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE users SET unlocked_at = $1 WHERE username = $2 AND disabled_at IS NULL")
+        .bind(at)
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// When an admin last unlocked the account, matching the name without case as the throttle does.
+pub async fn unlocked_at(db: &Db, username: &str) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT MAX(unlocked_at) FROM users WHERE LOWER(username) = LOWER($1)")
+        .bind(username)
+        .fetch_one(&db.pool)
+        .await
+}
+
 pub async fn count_admins(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL").fetch_one(&db.pool).await
 }

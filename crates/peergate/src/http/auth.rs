@@ -1,15 +1,18 @@
 //! Local login: `POST /api/auth/login`, `POST /api/auth/logout`, `GET /api/auth/me`.
 //!
-//! Login is throttled per account and per client address before any password work, hashes run on
+//! Each attempt is reserved with the throttle before any password work (so attempts in flight
+//! count; see `peergate_core::login_throttle`), an admin's `peergate user unlock` is honoured
+//! when the throttle refuses, hashes run on
 //! the blocking pool behind a small semaphore (argon2id takes ~19 MiB and tens of milliseconds, so
 //! a login flood must not exhaust memory or starve the server), and an unknown user costs the same
 //! as a wrong password. Success creates a database session and a CSRF token bound to it.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use peergate_core::login_throttle::Reservation;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
@@ -59,9 +62,7 @@ async fn login(
     }
     let ip = peer.ip();
     let now = db::now();
-    if let Err(wait) = state.app.throttle.lock().expect("throttle lock").check(&body.username, ip, now) {
-        return Err(ApiError::RateLimited { retry_after_secs: wait.0 });
-    }
+    let reservation = reserve_attempt(&state, &body.username, ip, now).await?;
 
     let found = users::find_credentials(&state.app.db, &body.username).await?;
     let stored = found.as_ref().and_then(|c| c.password_hash.clone());
@@ -75,11 +76,11 @@ async fn login(
     .map_err(anyhow::Error::new)?;
 
     let Some(user) = found.filter(|_| ok).map(|c| c.user) else {
-        state.app.throttle.lock().expect("throttle lock").record_failure(&body.username, ip, now);
+        state.app.throttle.lock().expect("throttle lock").failed(reservation);
         accounts::record_failed_login(&state.app.db, &body.username, ip, &request_id.0).await?;
         return Err(ApiError::Unauthorized { code: "invalid_credentials", detail: "Wrong username or password.".into() });
     };
-    state.app.throttle.lock().expect("throttle lock").record_success(&body.username);
+    state.app.throttle.lock().expect("throttle lock").succeeded(reservation);
 
     let session = accounts::start_session(&state.app.db, &user, ip, &request_id.0).await?;
     let cookie = format!(
@@ -91,6 +92,24 @@ async fn login(
     let mut response = axum::Json(SessionInfo { user, csrf_token: Some(session.csrf_token) }).into_response();
     response.headers_mut().insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::new)?);
     Ok(response)
+}
+
+/// Reserves a login attempt; when the throttle refuses, an unlock by an admin since the failures
+/// (one database read, only on this path) clears the account and the attempt is tried once more.
+async fn reserve_attempt(state: &AppState, username: &str, ip: IpAddr, now: i64) -> Result<Reservation, ApiError> {
+    let wait = match state.app.throttle.lock().expect("throttle lock").reserve(username, ip, now) {
+        Ok(reservation) => return Ok(reservation),
+        Err(wait) => wait,
+    };
+    let mut throttle = match users::unlocked_at(&state.app.db, username).await? {
+        Some(at) => {
+            let mut throttle = state.app.throttle.lock().expect("throttle lock");
+            throttle.unlock(username, at);
+            throttle
+        }
+        None => return Err(ApiError::RateLimited { retry_after_secs: wait.0 }),
+    };
+    throttle.reserve(username, ip, now).map_err(|wait| ApiError::RateLimited { retry_after_secs: wait.0 })
 }
 
 /// Ends the browser session (bearer tokens are revoked with `peergate token revoke` instead).

@@ -217,3 +217,29 @@ fn doctor_reports_what_is_wrong_and_fails_on_an_open_wireguard_directory() {
     let stdout = String::from_utf8(run("127.0.0.1/8").stdout).unwrap();
     assert!(stdout.contains("exists and is private"), "{stdout}");
 }
+
+#[tokio::test]
+async fn user_unlock_lets_a_throttled_owner_in_again_and_is_audited() {
+    let app = TestApp::spawn().await;
+    app.create_user("admin", peergate_core::account::Role::Admin).await;
+    let body = |password: &str| serde_json::json!({"username": "admin", "password": password});
+    for _ in 0..5 {
+        assert_eq!(app.post_json("/api/auth/login", &body("guess")).await.status(), 401);
+    }
+    let res = app.post_json("/api/auth/login", &body(crate::support::PASSWORD)).await;
+    assert_eq!(res.status(), 429, "throttled before the unlock");
+
+    let mut unknown = peergate(&app.database_url, &app.data_dir());
+    unknown.args(["user", "unlock", "--username", "nobody"]);
+    let out = unknown.output().unwrap();
+    assert!(!out.status.success(), "unlocking a user that does not exist fails");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not exist"), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let mut unlock = peergate(&app.database_url, &app.data_dir());
+    unlock.args(["user", "unlock", "--username", "admin"]);
+    let out = unlock.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let res = app.post_json("/api/auth/login", &body(crate::support::PASSWORD)).await;
+    assert_eq!(res.status(), 200, "the server honours the unlock");
+    assert!(app.db_audit_actions().await.iter().any(|a| a == "user.unlock"));
+}

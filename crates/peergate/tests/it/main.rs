@@ -8,6 +8,7 @@ mod cli;
 mod clients;
 mod dataplane;
 mod fakes;
+mod login_attacks;
 mod netns;
 mod route_policy;
 mod support;
