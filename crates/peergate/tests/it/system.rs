@@ -26,6 +26,20 @@ async fn health_readiness_and_metrics() {
 }
 
 #[tokio::test]
+async fn invented_methods_do_not_become_metric_series() {
+    let app = TestApp::spawn().await;
+    for i in 0..200 {
+        let method = reqwest::Method::from_bytes(format!("X{i:05}FLOOD").as_bytes()).unwrap();
+        let _ = app.client.request(method, app.url("/healthz")).send().await.unwrap();
+    }
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(!metrics.contains("FLOOD"), "a raw method reached a label");
+    assert!(metrics.contains(r#"method="other""#), "invented methods share one label");
+    let series = metrics.lines().filter(|l| l.starts_with("http_requests_total{")).count();
+    assert!(series < 20, "{series} request-count series after a method flood");
+}
+
+#[tokio::test]
 async fn unknown_routes_and_methods_are_problems_and_other_paths_reach_the_ui() {
     let app = TestApp::spawn().await;
     assert_problem(app.get("/api/nope").await, 404, "not_found").await;
