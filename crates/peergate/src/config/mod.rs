@@ -51,6 +51,9 @@ settings! {
     listen: SocketAddr = "PEERGATE_LISTEN", SocketAddr::from(([127, 0, 0, 1], 8080));
     /// The URL users reach peergate at; an `https` URL makes cookies `Secure`.
     public_url: Option<String> = "PEERGATE_PUBLIC_URL", None;
+    /// Host names (comma-separated) the server answers for besides IP literals, `localhost` and
+    /// the public URL's host; `*` answers any (DNS rebinding defence off).
+    allowed_hosts: Option<String> = "PEERGATE_ALLOWED_HOSTS", None;
     /// Largest request body accepted by any endpoint, in bytes.
     body_limit: usize = "PEERGATE_BODY_LIMIT", 1024 * 1024;
     /// Seconds an API token lookup is remembered (a token revoked elsewhere works this much

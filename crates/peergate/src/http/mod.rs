@@ -2,7 +2,8 @@
 //! handlers, and the cross-cutting layers every request passes through.
 //!
 //! Layer order, outermost first: request id → trace span (every log line of the request carries
-//! the id) → metrics → panic catcher → security headers → body limit → cross-site guard → routes.
+//! the id) → metrics → panic catcher → security headers → host guard → body limit → cross-site
+//! guard → routes.
 //! Unknown `/api` paths and wrong methods answer problem+json; other paths fall back to the UI.
 
 pub mod audit;
@@ -11,6 +12,7 @@ pub mod clients;
 pub mod dataplane;
 pub mod error;
 pub mod events;
+pub mod host_guard;
 pub mod principal;
 pub mod spa;
 pub mod system;
@@ -69,6 +71,7 @@ pub fn app(state: AppState) -> Router {
     let (routes, openapi) = api_routes().split_for_parts();
     let openapi = Arc::new(openapi);
     let body_limit = state.app.config.body_limit;
+    let allowed_hosts = Arc::new(host_guard::AllowedHosts::from_config(&state.app.config));
 
     let router = routes
         .route("/api/openapi.json", get(move || async move { axum::Json(openapi.as_ref().clone()) }))
@@ -77,7 +80,8 @@ pub fn app(state: AppState) -> Router {
         .fallback(spa::serve_ui)
         .with_state(state)
         .layer(middleware::from_fn(principal::cross_site_guard))
-        .layer(DefaultBodyLimit::max(body_limit));
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(middleware::from_fn_with_state(allowed_hosts, host_guard::host_guard));
     with_security_headers(router)
         .layer(CatchPanicLayer::custom(|_| error::ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()))
         .layer(middleware::from_fn(track_metrics))

@@ -110,3 +110,16 @@ async fn committed_openapi_document_matches_the_server() {
         "web/openapi.json differs from the server's document: run `PEERGATE_UPDATE_OPENAPI=1 cargo test -p peergate --test it openapi` and commit it"
     );
 }
+
+#[tokio::test]
+async fn requests_for_other_host_names_are_refused_so_dns_rebinding_gets_nothing() {
+    let app = TestApp::spawn_with(|c| c.allowed_hosts = Some("gw.lan".into())).await;
+    let with_host = |host: &str| app.client.get(app.url("/api/auth/me")).header("host", host).send();
+    let body = assert_problem(with_host("rebind.attacker.example").await.unwrap(), 421, "misdirected_request").await;
+    assert!(body["detail"].as_str().unwrap().contains("PEERGATE_ALLOWED_HOSTS"), "{body}");
+    let ui = app.client.get(app.url("/")).header("host", "rebind.attacker.example:8080").send().await.unwrap();
+    assert_eq!(ui.status(), 421, "the UI is not served to a rebound name either");
+    for ok in ["gw.lan", "GW.LAN:8080", "localhost", "127.0.0.1:1", "[::1]:8080"] {
+        assert_eq!(with_host(ok).await.unwrap().status(), 401, "{ok} reaches the API (and is asked to log in)");
+    }
+}
