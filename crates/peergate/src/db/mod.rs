@@ -15,6 +15,7 @@ pub mod sessions;
 pub mod tokens;
 pub mod users;
 
+use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
 use std::path::Path;
 use std::time::Duration;
 
@@ -66,6 +67,9 @@ impl Db {
             });
         let pool =
             options.connect(url).await.with_context(|| format!("cannot connect to the database at {}", redact_url(url)))?;
+        if backend == Backend::Sqlite {
+            restrict_sqlite_files(url);
+        }
         Ok(Db { pool, backend })
     }
 
@@ -84,15 +88,37 @@ impl Db {
     }
 }
 
-fn create_sqlite_dir(url: &str) -> anyhow::Result<()> {
+fn sqlite_path(url: &str) -> Option<&str> {
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//").split('?').next().unwrap_or_default();
-    if path.is_empty() || path == ":memory:" {
-        return Ok(());
-    }
-    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).with_context(|| format!("creating the data directory {}", parent.display()))?;
+    (!path.is_empty() && path != ":memory:").then_some(path)
+}
+
+/// Creates the database's directory, 0700: it holds password hashes and the audit log.
+fn create_sqlite_dir(url: &str) -> anyhow::Result<()> {
+    let Some(path) = sqlite_path(url) else { return Ok(()) };
+    if let Some(parent) = Path::new(path).parent().filter(|p| !p.as_os_str().is_empty() && !p.exists()) {
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(parent)
+            .with_context(|| format!("creating the data directory {}", parent.display()))?;
     }
     Ok(())
+}
+
+/// The database files are 0600 whatever created them (an older peergate, or a umask of 022): any
+/// local user could otherwise copy the password hashes and the audit log.
+fn restrict_sqlite_files(url: &str) {
+    let Some(path) = sqlite_path(url) else { return };
+    for file in [path.to_string(), format!("{path}-wal"), format!("{path}-shm")] {
+        let Ok(meta) = std::fs::metadata(&file) else { continue };
+        if meta.permissions().mode() & 0o077 != 0 {
+            match std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)) {
+                Ok(()) => tracing::warn!(file, "the database file was readable by others; it is 0600 now"),
+                Err(err) => tracing::warn!(file, error = %err, "cannot make the database file 0600"),
+            }
+        }
+    }
 }
 
 /// `impl From<sqlx::Error>` for workflow errors: a database failure is their `Internal` variant
