@@ -37,7 +37,7 @@ pub use gateway::{GatewayFacts, GatewayNet, GatewayNetKind};
 pub use name::{InterfaceName, MAX_NAME_LEN, NameError, derive_name_from_filename};
 pub use special::{SpecialRange, special_range};
 
-use crate::wg_conf::{Located, Table, WgConf, parse_network};
+use crate::wg_conf::{Located, Table, WgConf, hide_keys, parse_network};
 use conflicts::{Routed, Surroundings};
 use coverage::Union;
 
@@ -129,7 +129,7 @@ pub struct Warning {
 pub fn evaluate(request: ClientRequest<'_>) -> Result<Outcome, PolicyError> {
     let ClientRequest { mut conf, name, subnets, probe_host, gateway_lan, gateway, limits, allow_wide, endpoint_addrs, existing } =
         request;
-    let interface = InterfaceName::parse(name).map_err(|reason| PolicyError::InvalidName { input: name.to_owned(), reason })?;
+    let interface = InterfaceName::parse(name).map_err(|reason| PolicyError::InvalidName { input: excerpt(name), reason })?;
     // Case-insensitive, although Linux is not: `SiteA` next to `sitea` is a mistake waiting to happen.
     if existing.iter().any(|c| c.name.eq_ignore_ascii_case(interface.as_str())) {
         return Err(PolicyError::NameTaken { name: interface.to_string() });
@@ -280,9 +280,9 @@ pub fn parse_subnets(input: &str) -> Result<Vec<IpNet>, PolicyError> {
     }
     let mut nets: Vec<IpNet> = Vec::new();
     for part in input.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let invalid = |reason| PolicyError::InvalidSubnet { input: part.to_owned(), reason };
+        let invalid = |reason| PolicyError::InvalidSubnet { input: excerpt(part), reason };
         if !part.contains('/') {
-            return Err(invalid(SubnetError::MissingPrefix(part.to_owned())));
+            return Err(invalid(SubnetError::MissingPrefix(excerpt(part))));
         }
         let net = parse_network(part).map_err(|e| invalid(SubnetError::Cidr(e)))?;
         if net.prefix_len() == 0 {
@@ -297,8 +297,9 @@ pub fn parse_subnets(input: &str) -> Result<Vec<IpNet>, PolicyError> {
     Ok(nets)
 }
 
+/// What an error quotes of a typed field: at most 64 characters, escaped, never a key.
 fn excerpt(s: &str) -> String {
-    s.chars().take(64).flat_map(char::escape_debug).collect()
+    hide_keys(s).chars().take(64).flat_map(char::escape_debug).collect()
 }
 
 /// The typed probe host, or the first usable address of the first subnet (the address itself for

@@ -129,3 +129,60 @@ secret_key!(
     /// An optional symmetric key shared with one peer; as secret as the private key.
     PresharedKey
 );
+
+/// What error messages show in place of text that looks like a key.
+pub const HIDDEN_KEY: &str = "(hidden: it looks like a key)";
+
+/// `text` with every run that looks like a WireGuard key replaced by [`HIDDEN_KEY`]: 40 or more
+/// base64 characters (a key is 43 and `=`), or 64 hex digits (the UAPI form). Errors quote what
+/// the user typed so they can find it, but a private key pasted into the wrong field (MTU,
+/// Address, the subnet box) must not travel back in a response, a log line or the audit log.
+pub fn hide_keys(text: &str) -> String {
+    let is_b64 = |c: char| c.is_ascii_alphanumeric() || c == '+' || c == '/';
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find(is_b64) {
+        out.push_str(&rest[..start]);
+        let run_len = rest[start..].find(|c: char| !is_b64(c)).unwrap_or(rest.len() - start);
+        let run = &rest[start..start + run_len];
+        let hex = run.len() >= 64 && run.chars().all(|c| c.is_ascii_hexdigit());
+        if run.len() >= 40 || hex {
+            out.push_str(HIDDEN_KEY);
+            rest = rest[start + run_len..].trim_start_matches('=');
+        } else {
+            out.push_str(run);
+            rest = &rest[start + run_len..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod hide_tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_hidden_wherever_they_appear_and_nothing_else_is() {
+        let key = WgKey::from_bytes([7; 32]).to_base64();
+        let cases = [
+            (key.clone(), HIDDEN_KEY.to_string()),
+            (format!("MTU = {key}"), format!("MTU = {HIDDEN_KEY}")),
+            // `/` is a base64 character: the run (and so what is hidden) starts at the `1`.
+            (format!("10.0.0.1/{key}"), format!("10.0.0.{HIDDEN_KEY}")),
+            (format!("{key},10.1.0.0/24"), format!("{HIDDEN_KEY},10.1.0.0/24")),
+            (key.trim_end_matches('=').to_string(), HIDDEN_KEY.to_string()),
+            ("0a".repeat(32), HIDDEN_KEY.to_string()),
+            ("vpn.example.com:51820".into(), "vpn.example.com:51820".into()),
+            ("2001:db8::1/64".into(), "2001:db8::1/64".into()),
+            (
+                "a-rather-long-but-ordinary-host-name.example.com".into(),
+                "a-rather-long-but-ordinary-host-name.example.com".into(),
+            ),
+            ("".into(), "".into()),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(hide_keys(&input), expected, "{input}");
+        }
+    }
+}

@@ -11,9 +11,10 @@ use super::values::{
 };
 use super::{Hook, Interface, Located, Peer, SourceLine};
 
-/// Quoted input is shortened so one bad line cannot flood an error message.
+/// Quoted input is shortened so one bad line cannot flood an error message, and never shows a key.
 pub(super) fn excerpt(s: &str) -> String {
     const MAX: usize = 64;
+    let s = &super::keys::hide_keys(s);
     if s.chars().count() <= MAX { s.to_owned() } else { s.chars().take(MAX - 1).chain(['…']).collect() }
 }
 

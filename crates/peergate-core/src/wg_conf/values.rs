@@ -7,6 +7,8 @@ use std::net::IpAddr;
 
 use ipnet::IpNet;
 
+use super::keys::hide_keys;
+
 /// Smallest MTU peergate accepts: every IPv4 host must accept 576-byte datagrams (RFC 791).
 pub const MIN_MTU: u16 = 576;
 /// Linux drops IPv6 from a link whose MTU is below 1280 (RFC 8200's minimum).
@@ -33,14 +35,14 @@ pub fn parse_interface_address(s: &str) -> Result<IpNet, CidrError> {
         Some((addr, prefix)) => (addr, Some(prefix)),
         None => (s, None),
     };
-    let ip: IpAddr = addr.parse().map_err(|_| CidrError::NotAnAddress(addr.to_owned()))?;
+    let ip: IpAddr = addr.parse().map_err(|_| CidrError::NotAnAddress(hide_keys(addr)))?;
     let max = if ip.is_ipv4() { 32 } else { 128 };
     let prefix = match prefix {
         None => max,
         Some(p) => {
             // `u8::from_str` would accept "+24"; only plain digits are a prefix length.
             if p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(CidrError::PrefixNotANumber(p.to_owned()));
+                return Err(CidrError::PrefixNotANumber(hide_keys(p)));
             }
             match p.parse::<u32>() {
                 Ok(n) if n <= u32::from(max) => n as u8,
@@ -95,8 +97,8 @@ pub enum EndpointError {
 impl Endpoint {
     pub fn parse(s: &str) -> Result<Endpoint, EndpointError> {
         let (host, port) = if let Some(rest) = s.strip_prefix('[') {
-            let (inside, after) = rest.split_once(']').ok_or_else(|| EndpointError::BadHost(s.into()))?;
-            let ip: std::net::Ipv6Addr = inside.parse().map_err(|_| EndpointError::BadHost(inside.into()))?;
+            let (inside, after) = rest.split_once(']').ok_or_else(|| EndpointError::BadHost(hide_keys(s)))?;
+            let ip: std::net::Ipv6Addr = inside.parse().map_err(|_| EndpointError::BadHost(hide_keys(inside)))?;
             let port = after.strip_prefix(':').ok_or(EndpointError::MissingPort)?;
             (Host::Ip(IpAddr::V6(ip)), port)
         } else {
@@ -105,19 +107,19 @@ impl Endpoint {
                 // `fd00::1:51820` is itself a valid address, but the user almost surely meant
                 // `fd00::1` port 51820, so the text before the last colon is the better guess.
                 let guess = [host, s].into_iter().find_map(|t| t.parse::<std::net::Ipv6Addr>().ok());
-                return Err(EndpointError::UnbracketedIpv6(guess.map_or_else(|| host.to_owned(), |ip| ip.to_string())));
+                return Err(EndpointError::UnbracketedIpv6(guess.map_or_else(|| hide_keys(host), |ip| ip.to_string())));
             }
             let host = match host.parse::<IpAddr>() {
                 Ok(ip) => Host::Ip(ip),
                 Err(_) if is_hostname(host) => Host::Name(host.to_ascii_lowercase()),
-                Err(_) => return Err(EndpointError::BadHost(host.to_owned())),
+                Err(_) => return Err(EndpointError::BadHost(hide_keys(host))),
             };
             (host, port)
         };
         let port_ok = !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit());
         match port.parse::<u16>() {
             Ok(p) if port_ok && p != 0 => Ok(Endpoint { host, port: p }),
-            _ => Err(EndpointError::BadPort(port.to_owned())),
+            _ => Err(EndpointError::BadPort(hide_keys(port))),
         }
     }
 

@@ -243,3 +243,35 @@ async fn user_unlock_lets_a_throttled_owner_in_again_and_is_audited() {
     assert_eq!(res.status(), 200, "the server honours the unlock");
     assert!(app.db_audit_actions().await.iter().any(|a| a == "user.unlock"));
 }
+
+#[test]
+fn the_data_dir_is_0700_and_the_database_files_0600_whatever_the_umask() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("new/data");
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let migrate = |data: &std::path::Path| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_peergate"));
+        cmd.env_clear().env("PATH", std::env::var("PATH").unwrap_or_default()).env("PEERGATE_DATA_DIR", data);
+        cmd.env("PEERGATE_LOG", "warn").arg("migrate");
+        // A permissive umask from the caller must not matter.
+        // SAFETY: umask only sets this test process's file-creation mask (inherited by the child).
+        let old = unsafe { libc::umask(0o022) };
+        let out = cmd.output().unwrap();
+        unsafe { libc::umask(old) };
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    };
+    migrate(&data);
+    assert_eq!(mode(&data), 0o700, "data dir");
+    let db = data.join("peergate.db");
+    assert_eq!(mode(&db), 0o600, "database file");
+    for extra in ["peergate.db-wal", "peergate.db-shm"] {
+        if data.join(extra).exists() {
+            assert_eq!(mode(&data.join(extra)), 0o600, "{extra}");
+        }
+    }
+    // A database left world-readable by an older version is tightened at the next start.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
+    migrate(&data);
+    assert_eq!(mode(&db), 0o600, "database file after a restart");
+}

@@ -128,3 +128,42 @@ async fn activation_checks_the_routes_again_against_the_gateway_as_it_is_now() {
     assert!(body["detail"].as_str().unwrap().contains("overlaps the gateway's address 10.77.0.1/24 on lan1"), "{body}");
     assert!(app.fakes.world().up.is_empty(), "nothing was brought up");
 }
+
+#[tokio::test]
+async fn a_private_key_pasted_into_another_field_is_never_quoted_back() {
+    use crate::support::fixtures::PRIVATE_KEY as KEY;
+    let (app, admin) = admin_app().await;
+    let hex_key = "0a".repeat(32);
+    let files = [
+        conf_with("10.77.0.0/24", &format!("MTU = {KEY}")),
+        conf_with("10.77.0.0/24", &format!("Address = {KEY}")),
+        conf_with("10.77.0.0/24", &format!("Address = 10.204.0.3/{KEY}")),
+        conf_with("10.77.0.0/24", &format!("DNS = {KEY}")),
+        conf_with("10.77.0.0/24", &format!("ListenPort = {KEY}")),
+        conf(&format!("10.77.0.0/24, {KEY}")),
+        conf(&format!("{KEY}/24")),
+        conf("10.77.0.0/24").replace("Endpoint = 192.0.2.10:51820", &format!("Endpoint = {KEY}:51820")),
+        conf("10.77.0.0/24").replace("Endpoint = 192.0.2.10:51820", &format!("Endpoint = 192.0.2.10:{KEY}")),
+    ];
+    let mut responses = Vec::new();
+    for text in &files {
+        responses.push(admin.upload("site-a.conf", text.as_str(), &[]).await);
+    }
+    for (field, value) in [("name", KEY), ("subnet", KEY), ("subnet", hex_key.as_str()), ("probe_host", KEY)] {
+        responses.push(admin.upload("site-a.conf", conf("0.0.0.0/0"), &[(field, value)]).await);
+    }
+    let pending = assert_problem(admin.upload("site-b.conf", conf("0.0.0.0/0"), &[]).await, 422, "needs_subnet").await;
+    let path = format!("/api/clients/pending/{}/subnet", pending["pending_id"].as_str().unwrap());
+    responses.push(admin.post(&path, &json!({ "subnet": KEY })).await);
+    responses.push(admin.post(&path, &json!({ "subnet": "10.77.0.0/24", "probe_host": hex_key })).await);
+    for res in responses {
+        let status = res.status();
+        let body = res.text().await.unwrap();
+        assert!((400..500).contains(&status.as_u16()), "{status}: {body}");
+        assert!(!body.contains(KEY) && !body.contains(KEY.trim_end_matches('=')), "the key is quoted back: {body}");
+        assert!(!body.contains(&hex_key), "the hex key is quoted back: {body}");
+    }
+    assert_nothing_written(&app).await;
+    let audit: Vec<Value> = admin.json("/api/audit").await;
+    assert!(!serde_json::to_string(&audit).unwrap().contains(KEY.trim_end_matches('=')), "the key reached the audit log");
+}
