@@ -26,4 +26,29 @@ pub struct AppContext {
     pub throttle: Arc<Mutex<LoginThrottle>>,
     /// The Prometheus recorder (rendered at `/metrics`, folded by a job).
     pub metrics: PrometheusHandle,
+    /// Fires once when the server starts shutting down; long-lived responses (event streams) end.
+    pub shutdown: Shutdown,
+}
+
+/// A one-way "shutting down" signal any number of tasks can wait for.
+#[derive(Clone)]
+pub struct Shutdown(Arc<tokio::sync::watch::Sender<bool>>);
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Shutdown(Arc::new(tokio::sync::watch::channel(false).0))
+    }
+}
+
+impl Shutdown {
+    pub fn trigger(&self) {
+        self.0.send_replace(true);
+    }
+
+    /// Resolves once [`trigger`](Self::trigger) was called (at once if it already was).
+    pub async fn wait(&self) {
+        let mut rx = self.0.subscribe();
+        // The sender lives in `self`, so the channel cannot close while we wait.
+        let _ = rx.wait_for(|down| *down).await;
+    }
 }

@@ -76,8 +76,10 @@ pub async fn state_with(config: Config, backends: impl FnOnce(&Config, Option<&L
         host: Arc::new(Mutex::new(HostSampler::default())),
         throttle: Arc::new(Mutex::new(LoginThrottle::new(ThrottlePolicy::default()))),
         metrics: telemetry::metrics_handle(),
+        shutdown: Default::default(),
     };
     Ok(AppState {
+        streams: Arc::new(crate::http::events::StreamSlots::default()),
         app,
         hashing: Arc::new(Semaphore::new(4)),
         process_metrics: Arc::new(process_metrics),
@@ -85,15 +87,32 @@ pub async fn state_with(config: Config, backends: impl FnOnce(&Config, Option<&L
     })
 }
 
-/// Serves on `listener` until `shutdown` resolves, with the background jobs running.
+/// How long in-flight requests may take to finish once shutdown has begun.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+/// Serves on `listener` until `shutdown` resolves, with the background jobs running. Then event
+/// streams end, in-flight requests get [`SHUTDOWN_GRACE`] to finish, and the server returns
+/// whatever is still open.
 pub async fn serve_on(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let _jobs = Jobs(jobs::spawn_all(&state.app));
+    let signal = state.app.shutdown.clone();
     let app = http::app(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.context("HTTP server")
+    let trigger = signal.clone();
+    let graceful = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown.await;
+        trigger.trigger();
+    });
+    tokio::select! {
+        served = graceful.into_future() => served.context("HTTP server"),
+        () = async { signal.wait().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
+            tracing::warn!("shutdown grace period over: closing the connections still open");
+            Ok(())
+        }
+    }
 }
 
 pub async fn run(config: Config) -> anyhow::Result<()> {

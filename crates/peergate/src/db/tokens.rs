@@ -66,6 +66,19 @@ pub async fn authenticate(db: &Db, token_hash: &str, now: i64) -> Result<Option<
     }))
 }
 
+/// Whether the token still authenticates: not revoked, not expired, its user not disabled.
+pub async fn is_live(db: &Db, token_id: i64, now: i64) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT t.id FROM api_tokens t JOIN users u ON u.id = t.user_id \
+         WHERE t.id = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled_at IS NULL",
+    )
+    .bind(token_id)
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(found.is_some())
+}
+
 pub async fn touch(db: &Db, token_id: i64, at: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
         .bind(at)

@@ -48,6 +48,8 @@ pub struct AppState {
     pub hashing: Arc<Semaphore>,
     pub process_metrics: Arc<metrics_process::Collector>,
     pub token_cache: Arc<token_cache::TokenCache>,
+    /// Open event streams per user (bounded).
+    pub streams: Arc<events::StreamSlots>,
 }
 
 impl FromRef<AppState> for AppContext {

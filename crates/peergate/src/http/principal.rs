@@ -49,6 +49,19 @@ impl Principal {
     }
 }
 
+impl Principal {
+    /// Whether the login behind this principal still holds (the session was not ended or expired,
+    /// the token not revoked or expired, the user not disabled). For responses that outlive their
+    /// request, such as event streams. A database error counts as "no".
+    pub async fn still_valid(&self, db: &db::Db) -> bool {
+        let now = db::now();
+        match &self.via {
+            AuthVia::Session { id_hash, .. } => matches!(sessions::find(db, id_hash, now).await, Ok(Some(_))),
+            AuthVia::Token { token_id } => matches!(tokens::is_live(db, *token_id, now).await, Ok(true)),
+        }
+    }
+}
+
 /// A principal with the admin role (403 otherwise).
 #[derive(Debug, Clone)]
 pub struct Admin(pub Principal);

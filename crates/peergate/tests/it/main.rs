@@ -11,5 +11,6 @@ mod fakes;
 mod login_attacks;
 mod netns;
 mod route_policy;
+mod streams;
 mod support;
 mod system;
