@@ -13,6 +13,7 @@ pub mod doctor;
 pub mod events;
 pub mod http;
 pub mod jobs;
+pub mod listener;
 pub mod server;
 pub mod system;
 pub mod telemetry;

@@ -2,7 +2,6 @@
 //! HTTP server and the background jobs, stop gracefully on SIGINT/SIGTERM (in-flight requests
 //! finish, then the process exits; tunnels stay up — they belong to the system, not the process).
 
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -27,7 +26,7 @@ use crate::system::lan::Lan;
 use crate::system::ping::IcmpProber;
 use crate::system::sysctl::Forwarding;
 use crate::system::tunnels::WgQuick;
-use crate::{credentials, telemetry};
+use crate::{credentials, listener, telemetry};
 
 /// The real OS backends for this configuration.
 pub fn real_backends(config: &Config, lan: Option<&Lan>) -> Backends {
@@ -100,19 +99,19 @@ pub async fn serve_on(
 ) -> anyhow::Result<()> {
     let _jobs = Jobs(jobs::spawn_all(&state.app));
     let signal = state.app.shutdown.clone();
-    let app = http::app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let limits = listener::Limits::from_config(&state.app.config);
     let trigger = signal.clone();
-    let graceful = axum::serve(listener, app).with_graceful_shutdown(async move {
+    tokio::spawn(async move {
         shutdown.await;
         trigger.trigger();
     });
     tokio::select! {
-        served = graceful.into_future() => served.context("HTTP server"),
+        () = listener::serve(listener, http::app(state), limits, signal.clone()) => {}
         () = async { signal.wait().await; tokio::time::sleep(SHUTDOWN_GRACE).await } => {
             tracing::warn!("shutdown grace period over: closing the connections still open");
-            Ok(())
         }
     }
+    Ok(())
 }
 
 pub async fn run(config: Config) -> anyhow::Result<()> {

@@ -54,6 +54,13 @@ settings! {
     /// Host names (comma-separated) the server answers for besides IP literals, `localhost` and
     /// the public URL's host; `*` answers any (DNS rebinding defence off).
     allowed_hosts: Option<String> = "PEERGATE_ALLOWED_HOSTS", None;
+    /// Open HTTP connections at most (lowered to fit the open-file limit), and from one address.
+    max_connections: usize = "PEERGATE_MAX_CONNECTIONS", 512;
+    max_connections_per_ip: usize = "PEERGATE_MAX_CONNECTIONS_PER_IP", 64;
+    /// Seconds a client has to send a request's headers, and to start the next request on a
+    /// kept-alive connection; request bodies get `PEERGATE_BODY_TIMEOUT_SECS`.
+    header_timeout_secs: u64 = "PEERGATE_HEADER_TIMEOUT_SECS", 10;
+    body_timeout_secs: u64 = "PEERGATE_BODY_TIMEOUT_SECS", 30;
     /// Largest request body accepted by any endpoint, in bytes.
     body_limit: usize = "PEERGATE_BODY_LIMIT", 1024 * 1024;
     /// Seconds an API token lookup is remembered (a token revoked elsewhere works this much
@@ -139,6 +146,16 @@ impl Config {
             && !(url.starts_with("http://") || url.starts_with("https://"))
         {
             bail!("PEERGATE_PUBLIC_URL: `{url}` must start with http:// or https://");
+        }
+        if self.max_connections < 16 || self.max_connections_per_ip == 0 {
+            bail!("PEERGATE_MAX_CONNECTIONS must be at least 16 and PEERGATE_MAX_CONNECTIONS_PER_IP at least 1");
+        }
+        for (var, secs) in
+            [("PEERGATE_HEADER_TIMEOUT_SECS", self.header_timeout_secs), ("PEERGATE_BODY_TIMEOUT_SECS", self.body_timeout_secs)]
+        {
+            if !(1..=3600).contains(&secs) {
+                bail!("{var}: {secs} is not between 1 and 3600 seconds");
+            }
         }
         if self.body_limit < 1024 {
             bail!("PEERGATE_BODY_LIMIT: {} bytes is too small (at least 1024)", self.body_limit);

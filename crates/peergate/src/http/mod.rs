@@ -73,6 +73,7 @@ pub fn app(state: AppState) -> Router {
     let (routes, openapi) = api_routes().split_for_parts();
     let openapi = Arc::new(openapi);
     let body_limit = state.app.config.body_limit;
+    let body_timeout = std::time::Duration::from_secs(state.app.config.body_timeout_secs);
     let allowed_hosts = Arc::new(host_guard::AllowedHosts::from_config(&state.app.config));
 
     let router = routes
@@ -83,6 +84,7 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
         .layer(middleware::from_fn(principal::cross_site_guard))
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(body_timeout))
         .layer(middleware::from_fn_with_state(allowed_hosts, host_guard::host_guard));
     with_security_headers(router)
         .layer(CatchPanicLayer::custom(|_| error::ApiError::Internal(anyhow::anyhow!("handler panicked")).into_response()))

@@ -6,6 +6,7 @@ mod architecture;
 mod auth;
 mod cli;
 mod clients;
+mod connections;
 mod dataplane;
 mod fakes;
 mod login_attacks;
