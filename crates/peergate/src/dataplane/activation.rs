@@ -131,7 +131,7 @@ impl Activation {
         if !b.tunnels.is_up(name) {
             b.tunnels.up(name).await.map_err(StepError::TunnelUp)?;
         }
-        let forwarding_was_on = b.forwarding.ipv4();
+        let forwarding_before = b.forwarding.state();
         let undo = async |remove_rules: bool| {
             if remove_rules && let Err(err) = firewall.remove(name, &firewall.observe().await).await {
                 tracing::warn!(client = name, error = %err, "rollback: removing rules failed");
@@ -139,8 +139,12 @@ impl Activation {
             if let Err(err) = b.tunnels.down(name).await {
                 tracing::warn!(client = name, error = %err, "rollback: wg-quick down failed");
             }
-            if !forwarding_was_on && other_active.is_empty() {
-                let _ = b.forwarding.disable_ipv4();
+            // Another active client needs forwarding as it is; otherwise put it back as it was,
+            // the persisted file included.
+            if other_active.is_empty()
+                && let Err(err) = b.forwarding.restore(&forwarding_before)
+            {
+                tracing::warn!(client = name, error = %err, "rollback: restoring forwarding failed");
             }
         };
         if let Err(err) = b.forwarding.enable(client.routes_ipv6()) {

@@ -9,6 +9,14 @@ use anyhow::Context;
 const IPV4: &str = "net/ipv4/ip_forward";
 const IPV6: &str = "net/ipv6/conf/all/forwarding";
 
+/// Forwarding as it was before an activation, to put back exactly if the activation fails.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ForwardingState {
+    ipv4: bool,
+    ipv6: bool,
+    persisted: Option<String>,
+}
+
 pub struct Forwarding {
     pub proc_sys: PathBuf,
     pub persist_file: PathBuf,
@@ -46,9 +54,29 @@ impl Forwarding {
         self.persist(ipv6 || self.ipv6())
     }
 
-    /// Switches IPv4 forwarding back off (rolling back an activation that turned it on).
-    pub fn disable_ipv4(&self) -> anyhow::Result<()> {
-        std::fs::write(self.proc_sys.join(IPV4), "0\n").context("turning off net.ipv4.ip_forward")
+    /// The running values and the persisted file, now.
+    pub fn state(&self) -> ForwardingState {
+        ForwardingState { ipv4: self.ipv4(), ipv6: self.ipv6(), persisted: std::fs::read_to_string(&self.persist_file).ok() }
+    }
+
+    /// Rolls back to `before`: what was turned on is turned off again, in /proc *and* in the
+    /// persisted file (a failed activation must not leave forwarding on at the next boot).
+    pub fn restore(&self, before: &ForwardingState) -> anyhow::Result<()> {
+        for (key, was_on) in [(IPV4, before.ipv4), (IPV6, before.ipv6)] {
+            if !was_on && self.read(key) {
+                std::fs::write(self.proc_sys.join(key), "0\n")
+                    .with_context(|| format!("turning off {}", key.replace('/', ".")))?;
+            }
+        }
+        match &before.persisted {
+            Some(text) => self.write_persisted(text),
+            None => match std::fs::remove_file(&self.persist_file) {
+                Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                    Err(anyhow::Error::new(err).context(format!("removing {}", self.persist_file.display())))
+                }
+                _ => Ok(()),
+            },
+        }
     }
 
     fn persist(&self, ipv6: bool) -> anyhow::Result<()> {
@@ -58,6 +86,11 @@ impl Forwarding {
         if ipv6 {
             text.push_str("net.ipv6.conf.all.forwarding = 1\n");
         }
+        self.write_persisted(&text)
+    }
+
+    /// Writes the persisted file whole and atomically (nothing when it already says `text`).
+    fn write_persisted(&self, text: &str) -> anyhow::Result<()> {
         if std::fs::read_to_string(&self.persist_file).is_ok_and(|old| old == text) {
             return Ok(());
         }
@@ -90,7 +123,26 @@ mod tests {
         assert!(persisted.contains("net.ipv4.ip_forward = 1") && !persisted.contains("ipv6"));
         f.enable(true).unwrap();
         assert!(std::fs::read_to_string(&f.persist_file).unwrap().contains("net.ipv6.conf.all.forwarding = 1"));
-        f.disable_ipv4().unwrap();
-        assert!(!f.ipv4());
+    }
+
+    #[test]
+    fn restore_puts_back_proc_and_the_persisted_file() {
+        let root = tempfile::tempdir().unwrap();
+        let proc_sys = root.path().join("proc");
+        std::fs::create_dir_all(proc_sys.join("net/ipv4")).unwrap();
+        std::fs::create_dir_all(proc_sys.join("net/ipv6/conf/all")).unwrap();
+        std::fs::write(proc_sys.join(IPV4), "0\n").unwrap();
+        std::fs::write(proc_sys.join(IPV6), "0\n").unwrap();
+        let f = Forwarding { proc_sys, persist_file: root.path().join("sysctl.d/99-peergate.conf") };
+        let before = f.state();
+        f.enable(true).unwrap();
+        f.restore(&before).unwrap();
+        assert_eq!(f.state(), before, "off, and no file, as before");
+        // With the file already there (an earlier client), it stays as it was.
+        f.enable(false).unwrap();
+        let with_file = f.state();
+        f.enable(true).unwrap();
+        f.restore(&with_file).unwrap();
+        assert_eq!(f.state(), with_file);
     }
 }

@@ -60,6 +60,8 @@ async fn a_failed_probe_rolls_everything_back_and_says_why() {
         assert!(w.rules.is_empty(), "rules rolled back");
     }
     assert!(!app.fakes.ipv4_forwarding(), "forwarding restored to off (no other client needs it)");
+    let persisted = app.dir.path().join("sysctl.d/99-peergate.conf");
+    assert!(!persisted.exists(), "a failed activation left forwarding persisted for the next boot");
     let client = admin.json::<Value>(&format!("/api/clients/{id}")).await;
     assert_eq!(client["state"], "failed");
     assert!(client["last_error"].as_str().unwrap().contains("No handshake"));
