@@ -27,7 +27,7 @@ pub fn spawn_all(state: &AppContext) -> Vec<JoinHandle<()>> {
         let mut tick = every(config.status_interval_secs);
         loop {
             tick.tick().await;
-            if let Err(err) = s.dataplane.monitor.observe_status(&s.db).await {
+            if let Err(err) = s.dataplane.monitor.observe_status(&s.db, s.config.reconcile_interval_secs).await {
                 tracing::warn!(error = format!("{err:#}"), "status snapshot failed");
             }
         }

@@ -51,6 +51,11 @@ export function formatDateTime(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** A time of day, to the second (for "by 14:03:27"). */
+export function formatTime(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toLocaleTimeString(undefined, { timeStyle: 'medium' });
+}
+
 export function formatMs(ms: number | null | undefined): string {
   if (ms == null || !Number.isFinite(ms)) return '—';
   return `${ms < 10 ? ms.toFixed(1) : Math.round(ms)} ms`;

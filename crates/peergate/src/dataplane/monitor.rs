@@ -47,8 +47,10 @@ impl Monitor {
         self.counters.lock().expect("counters").remove(&id);
     }
 
-    /// Reads the status of every active client, stores it, pushes it to browsers and metrics.
-    pub async fn observe_status(&self, db: &Db) -> anyhow::Result<()> {
+    /// Reads the status of every active client, stores it, pushes it to browsers and metrics. An
+    /// active client whose interface is gone is reported down at once, with when the reconciler
+    /// (every `repair_within_secs`) will have brought it back.
+    pub async fn observe_status(&self, db: &Db, repair_within_secs: u64) -> anyhow::Result<()> {
         let all = clients::list(db).await?;
         for state in ClientState::ALL {
             let n = all.iter().filter(|c| c.state == state).count();
@@ -63,7 +65,14 @@ impl Monitor {
             let mut counters = self.counters.lock().expect("counters");
             let mut traffic = self.traffic.lock().expect("traffic");
             for client in &active {
-                let Some(observed) = snapshot.get(&client.name) else { continue };
+                let Some(observed) = snapshot.get(&client.name) else {
+                    // No reading: a missing interface is down now; an unreadable one is skipped.
+                    if !self.backends.tunnels.is_up(&client.name) {
+                        counters.remove(&client.id);
+                        statuses.push((client.id, down_status(client, now, repair_within_secs)));
+                    }
+                    continue;
+                };
                 let (rx, tx) = (observed.rx_bytes(), observed.tx_bytes());
                 let (rx_rate, tx_rate) = match counters.get(&client.id) {
                     Some(prev) => {
@@ -88,6 +97,8 @@ impl Monitor {
                     rx_rate,
                     tx_rate,
                     endpoint: observed.endpoint().map(str::to_string),
+                    interface_up: true,
+                    repair_by: None,
                 };
                 let label = [("client", client.name.clone())];
                 metrics::gauge!("peergate_client_rx_bytes", &label).set(rx as f64);
@@ -106,5 +117,23 @@ impl Monitor {
 
     pub fn traffic(&self, id: ClientId) -> Vec<TrafficPoint> {
         self.traffic.lock().expect("traffic").get(&id).map(|h| h.iter().cloned().collect()).unwrap_or_default()
+    }
+}
+
+/// The status of an active client whose interface is missing: not connected, no traffic, the last
+/// handshake kept (it is still the last one there was).
+fn down_status(client: &ClientRow, now: i64, repair_within_secs: u64) -> ClientStatus {
+    let latest_handshake = client.status.as_ref().map_or(0, |s| s.latest_handshake);
+    ClientStatus {
+        observed_at: now,
+        connected: false,
+        latest_handshake,
+        rx_bytes: 0,
+        tx_bytes: 0,
+        rx_rate: 0.0,
+        tx_rate: 0.0,
+        endpoint: None,
+        interface_up: false,
+        repair_by: Some(now + repair_within_secs as i64),
     }
 }

@@ -77,6 +77,17 @@ pub struct ClientStatus {
     pub rx_rate: f64,
     pub tx_rate: f64,
     pub endpoint: Option<String>,
+    /// `false` when the interface was missing at this reading (taken down outside peergate).
+    #[serde(default = "interface_was_up")]
+    pub interface_up: bool,
+    /// For a missing interface: by when the reconciler will have brought it back (UNIX seconds).
+    #[serde(default)]
+    pub repair_by: Option<i64>,
+}
+
+/// Statuses stored before `interface_up` existed were readings of a present interface.
+fn interface_was_up() -> bool {
+    true
 }
 
 /// A client as stored: everything but the private key. The API's view of it is

@@ -151,9 +151,9 @@ async fn status_is_observed_stored_and_streamed() {
 
     let mut stream = admin.get("/api/events").await;
     assert_eq!(stream.headers()["content-type"], "text/event-stream");
-    app.state.app.dataplane.monitor.observe_status(&app.db).await.unwrap();
+    app.state.app.dataplane.monitor.observe_status(&app.db, 30).await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
-    app.state.app.dataplane.monitor.observe_status(&app.db).await.unwrap();
+    app.state.app.dataplane.monitor.observe_status(&app.db, 30).await.unwrap();
     let mut seen = String::new();
     while !seen.contains("event: status") {
         let chunk =
@@ -174,6 +174,29 @@ async fn status_is_observed_stored_and_streamed() {
     assert!(metrics.contains("peergate_activation_duration_seconds_bucket"), "{metrics}");
     // The recorder is process-wide and other tests' servers set the same gauges: check presence.
     assert!(metrics.contains("peergate_clients{state=\"active\"}"), "{metrics}");
+}
+
+#[tokio::test]
+async fn an_interface_taken_down_outside_peergate_is_reported_down_at_the_next_tick() {
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
+    app.fakes.world().handshake = peergate::db::now() - 2;
+    assert_eq!(admin.post_empty(&format!("/api/clients/{id}/activate")).await.status(), 200);
+    app.state.app.dataplane.monitor.observe_status(&app.db, 30).await.unwrap();
+    assert_eq!(admin.json::<Value>(&format!("/api/clients/{id}")).await["status"]["connected"], true);
+
+    // `ip link del site-a` by hand: the next tick says so, and when the reconciler repairs it.
+    app.fakes.world().up.remove("site-a");
+    let now = peergate::db::now();
+    app.state.app.dataplane.monitor.observe_status(&app.db, 30).await.unwrap();
+    let client = admin.json::<Value>(&format!("/api/clients/{id}")).await;
+    let status = &client["status"];
+    assert_eq!(status["interface_up"], false, "{client}");
+    assert_eq!(status["connected"], false, "{client}");
+    assert_eq!(status["rx_rate"].as_f64(), Some(0.0), "{client}");
+    let repair_by = status["repair_by"].as_i64().unwrap();
+    assert!((now + 29..=now + 32).contains(&repair_by), "{repair_by} vs {now}");
+    assert_eq!(client["state"], "active", "the desired state is unchanged; the reconciler restores it");
 }
 
 #[tokio::test]

@@ -9,7 +9,7 @@ import { LiveIndicator } from '@/features/live/live-indicator';
 import { useClientBusy } from '../api/client-operations';
 import { useClient } from '../api/get-client';
 import type { ClientDetail } from '../api/types';
-import { LINK_LABEL, linkState, pingSummary } from '../lib/status';
+import { LINK_LABEL, linkState, pingSummary, repairSentence } from '../lib/status';
 import { ClientActions } from './client-actions';
 import { PingChart, TrafficChart } from './client-charts';
 import { ProbeHostEditor } from './probe-host-editor';
@@ -103,6 +103,7 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
           <dl className="facts">
             <Fact label="Tunnel">
               {detail.state !== 'active' ? 'Down (client not active)' : status ? LINK_LABEL[link] || 'Up' : 'No status reported yet'}
+              {link === 'down' && <> — {repairSentence(detail)}</>}
             </Fact>
             <Fact label="Last handshake">{status ? formatAgo(status.latest_handshake, now) : '—'}</Fact>
             <Fact label="Endpoint">

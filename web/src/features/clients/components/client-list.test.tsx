@@ -65,6 +65,40 @@ describe('client list', () => {
     expect(within(rowOf('site-c')).getByText('Failed')).toBeVisible();
   });
 
+  it("says when an active client's interface is down and when the reconciler brings it back", async () => {
+    const repairBy = now() + 30;
+    server.use(
+      http.get('*/api/clients', () =>
+        HttpResponse.json([
+          makeClient({
+            id: 1,
+            name: 'site-a',
+            state: 'active',
+            status: {
+              observed_at: now(),
+              connected: false,
+              latest_handshake: now() - 20,
+              rx_bytes: 0,
+              tx_bytes: 0,
+              rx_rate: 0,
+              tx_rate: 0,
+              endpoint: null,
+              interface_up: false,
+              repair_by: repairBy,
+            },
+          }),
+        ]),
+      ),
+    );
+    renderApp('/');
+    await screen.findByRole('link', { name: 'site-a' });
+    const row = rowOf('site-a');
+    expect(within(row).getByText('Interface down')).toBeVisible();
+    expect(within(row).queryByText('Connected')).toBeNull();
+    const time = new Date(repairBy * 1000).toLocaleTimeString(undefined, { timeStyle: 'medium' });
+    expect(within(row).getByText(`The reconciler brings it back by ${time}.`)).toBeVisible();
+  });
+
   it('applies status, ping, client and delete events from the stream without reloading', async () => {
     let fetches = 0;
     server.use(
