@@ -97,7 +97,7 @@ impl Forwarding {
         let dir = self.persist_file.parent().unwrap_or(Path::new("/"));
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
         let tmp = dir.join(format!(".peergate-sysctl.{}.tmp", std::process::id()));
-        std::fs::write(&tmp, &text).with_context(|| format!("writing {}", tmp.display()))?;
+        std::fs::write(&tmp, text).with_context(|| format!("writing {}", tmp.display()))?;
         std::fs::rename(&tmp, &self.persist_file)
             .with_context(|| format!("writing {} (PEERGATE_SYSCTL_FILE)", self.persist_file.display()))
     }
