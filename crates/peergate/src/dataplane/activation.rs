@@ -11,7 +11,7 @@ use anyhow::Context;
 use peergate_core::client_policy::{self, InterfaceName, NameError, PolicyError};
 use peergate_core::probe::{self, PingResult, ProbeFailure};
 use peergate_core::reconcile::{ClientOp, rules_op};
-use peergate_core::wg_conf;
+use peergate_core::wg_conf::{self, Host};
 
 use super::monitor::Monitor;
 use super::{Backends, ClientLocks};
@@ -51,6 +51,9 @@ pub enum StepError {
     HostUnreadable(anyhow::Error),
     #[error("This client's routes now collide with the gateway: {0}. Change the client or the gateway, then activate again")]
     RoutesConflict(PolicyError),
+    /// Checked before wg-quick, which would otherwise wait out its own resolver retries.
+    #[error("The endpoint name `{name}` does not resolve from the gateway: {reason}. Check the name and the gateway's DNS")]
+    EndpointUnresolved { name: String, reason: String },
     #[error("wg-quick up failed: {0}")]
     TunnelUp(RunError),
     #[error("Turning on IP forwarding failed: {0:#}")]
@@ -64,6 +67,9 @@ pub enum StepError {
     #[error("wg-quick down failed: {0}")]
     TunnelDown(RunError),
 }
+
+/// How long an endpoint name may take to resolve before activation gives up.
+const RESOLVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub struct Activation {
     backends: Arc<Backends>,
@@ -110,14 +116,29 @@ impl Activation {
         outcome.map(|_| updated).map_err(OpError::Failed)
     }
 
-    /// The gateway may have gained an address or route since the upload: check the client's
-    /// prefixes (addresses and AllowedIPs of the file peergate wrote) against it again. A missing
-    /// or unreadable file is left to wg-quick, which says so in its own words.
-    async fn recheck_routes(&self, client: &ClientRow) -> Result<(), StepError> {
+    /// Before anything changes: the gateway may have gained an address or route since the upload,
+    /// so the client's prefixes (addresses and AllowedIPs of the file peergate wrote) are checked
+    /// against it again, and endpoint names must resolve now (in seconds, with the resolver's own
+    /// words), not inside wg-quick. A missing or unreadable file is left to wg-quick, which says so.
+    async fn preflight(&self, client: &ClientRow) -> Result<(), StepError> {
         let Ok(text) = std::fs::read_to_string(&client.conf_path) else { return Ok(()) };
         let Ok(conf) = wg_conf::parse(&text) else { return Ok(()) };
         let facts = self.backends.host.facts().await.map_err(StepError::HostUnreadable)?;
-        client_policy::recheck(&conf, &client.name, &facts).map_err(StepError::RoutesConflict)
+        client_policy::recheck(&conf, &client.name, &facts).map_err(StepError::RoutesConflict)?;
+        for peer in &conf.peers {
+            let endpoint = &peer.endpoint.value;
+            if let Host::Name(name) = &endpoint.host {
+                let lookup = tokio::net::lookup_host((name.as_str(), endpoint.port));
+                let reason = match tokio::time::timeout(RESOLVE_TIMEOUT, lookup).await.map(|r| r.map(|found| found.count())) {
+                    Ok(Ok(0)) => "no addresses".to_string(),
+                    Ok(Ok(_)) => continue,
+                    Ok(Err(err)) => err.to_string(),
+                    Err(_) => format!("no answer within {} s", RESOLVE_TIMEOUT.as_secs()),
+                };
+                return Err(StepError::EndpointUnresolved { name: name.clone(), reason });
+            }
+        }
+        Ok(())
     }
 
     /// The four steps, undoing earlier ones when a later one fails. Returns the probe result.
@@ -127,9 +148,17 @@ impl Activation {
         firewall.ready().map_err(StepError::FirewallNotReady)?;
         let name = client.name.as_str();
         InterfaceName::parse(name).map_err(|e| StepError::UnsafeName(name.to_string(), e))?;
-        self.recheck_routes(client).await?;
-        if !b.tunnels.is_up(name) {
-            b.tunnels.up(name).await.map_err(StepError::TunnelUp)?;
+        self.preflight(client).await?;
+        if !b.tunnels.is_up(name)
+            && let Err(err) = b.tunnels.up(name).await
+        {
+            // wg-quick can fail (or be killed at its deadline) with the interface half made.
+            if b.tunnels.is_up(name)
+                && let Err(down) = b.tunnels.down(name).await
+            {
+                tracing::warn!(client = name, error = %down, "rollback: removing the half-created interface failed");
+            }
+            return Err(StepError::TunnelUp(err));
         }
         let forwarding_before = b.forwarding.state();
         let undo = async |remove_rules: bool| {

@@ -68,8 +68,16 @@ pub enum RunError {
     Spawn { argv: String, source: std::io::Error },
     #[error("`{argv}` failed ({status}): {}", output_text(.stderr, .stdout))]
     Failed { argv: String, status: String, stdout: String, stderr: String },
-    #[error("`{argv}` did not finish within {secs} s")]
-    Timeout { argv: String, secs: u64 },
+    /// Killed at the deadline; what it had written to stderr by then is kept (often the reason).
+    #[error("`{argv}` did not finish within {secs} s{}", said(.stderr))]
+    Timeout { argv: String, secs: u64, stderr: String },
+}
+
+fn said(stderr: &str) -> String {
+    match stderr.trim() {
+        "" => String::new(),
+        text => format!("; it said: {text}"),
+    }
 }
 
 fn output_text(stderr: &str, stdout: &str) -> String {
@@ -94,17 +102,35 @@ pub async fn run(argv: &Argv, timeout: Duration) -> Result<Output, RunError> {
         use tokio::io::AsyncWriteExt;
         stdin.write_all(text.as_bytes()).await.map_err(|source| RunError::Spawn { argv: shown.clone(), source })?;
     }
-    let output = match tokio::time::timeout(timeout, child.wait_with_output()).await {
+    // Read both pipes beside the wait, so a program killed at the deadline still tells us why.
+    let stdout_task = tokio::spawn(read_all(child.stdout.take()));
+    let stderr_task = tokio::spawn(read_all(child.stderr.take()));
+    let status = match tokio::time::timeout(timeout, child.wait()).await {
         Ok(result) => result.map_err(|source| RunError::Spawn { argv: shown.clone(), source })?,
-        Err(_) => return Err(RunError::Timeout { argv: shown, secs: timeout.as_secs() }),
+        Err(_) => {
+            let _ = child.kill().await;
+            let stderr =
+                tokio::time::timeout(Duration::from_secs(1), stderr_task).await.ok().and_then(Result::ok).unwrap_or_default();
+            return Err(RunError::Timeout { argv: shown, secs: timeout.as_secs(), stderr });
+        }
     };
-    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    if output.status.success() {
+    let stdout = stdout_task.await.unwrap_or_default();
+    let stderr = stderr_task.await.unwrap_or_default();
+    if status.success() {
         Ok(Output { stdout, stderr })
     } else {
-        Err(RunError::Failed { argv: shown, status: output.status.to_string(), stdout, stderr })
+        Err(RunError::Failed { argv: shown, status: status.to_string(), stdout, stderr })
     }
+}
+
+/// All of a pipe, as text (empty when there is no pipe or it fails).
+async fn read_all(pipe: Option<impl tokio::io::AsyncRead + Unpin>) -> String {
+    use tokio::io::AsyncReadExt;
+    let mut bytes = Vec::new();
+    if let Some(mut pipe) = pipe {
+        let _ = pipe.read_to_end(&mut bytes).await;
+    }
+    String::from_utf8_lossy(&bytes).into_owned()
 }
 
 #[cfg(test)]
@@ -133,5 +159,15 @@ mod tests {
         assert!(matches!(err, RunError::Spawn { .. }));
         let err = run(&Argv::new("sleep").arg("5"), Duration::from_millis(100)).await.unwrap_err();
         assert!(matches!(err, RunError::Timeout { .. }));
+    }
+
+    #[tokio::test]
+    async fn a_program_killed_at_the_deadline_still_says_why() {
+        let started = std::time::Instant::now();
+        let argv = Argv::new("sh").args(["-c", "echo 'Temporary failure in name resolution' >&2; exec sleep 5"]);
+        let err = run(&argv, Duration::from_millis(300)).await.unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(3), "killed at the deadline");
+        let text = err.to_string();
+        assert!(text.contains("did not finish within 0 s; it said: Temporary failure in name resolution"), "{text}");
     }
 }

@@ -73,6 +73,39 @@ async fn a_failed_probe_rolls_everything_back_and_says_why() {
 }
 
 #[tokio::test]
+async fn an_endpoint_name_that_does_not_resolve_fails_fast_with_the_resolvers_words() {
+    let (app, admin) = admin_app().await;
+    let text = conf("10.77.0.0/24").replace("Endpoint = 192.0.2.10:51820", "Endpoint = no-such-host.invalid:51820");
+    let res = admin.upload("site-a.conf", text, &[]).await;
+    assert_eq!(res.status(), 201, "accepted with a warning: the name may resolve later");
+    let id = res.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let started = std::time::Instant::now();
+    let body = assert_problem(admin.post_empty(&format!("/api/clients/{id}/activate")).await, 422, "activation_failed").await;
+    assert!(started.elapsed() < Duration::from_secs(10), "took {:?}", started.elapsed());
+    let detail = body["detail"].as_str().unwrap();
+    assert!(detail.contains("The endpoint name `no-such-host.invalid` does not resolve from the gateway: "), "{detail}");
+    assert!(
+        detail.len() > "The endpoint name `no-such-host.invalid` does not resolve from the gateway: . ".len() + 10,
+        "the resolver's own words: {detail}"
+    );
+    assert!(app.fakes.world().up.is_empty(), "wg-quick was never run");
+}
+
+#[tokio::test]
+async fn a_half_made_interface_is_removed_at_once_when_wg_quick_fails() {
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
+    {
+        let mut w = app.fakes.world();
+        w.up_fails.insert("site-a".into(), "Temporary failure in name resolution".into());
+        w.up_fails_half_made = true;
+    }
+    let body = assert_problem(admin.post_empty(&format!("/api/clients/{id}/activate")).await, 422, "activation_failed").await;
+    assert!(body["detail"].as_str().unwrap().contains("Temporary failure in name resolution"), "{body}");
+    assert!(app.fakes.world().up.is_empty(), "the half-made interface was left for the reconciler");
+}
+
+#[tokio::test]
 async fn wg_quick_errors_reach_the_user() {
     let (app, admin) = admin_app().await;
     let id = admin.create_client("site-a", "10.77.0.0/24").await;

@@ -26,6 +26,8 @@ pub struct World {
     pub base_ok: bool,
     /// `wg-quick up` of these names fails with this stderr.
     pub up_fails: BTreeMap<String, String>,
+    /// A failing `up` leaves the interface behind, half made.
+    pub up_fails_half_made: bool,
     pub probe_ok: bool,
     /// Each `up` takes this long (to test serialization).
     pub up_delay: Duration,
@@ -101,12 +103,15 @@ impl Tunnels for FakeTunnels {
         let delay = self.0.lock().unwrap().up_delay;
         tokio::time::sleep(delay).await;
         let mut w = self.0.lock().unwrap();
-        if let Some(stderr) = w.up_fails.get(name) {
+        if let Some(stderr) = w.up_fails.get(name).cloned() {
+            if w.up_fails_half_made {
+                w.up.insert(name.to_string());
+            }
             return Err(RunError::Failed {
                 argv: format!("wg-quick up {name}"),
                 status: "exit status: 1".into(),
                 stdout: String::new(),
-                stderr: stderr.clone(),
+                stderr,
             });
         }
         w.up.insert(name.to_string());
