@@ -35,6 +35,14 @@ run: run-deps ui
 	  $(RUN_ENV) $(RELEASE_BIN) user add --username admin --role admin --generate-password; \
 	  echo "Keep that password: it is not stored anywhere in clear text."; \
 	fi
+	@if [ "$$(id -u)" = 0 ]; then \
+	  echo; echo "WARNING: make run is running as root, so peergate manages this machine for real:"; \
+	  echo "  - client configs in /etc/wireguard, brought up with wg-quick"; \
+	  echo "  - IP forwarding on, persisted in /etc/sysctl.d/99-peergate.conf"; \
+	  echo "  - the host firewall (nftables table inet peergate, or iptables PEERGATE-* chains)"; \
+	  echo "Run it as a normal user to look around without touching the system."; \
+	  if [ "$${PEERGATE_YES:-}" != 1 ]; then echo "Starting in 5 s; Ctrl-C to stop (PEERGATE_YES=1 skips the wait)."; sleep 5; fi; \
+	fi
 	@echo; echo "peergate: open http://127.0.0.1:8080 and sign in as admin (password printed above when the account was created)."
 	@echo "Another account: $(RUN_ENV) $(RELEASE_BIN) user add --username NAME --role admin|operator"; echo
 	$(RUN_ENV) exec $(RELEASE_BIN) serve
