@@ -14,6 +14,8 @@ pub struct Change<'a> {
 impl Db {
     /// Begins a change made by `actor`.
     pub async fn change<'a>(&self, actor: &'a Actor) -> Result<Change<'a>, sqlx::Error> {
+        // A write into a deleted or replaced SQLite file would vanish at the next start.
+        self.check_file()?;
         Ok(Change { tx: self.pool.begin().await?, actor })
     }
 }

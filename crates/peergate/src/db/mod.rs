@@ -15,8 +15,9 @@ pub mod sessions;
 pub mod tokens;
 pub mod users;
 
-use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -37,6 +38,23 @@ pub enum Backend {
 pub struct Db {
     pub pool: AnyPool,
     pub backend: Backend,
+    /// The SQLite file as opened (device and inode): an open connection keeps working on a file
+    /// that was deleted or replaced, so writes would vanish at the next start.
+    file: Option<Arc<FileId>>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+struct FileId {
+    path: std::path::PathBuf,
+    dev: u64,
+    ino: u64,
+}
+
+impl FileId {
+    fn of(path: &Path) -> Option<FileId> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(FileId { path: path.to_path_buf(), dev: meta.dev(), ino: meta.ino() })
+    }
 }
 
 impl Db {
@@ -67,10 +85,12 @@ impl Db {
             });
         let pool =
             options.connect(url).await.with_context(|| format!("cannot connect to the database at {}", redact_url(url)))?;
+        let mut file = None;
         if backend == Backend::Sqlite {
             restrict_sqlite_files(url);
+            file = sqlite_path(url).and_then(|p| FileId::of(Path::new(p))).map(Arc::new);
         }
-        Ok(Db { pool, backend })
+        Ok(Db { pool, backend, file })
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
@@ -82,9 +102,25 @@ impl Db {
         Ok(())
     }
 
-    /// Readiness: one round trip.
+    /// Readiness: the SQLite file is still the one opened, and one round trip.
     pub async fn ping(&self) -> Result<(), sqlx::Error> {
+        self.check_file()?;
         sqlx::query("SELECT 1").execute(&self.pool).await.map(|_| ())
+    }
+
+    /// Fails when the SQLite file was deleted or replaced under the running server.
+    pub fn check_file(&self) -> Result<(), sqlx::Error> {
+        let Some(opened) = &self.file else { return Ok(()) };
+        if FileId::of(&opened.path).as_ref() == Some(opened.as_ref()) {
+            return Ok(());
+        }
+        Err(sqlx::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!(
+                "the database file {} was deleted or replaced while peergate was running; restore it and restart peergate",
+                opened.path.display()
+            ),
+        )))
     }
 }
 

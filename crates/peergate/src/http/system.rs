@@ -52,12 +52,11 @@ async fn readyz(State(state): State<AppState>) -> axum::response::Response {
         Ok(()) => axum::Json(Health { status: "ok" }).into_response(),
         Err(err) => {
             tracing::warn!(error = %err, "readiness check failed");
-            super::error::problem(
-                StatusCode::SERVICE_UNAVAILABLE,
-                "database_unavailable",
-                "The database does not answer.",
-                vec![],
-            )
+            let detail = match err {
+                sqlx::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => format!("The database is not usable: {io}."),
+                _ => "The database does not answer.".to_string(),
+            };
+            super::error::problem(StatusCode::SERVICE_UNAVAILABLE, "database_unavailable", &detail, vec![])
         }
     }
 }

@@ -123,3 +123,25 @@ async fn requests_for_other_host_names_are_refused_so_dns_rebinding_gets_nothing
         assert_eq!(with_host(ok).await.unwrap().status(), 401, "{ok} reaches the API (and is asked to log in)");
     }
 }
+
+#[tokio::test]
+async fn a_database_file_deleted_under_the_server_makes_it_unready_and_refuses_writes() {
+    let (app, admin) = crate::support::admin_app().await;
+    if app.db.backend != peergate::db::Backend::Sqlite {
+        // A PostgreSQL server has no file to lose; readiness is its round trip.
+        assert_eq!(app.get("/readyz").await.status(), 200);
+        return;
+    }
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    let file = app.dir.path().join("peergate.db");
+    std::fs::rename(&file, app.dir.path().join("peergate.db.moved")).unwrap();
+    let body = assert_problem(app.get("/readyz").await, 503, "database_unavailable").await;
+    assert!(body["detail"].as_str().unwrap().contains("was deleted or replaced"), "{body}");
+    // A write would land in the unlinked file and vanish at the next start: it is refused.
+    let res = admin.upload("site-a.conf", crate::support::fixtures::conf("10.77.0.0/24"), &[]).await;
+    assert_eq!(res.status(), 500);
+    assert_eq!(app.wg_files(), Vec::<String>::new(), "nothing written for a write that cannot be kept");
+    // A new, empty file in its place is not the database either.
+    std::fs::write(&file, "").unwrap();
+    assert_problem(app.get("/readyz").await, 503, "database_unavailable").await;
+}
