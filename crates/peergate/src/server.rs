@@ -23,6 +23,7 @@ use crate::system::firewall;
 use crate::system::host_metrics::HostSampler;
 use crate::system::host_net::IpHostNetwork;
 use crate::system::lan::Lan;
+use crate::system::owned::OwnedInterfaces;
 use crate::system::ping::IcmpProber;
 use crate::system::sysctl::Forwarding;
 use crate::system::tunnels::WgQuick;
@@ -40,6 +41,7 @@ pub fn real_backends(config: &Config, lan: Option<&Lan>) -> Backends {
         prober: Arc::new(IcmpProber::default()),
         forwarding: Forwarding::new(&config.sysctl_file),
         host: Arc::new(IpHostNetwork),
+        owned: OwnedInterfaces::new(config.data_dir.join("interfaces")),
     }
 }
 

@@ -15,7 +15,7 @@ use peergate_core::wg_conf::{self, Host};
 
 use super::monitor::Monitor;
 use super::{Backends, ClientLocks};
-use crate::clients::{Client, audit_view};
+use crate::clients::{Client, Gateway, audit_view};
 use crate::db::audit::{Actor, Entry};
 use crate::db::clients::{self, ClientId, ClientRow, ClientState};
 use crate::db::{self, Db, pings};
@@ -54,6 +54,8 @@ pub enum StepError {
     /// Checked before wg-quick, which would otherwise wait out its own resolver retries.
     #[error("The endpoint name `{name}` does not resolve from the gateway: {reason}. Check the name and the gateway's DNS")]
     EndpointUnresolved { name: String, reason: String },
+    #[error("Recording the interface as peergate's failed: {0}")]
+    Ownership(String),
     #[error("wg-quick up failed: {0}")]
     TunnelUp(RunError),
     #[error("Turning on IP forwarding failed: {0:#}")]
@@ -149,6 +151,8 @@ impl Activation {
         let name = client.name.as_str();
         InterfaceName::parse(name).map_err(|e| StepError::UnsafeName(name.to_string(), e))?;
         self.preflight(client).await?;
+        // Recorded before the interface exists: whatever happens next, it can be found again.
+        b.owned.claim(name).map_err(|e| StepError::Ownership(e.to_string()))?;
         if !b.tunnels.is_up(name)
             && let Err(err) = b.tunnels.up(name).await
         {
@@ -158,6 +162,9 @@ impl Activation {
             {
                 tracing::warn!(client = name, error = %down, "rollback: removing the half-created interface failed");
             }
+            if !b.tunnels.is_up(name) {
+                let _ = b.owned.release(name);
+            }
             return Err(StepError::TunnelUp(err));
         }
         let forwarding_before = b.forwarding.state();
@@ -165,8 +172,11 @@ impl Activation {
             if remove_rules && let Err(err) = firewall.remove(name, &firewall.observe().await).await {
                 tracing::warn!(client = name, error = %err, "rollback: removing rules failed");
             }
-            if let Err(err) = b.tunnels.down(name).await {
-                tracing::warn!(client = name, error = %err, "rollback: wg-quick down failed");
+            match b.tunnels.down(name).await {
+                Ok(()) => {
+                    let _ = b.owned.release(name);
+                }
+                Err(err) => tracing::warn!(client = name, error = %err, "rollback: wg-quick down failed"),
             }
             // Another active client needs forwarding as it is; otherwise put it back as it was,
             // the persisted file included.
@@ -224,14 +234,27 @@ impl Activation {
         if self.backends.tunnels.is_up(&client.name) {
             self.backends.tunnels.down(&client.name).await.map_err(StepError::TunnelDown)?;
         }
+        if let Err(err) = self.backends.owned.release(&client.name) {
+            tracing::warn!(client = client.name, error = %err, "forgetting the interface failed");
+        }
         Ok(())
     }
 
-    /// Before a delete: brings the client down if anything of it is up.
-    pub async fn ensure_down(&self, db: &Db, client: &ClientRow, actor: &Actor) -> Result<(), OpError> {
+    /// Deletes a client under its lock, so no activation can run beside it: brings it down if
+    /// anything of it is up (as the database says *now*, not as the caller read it), then removes
+    /// the row and the file.
+    pub async fn delete(&self, db: &Db, gateway: &Gateway, id: ClientId, actor: &Actor) -> Result<(), OpError> {
+        let _guard = self.locks.try_hold(id).ok_or(OpError::Busy)?;
+        let Some(client) = clients::get(db, id).await? else { return Ok(()) };
         if client.state == ClientState::Active || self.backends.tunnels.is_up(&client.name) {
-            self.deactivate(db, client, actor).await?;
+            self.tear_down(&client).await?;
+            let mut change = db.change(actor).await?;
+            clients::set_state(&mut change, client.id, ClientState::Inactive, None).await?;
+            let entry = Entry::new("client.deactivate", format!("client:{}", client.name)).before(audit_view(&client));
+            change.commit(entry.after(serde_json::json!({ "state": ClientState::Inactive }))).await?;
+            self.monitor.forget(client.id);
         }
+        gateway.remove(db, &client, actor).await?;
         Ok(())
     }
 

@@ -23,6 +23,7 @@ use crate::db::clients::ClientId;
 use crate::events::Events;
 use crate::system::firewall::Firewall;
 use crate::system::host_net::HostNetwork;
+use crate::system::owned::OwnedInterfaces;
 use crate::system::ping::Prober;
 use crate::system::sysctl::Forwarding;
 use crate::system::tunnels::Tunnels;
@@ -36,6 +37,8 @@ pub struct Backends {
     pub forwarding: Forwarding,
     /// The gateway's addresses, routes and ports (read for route checks).
     pub host: Arc<dyn HostNetwork>,
+    /// The interfaces peergate brought up, recorded before `wg-quick up`.
+    pub owned: OwnedInterfaces,
 }
 
 /// One lock per client: held by an activation or deactivation for its whole run, and by the

@@ -51,8 +51,10 @@ impl Reconciler {
             .iter()
             .map(|c| ClientSpec { name: c.name.clone(), active: c.state == ClientState::Active, routes_ipv6: c.routes_ipv6() })
             .collect();
+        // Interfaces of clients, and interfaces peergate recorded bringing up whose row is gone.
+        let known: BTreeSet<String> = all.iter().map(|c| c.name.clone()).chain(b.owned.list()).collect();
         let observed = Observed {
-            interfaces: all.iter().filter(|c| b.tunnels.is_up(&c.name)).map(|c| c.name.clone()).collect::<BTreeSet<_>>(),
+            interfaces: known.into_iter().filter(|name| b.tunnels.is_up(name)).collect::<BTreeSet<_>>(),
             rules: b.firewall.observe().await,
             ipv4_forwarding: b.forwarding.ipv4(),
             ipv6_forwarding: b.forwarding.ipv6(),
@@ -110,10 +112,16 @@ impl Reconciler {
             ClientOp::EnableIpv4Forwarding => b.forwarding.enable(false),
             ClientOp::EnableIpv6Forwarding => b.forwarding.enable(true),
             ClientOp::RebuildFirewall(names) => Ok(b.firewall.rebuild(names).await?),
-            ClientOp::BringUp(name) => Ok(b.tunnels.up(name).await?),
+            ClientOp::BringUp(name) => {
+                b.owned.claim(name)?;
+                Ok(b.tunnels.up(name).await?)
+            }
             ClientOp::AddRules(name) => Ok(b.firewall.add(name, observed).await?),
             ClientOp::RemoveRules(name) => Ok(b.firewall.remove(name, observed).await?),
-            ClientOp::TearDown(name) => Ok(b.tunnels.down(name).await?),
+            ClientOp::TearDown(name) => {
+                b.tunnels.down(name).await?;
+                Ok(b.owned.release(name)?)
+            }
         }
     }
 }

@@ -361,13 +361,12 @@ async fn delete_client(
     actor: Actor,
     ApiPath(id): ApiPath<ClientId>,
 ) -> Result<StatusCode, ApiError> {
-    let client = find(&app.db, id).await?;
+    find(&app.db, id).await?;
     app.dataplane
         .activation
-        .ensure_down(&app.db, &client, &actor)
+        .delete(&app.db, &app.gateway, id, &actor)
         .await
         .map_err(|e| super::dataplane::op_error(e, "deactivation_failed"))?;
-    app.gateway.remove(&app.db, &client, &actor).await?;
     app.events.send(Event::ClientDeleted { id });
     Ok(StatusCode::NO_CONTENT)
 }

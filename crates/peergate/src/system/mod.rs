@@ -8,6 +8,7 @@ pub mod firewall;
 pub mod host_metrics;
 pub mod host_net;
 pub mod lan;
+pub mod owned;
 pub mod ping;
 pub mod run;
 pub mod sysctl;

@@ -55,7 +55,13 @@ impl Tunnels for WgQuick {
     }
 
     async fn down(&self, name: &str) -> Result<(), RunError> {
-        run(&self.argv("down", name), Duration::from_secs(30)).await?;
+        if self.wg_dir.join(format!("{name}.conf")).exists() {
+            run(&self.argv("down", name), Duration::from_secs(30)).await?;
+        } else {
+            // An interface peergate brought up whose config is gone (its client was deleted):
+            // wg-quick needs the file, the kernel does not. Userspace daemons exit with their link.
+            run(&Argv::new("ip").args(["link", "delete", "dev", name]), Duration::from_secs(10)).await?;
+        }
         // Userspace daemons exit a moment after wg-quick returns; wait so a quick "up" again works.
         for _ in 0..50 {
             if !self.is_up(name) && !self.socket(name).exists() {

@@ -248,3 +248,43 @@ async fn system_metrics_and_pending_list_need_an_admin() {
     assert_problem(res, 401, "unauthenticated").await;
     assert_problem(admin.post_empty("/api/clients/999/activate").await, 404, "not_found").await;
 }
+
+#[tokio::test]
+async fn a_delete_during_an_activation_waits_its_turn_and_leaves_nothing_unmanaged() {
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
+    app.fakes.world().up_delay = Duration::from_millis(400);
+    let activating = {
+        let admin = admin.clone();
+        tokio::spawn(async move { admin.post_empty(&format!("/api/clients/{id}/activate")).await.status() })
+    };
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    let body = assert_problem(admin.delete(&format!("/api/clients/{id}")).await, 409, "operation_in_progress").await;
+    assert!(body["detail"].as_str().unwrap().contains("Another operation"), "{body}");
+    assert_eq!(activating.await.unwrap(), 200);
+    assert!(app.fakes.world().up.contains("site-a"), "the activation finished");
+    // Now the delete goes through, down first: no interface without a row.
+    assert_eq!(admin.delete(&format!("/api/clients/{id}")).await.status(), 204);
+    assert!(app.fakes.world().up.is_empty() && app.fakes.world().rules.is_empty(), "nothing left up");
+    assert_eq!(app.client_count().await, 0);
+}
+
+#[tokio::test]
+async fn an_interface_peergate_brought_up_whose_row_is_gone_is_found_and_taken_down() {
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
+    assert_eq!(admin.post_empty(&format!("/api/clients/{id}/activate")).await.status(), 200);
+    // The row vanishes behind peergate's back (a restored backup, a crash in the wrong place).
+    sqlx::query("DELETE FROM clients").execute(&app.db.pool).await.unwrap();
+    let reconciler = &app.state.app.dataplane.reconciler;
+    let drift = reconciler.drift(&app.db).await.unwrap();
+    assert!(
+        drift.ops.iter().any(|op| *op == peergate_core::reconcile::ClientOp::TearDown("site-a".into())),
+        "doctor and the reconciler see the orphan: {:?}",
+        drift.ops
+    );
+    let report = reconciler.reconcile(&app.db).await.unwrap();
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert!(app.fakes.world().up.is_empty(), "the orphan interface was taken down");
+    assert_eq!(reconciler.drift(&app.db).await.unwrap().ops, vec![], "and forgotten");
+}

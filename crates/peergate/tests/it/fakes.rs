@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use peergate::dataplane::Backends;
 use peergate::system::firewall::{Firewall, FirewallError};
 use peergate::system::host_net::HostNetwork;
+use peergate::system::owned::OwnedInterfaces;
 use peergate::system::ping::{PingResult, Prober};
 use peergate::system::run::RunError;
 use peergate::system::sysctl::Forwarding;
@@ -83,6 +84,7 @@ impl Fakes {
             prober: Arc::new(FakeProber(self.world.clone())),
             forwarding: Forwarding { proc_sys: self.proc_sys.clone(), persist_file: sysctl_file.to_path_buf() },
             host: Arc::new(FakeHost(self.world.clone())),
+            owned: OwnedInterfaces::new(self.proc_sys.parent().unwrap().join("interfaces")),
         }
     }
 
