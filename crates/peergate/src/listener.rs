@@ -147,7 +147,7 @@ fn take_slot(open: &Arc<Mutex<Open>>, ip: IpAddr, limits: &Limits) -> Option<(Sl
     if live >= limits.max_connections {
         let quietest = (table.conns.iter_mut())
             .filter(|(_, c)| c.evict.is_some() && c.activity.busy.load(Ordering::Relaxed) == 0)
-            .min_by_key(|(_, c)| c.activity.last.load(Ordering::Relaxed))
+            .min_by_key(|(id, c)| (c.activity.last.load(Ordering::Relaxed), **id)) // quiet longest, then oldest
             .map(|(_, c)| c)?;
         if let Some(evict) = quietest.evict.take() {
             let _ = evict.send(());
