@@ -66,6 +66,10 @@ pub async fn state_with(config: Config, backends: impl FnOnce(&Config, Option<&L
         .prepare()
         .with_context(|| format!("preparing the WireGuard directory {} (PEERGATE_WG_DIR)", config.wg_dir.display()))?;
     gateway.pending_dir.prepare().context("preparing the pending-upload directory under PEERGATE_DATA_DIR")?;
+    let recovered = crate::clients::recovery::recover(&gateway, &db, &config.data_dir).await.context("start-up recovery")?;
+    if !recovered.is_empty() {
+        tracing::warn!(?recovered, "start-up recovery finished what a crash left half done");
+    }
     let token_cache = TokenCache::new(Duration::from_secs(config.token_cache_secs));
     let events = Events::default();
     let app = AppContext {

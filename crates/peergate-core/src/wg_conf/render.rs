@@ -11,6 +11,11 @@ const HEADER: &str = "# Managed by peergate. Changes made here are overwritten.\
 const REDACTED: &str = "(redacted)";
 
 /// The text written to `<wg_dir>/<iface>.conf` (mode 0600 is the caller's job). Contains secrets.
+/// Whether `text` is a file peergate rendered (it starts with peergate's header line).
+pub fn rendered_by_peergate(text: &str) -> bool {
+    text.starts_with(HEADER)
+}
+
 pub fn render(conf: &WgConf) -> String {
     render_with(conf, false)
 }

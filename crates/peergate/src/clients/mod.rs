@@ -5,6 +5,7 @@
 //! - [`pending`]: uploads that wait for their subnet.
 //! - [`import`]: existing wg-quick files, with a report per file.
 //! - [`edit`]: changes to an admitted client (its probe host).
+//! - [`recovery`]: start-up repair of what a crash left between files and rows.
 //! - [`view`]: the API's and the audit log's view of a client.
 //!
 //! Admission reads top-down: parse the bytes → resolve endpoint names → (under the gateway lock)
@@ -16,6 +17,7 @@
 pub mod edit;
 pub mod import;
 pub mod pending;
+pub mod recovery;
 pub mod view;
 
 use std::net::IpAddr;

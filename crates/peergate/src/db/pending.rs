@@ -51,6 +51,11 @@ pub async fn purge_expired(db: &Db, now: i64) -> Result<Vec<String>, sqlx::Error
     sqlx::query_scalar("DELETE FROM pending_uploads WHERE expires_at <= $1 RETURNING id").bind(now).fetch_all(&db.pool).await
 }
 
+/// Every pending upload's id (start-up recovery matches files against them).
+pub async fn all_ids(db: &Db) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT id FROM pending_uploads").fetch_all(&db.pool).await
+}
+
 /// Pending uploads of one user, newest first.
 pub async fn list_for_user(db: &Db, user_id: i64, now: i64) -> Result<Vec<Pending>, sqlx::Error> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(

@@ -7,6 +7,7 @@ mod auth;
 mod cli;
 mod clients;
 mod connections;
+mod crash_recovery;
 mod dataplane;
 mod fakes;
 mod login_attacks;
