@@ -61,6 +61,8 @@ settings! {
     /// kept-alive connection; request bodies get `PEERGATE_BODY_TIMEOUT_SECS`.
     header_timeout_secs: u64 = "PEERGATE_HEADER_TIMEOUT_SECS", 10;
     body_timeout_secs: u64 = "PEERGATE_BODY_TIMEOUT_SECS", 30;
+    /// When set, `GET /metrics` needs `Authorization: Bearer <this>` (a secret).
+    metrics_token: Option<Secret> = "PEERGATE_METRICS_TOKEN", None;
     /// Largest request body accepted by any endpoint, in bytes.
     body_limit: usize = "PEERGATE_BODY_LIMIT", 1024 * 1024;
     /// Seconds an API token lookup is remembered (a token revoked elsewhere works this much

@@ -255,6 +255,7 @@ impl Activation {
             self.monitor.forget(client.id);
         }
         gateway.remove(db, &client, actor).await?;
+        self.monitor.forget(client.id);
         Ok(())
     }
 

@@ -2,7 +2,7 @@
 //! client), stored, streamed to browsers and exported as metrics, plus the last 30 minutes of
 //! traffic rates in memory.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
@@ -30,21 +30,59 @@ struct Counters {
     at: Instant,
 }
 
+/// The per-client series `/metrics` shows: the active clients of the latest tick, nothing else,
+/// so a deleted or deactivated client's series disappear instead of living forever in the
+/// recorder (whose label sets can never be removed).
+#[derive(Debug, Clone)]
+struct ClientGauges {
+    name: String,
+    rx: u64,
+    tx: u64,
+    handshake_age: Option<i64>,
+}
+
+/// Reads one gauge's value off a client's readings (`None`: no sample to show).
+type GaugeOf = fn(&ClientGauges) -> Option<f64>;
+
 pub struct Monitor {
     backends: Arc<Backends>,
     events: Events,
     counters: Mutex<HashMap<ClientId, Counters>>,
     traffic: Mutex<HashMap<ClientId, VecDeque<TrafficPoint>>>,
+    exported: Mutex<BTreeMap<ClientId, ClientGauges>>,
 }
 
 impl Monitor {
     pub fn new(backends: Arc<Backends>, events: Events) -> Monitor {
-        Monitor { backends, events, counters: Mutex::default(), traffic: Mutex::default() }
+        Monitor { backends, events, counters: Mutex::default(), traffic: Mutex::default(), exported: Mutex::default() }
     }
 
     /// Forgets a deactivated client's counters (its next interface starts from zero).
     pub fn forget(&self, id: ClientId) {
         self.counters.lock().expect("counters").remove(&id);
+        self.exported.lock().expect("exported gauges").remove(&id);
+    }
+
+    /// The per-client gauges in Prometheus text format (appended to `/metrics`).
+    pub fn render_client_metrics(&self) -> String {
+        use std::fmt::Write as _;
+        let exported = self.exported.lock().expect("exported gauges");
+        let mut out = String::new();
+        let series: [(&str, GaugeOf); 3] = [
+            ("peergate_client_rx_bytes", |g| Some(g.rx as f64)),
+            ("peergate_client_tx_bytes", |g| Some(g.tx as f64)),
+            ("peergate_client_handshake_age_seconds", |g| g.handshake_age.map(|a| a as f64)),
+        ];
+        for (metric, value) in series {
+            let _ = writeln!(out, "# TYPE {metric} gauge");
+            for gauges in exported.values() {
+                if let Some(v) = value(gauges) {
+                    let label = gauges.name.replace('\\', "\\\\").replace('"', "\\\"");
+                    let _ = writeln!(out, "{metric}{{client=\"{label}\"}} {v}");
+                }
+            }
+        }
+        out
     }
 
     /// Reads the status of every active client, stores it, pushes it to browsers and metrics. An
@@ -61,6 +99,7 @@ impl Monitor {
         let now = db::now();
         let snapshot = self.backends.tunnels.snapshot(&names, now).await;
         let mut statuses = Vec::new();
+        let mut exported = BTreeMap::new();
         {
             let mut counters = self.counters.lock().expect("counters");
             let mut traffic = self.traffic.lock().expect("traffic");
@@ -100,15 +139,12 @@ impl Monitor {
                     interface_up: true,
                     repair_by: None,
                 };
-                let label = [("client", client.name.clone())];
-                metrics::gauge!("peergate_client_rx_bytes", &label).set(rx as f64);
-                metrics::gauge!("peergate_client_tx_bytes", &label).set(tx as f64);
-                if handshake > 0 {
-                    metrics::gauge!("peergate_client_handshake_age_seconds", &label).set((now - handshake) as f64);
-                }
+                let handshake_age = (handshake > 0).then_some(now - handshake);
+                exported.insert(client.id, ClientGauges { name: client.name.clone(), rx, tx, handshake_age });
                 statuses.push((client.id, status));
             }
         }
+        *self.exported.lock().expect("exported gauges") = exported;
         clients::store_statuses(db, &statuses).await?;
         let clients = statuses.into_iter().map(|(id, status)| ClientStatusEvent { id, status }).collect();
         self.events.send(Event::Status { at: now, clients });

@@ -61,9 +61,27 @@ async fn readyz(State(state): State<AppState>) -> axum::response::Response {
     }
 }
 
-/// Prometheus text exposition: HTTP request counters and latency histograms, process metrics.
-#[utoipa::path(get, path = "/metrics", tag = "system", responses((status = 200, content_type = "text/plain")))]
-async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
+/// Prometheus text exposition: HTTP request counters and latency histograms, process metrics, the
+/// current clients' traffic and handshake age. With `PEERGATE_METRICS_TOKEN` set, the scraper
+/// must send it as `Authorization: Bearer <token>`.
+#[utoipa::path(get, path = "/metrics", tag = "system",
+    responses((status = 200, content_type = "text/plain"), (status = 401, body = Problem)))]
+async fn metrics(State(state): State<AppState>, headers: axum::http::HeaderMap) -> axum::response::Response {
+    if let Some(expected) = &state.app.config.metrics_token {
+        let given = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer "));
+        let matches =
+            given.is_some_and(|g| bool::from(subtle::ConstantTimeEq::ct_eq(g.trim().as_bytes(), expected.expose().as_bytes())));
+        if !matches {
+            return super::error::problem(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                "Send the metrics token (PEERGATE_METRICS_TOKEN) as `Authorization: Bearer <token>`.",
+                vec![],
+            );
+        }
+    }
     state.process_metrics.collect();
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.app.metrics.render())
+    let mut text = state.app.metrics.render();
+    text.push_str(&state.app.dataplane.monitor.render_client_metrics());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }

@@ -145,3 +145,25 @@ async fn a_database_file_deleted_under_the_server_makes_it_unready_and_refuses_w
     std::fs::write(&file, "").unwrap();
     assert_problem(app.get("/readyz").await, 503, "database_unavailable").await;
 }
+
+#[tokio::test]
+async fn a_deleted_clients_series_leave_metrics_and_a_metrics_token_guards_them() {
+    let app = TestApp::spawn_with(|c| c.metrics_token = Some(peergate::config::Secret::new("scrape-secret-1234"))).await;
+    let admin = app.as_admin().await;
+    let id = admin.create_client("gone-soon", "10.77.0.0/24").await;
+    app.fakes.world().handshake = peergate::db::now() - 2;
+    assert_eq!(admin.post_empty(&format!("/api/clients/{id}/activate")).await.status(), 200);
+    app.state.app.dataplane.monitor.observe_status(&app.db, 30).await.unwrap();
+
+    assert_problem(app.get("/metrics").await, 401, "unauthenticated").await;
+    let wrong = app.client.get(app.url("/metrics")).bearer_auth("scrape-secret-123").send().await.unwrap();
+    assert_problem(wrong, 401, "unauthenticated").await;
+    let scrape = || async {
+        app.client.get(app.url("/metrics")).bearer_auth("scrape-secret-1234").send().await.unwrap().text().await.unwrap()
+    };
+    assert!(scrape().await.contains(r#"peergate_client_rx_bytes{client="gone-soon"}"#));
+
+    assert_eq!(admin.delete(&format!("/api/clients/{id}")).await.status(), 204);
+    let after = scrape().await;
+    assert!(!after.contains("gone-soon"), "a deleted client's series stay: {after}");
+}
