@@ -10,6 +10,7 @@ mod connections;
 mod crash_recovery;
 mod dataplane;
 mod fakes;
+mod hostile;
 mod login_attacks;
 mod netns;
 mod route_policy;
