@@ -37,7 +37,12 @@ case "$mode" in
   run) ;;
   # The data-plane suites run real WireGuard (userspace wireguard-go), nftables and iptables in
   # network namespaces.
-  test) apt_install postgresql chromium ca-certificates curl wireguard-tools wireguard-go iptables nftables \
+  # cargo-audit (pinned) for the advisory gate: built once, then found on PATH.
+  test) if ! cargo audit --version >/dev/null 2>&1; then
+          echo "deps: installing cargo-audit 0.22.2 (a few minutes, once)"
+          cargo install --quiet --locked cargo-audit --version 0.22.2
+        fi
+        apt_install postgresql chromium ca-certificates curl wireguard-tools wireguard-go iptables nftables \
           iproute2 iputils-ping procps ;;
   *) echo "deps: unknown mode $mode" >&2; exit 2 ;;
 esac

@@ -53,6 +53,8 @@ if ! web_ready; then cat "$out/logs/web-build.log"; broken+=("web build"); fi
 # Formatting and lints (peergate-core's clippy.toml forbids file, process and clock access there).
 gate rustfmt cargo fmt --all --check
 gate clippy cargo clippy --workspace --all-targets --locked -- -D warnings
+# Known vulnerabilities in the dependencies (RustSec; the npm audit is recorded in the same log).
+gate advisories scripts/audit.sh
 
 # The privileged data-plane tests (real WireGuard in network namespaces) run here, as root in CI;
 # they fail, never skip, when they cannot run.
