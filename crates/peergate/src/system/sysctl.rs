@@ -107,8 +107,8 @@ impl Forwarding {
 mod tests {
     use super::*;
 
-    #[test]
-    fn enabling_writes_proc_and_persists_once() {
+    /// A fake /proc with forwarding off and no persisted file yet.
+    fn forwarding_off() -> (tempfile::TempDir, Forwarding) {
         let root = tempfile::tempdir().unwrap();
         let proc_sys = root.path().join("proc");
         std::fs::create_dir_all(proc_sys.join("net/ipv4")).unwrap();
@@ -116,6 +116,12 @@ mod tests {
         std::fs::write(proc_sys.join(IPV4), "0\n").unwrap();
         std::fs::write(proc_sys.join(IPV6), "0\n").unwrap();
         let f = Forwarding { proc_sys, persist_file: root.path().join("sysctl.d/99-peergate.conf") };
+        (root, f)
+    }
+
+    #[test]
+    fn enabling_writes_proc_and_persists_once() {
+        let (_root, f) = forwarding_off();
         assert!(!f.ipv4());
         f.enable(false).unwrap();
         assert!(f.ipv4() && !f.ipv6());
@@ -127,13 +133,7 @@ mod tests {
 
     #[test]
     fn restore_puts_back_proc_and_the_persisted_file() {
-        let root = tempfile::tempdir().unwrap();
-        let proc_sys = root.path().join("proc");
-        std::fs::create_dir_all(proc_sys.join("net/ipv4")).unwrap();
-        std::fs::create_dir_all(proc_sys.join("net/ipv6/conf/all")).unwrap();
-        std::fs::write(proc_sys.join(IPV4), "0\n").unwrap();
-        std::fs::write(proc_sys.join(IPV6), "0\n").unwrap();
-        let f = Forwarding { proc_sys, persist_file: root.path().join("sysctl.d/99-peergate.conf") };
+        let (_root, f) = forwarding_off();
         let before = f.state();
         f.enable(true).unwrap();
         f.restore(&before).unwrap();

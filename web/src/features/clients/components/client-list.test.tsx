@@ -4,7 +4,7 @@ import { HttpResponse, http } from 'msw';
 import { problem, server, signedIn } from '@/testing/server';
 import { renderApp } from '@/testing/render';
 import { FakeEventSource } from '@/testing/fake-event-source';
-import { makeClient, makePending, makePing } from '@/testing/fixtures';
+import { makeClient, makePending, makePing, makeStatus } from '@/testing/fixtures';
 import type { PendingUpload } from '../api/types';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -74,18 +74,7 @@ describe('client list', () => {
             id: 1,
             name: 'site-a',
             state: 'active',
-            status: {
-              observed_at: now(),
-              connected: false,
-              latest_handshake: now() - 20,
-              rx_bytes: 0,
-              tx_bytes: 0,
-              rx_rate: 0,
-              tx_rate: 0,
-              endpoint: null,
-              interface_up: false,
-              repair_by: repairBy,
-            },
+            status: makeStatus({ connected: false, latest_handshake: now() - 20, interface_up: false, repair_by: repairBy }),
           }),
         ]),
       ),
