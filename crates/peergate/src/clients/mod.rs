@@ -37,7 +37,7 @@ use crate::db::audit::{Actor, Entry};
 use crate::db::clients::{self, ClientRow, NewClient, StoredWarning};
 use crate::db::{self, Db};
 use crate::system::conf_files::ConfDir;
-use crate::system::host_net::HostNetwork;
+use crate::system::host_net::{self, HostNetwork};
 use crate::system::lan::Lan;
 
 /// The gateway's client storage: where files go, what the routes must not collide with (the LAN,
@@ -242,20 +242,17 @@ async fn resolve_endpoints(conf: &WgConf) -> (Vec<IpAddr>, Vec<StoredWarning>) {
         let endpoint = &peer.endpoint.value;
         match &endpoint.host {
             Host::Ip(ip) => addrs.push(*ip),
-            Host::Name(name) => {
-                let lookup = tokio::net::lookup_host((name.as_str(), endpoint.port));
-                match tokio::time::timeout(Duration::from_secs(3), lookup).await {
-                    Ok(Ok(found)) => addrs.extend(found.map(|sa| sa.ip())),
-                    _ => warnings.push(StoredWarning {
-                        line: peer.endpoint.line.get(),
-                        code: "endpoint_unresolved".into(),
-                        message: format!(
-                            "The endpoint name `{name}` does not resolve from the gateway right now, so \
+            Host::Name(name) => match host_net::resolve(name, endpoint.port, Duration::from_secs(3)).await {
+                Ok(found) => addrs.extend(found),
+                Err(_) => warnings.push(StoredWarning {
+                    line: peer.endpoint.line.get(),
+                    code: "endpoint_unresolved".into(),
+                    message: format!(
+                        "The endpoint name `{name}` does not resolve from the gateway right now, so \
                              overlap with its address was not checked"
-                        ),
-                    }),
-                }
-            }
+                    ),
+                }),
+            },
         }
     }
     (addrs, warnings)

@@ -21,6 +21,7 @@ use crate::db::clients::{self, ClientId, ClientRow, ClientState};
 use crate::db::{self, Db, pings};
 use crate::events::{Event, Events};
 use crate::system::firewall::FirewallError;
+use crate::system::host_net;
 use crate::system::run::RunError;
 
 #[derive(Debug, thiserror::Error)]
@@ -130,14 +131,9 @@ impl Activation {
         for peer in &conf.peers {
             let endpoint = &peer.endpoint.value;
             if let Host::Name(name) = &endpoint.host {
-                let lookup = tokio::net::lookup_host((name.as_str(), endpoint.port));
-                let reason = match tokio::time::timeout(RESOLVE_TIMEOUT, lookup).await.map(|r| r.map(|found| found.count())) {
-                    Ok(Ok(0)) => "no addresses".to_string(),
-                    Ok(Ok(_)) => continue,
-                    Ok(Err(err)) => err.to_string(),
-                    Err(_) => format!("no answer within {} s", RESOLVE_TIMEOUT.as_secs()),
-                };
-                return Err(StepError::EndpointUnresolved { name: name.clone(), reason });
+                host_net::resolve(name, endpoint.port, RESOLVE_TIMEOUT)
+                    .await
+                    .map_err(|reason| StepError::EndpointUnresolved { name: name.clone(), reason })?;
             }
         }
         Ok(())
@@ -213,6 +209,12 @@ impl Activation {
 
     pub async fn deactivate(&self, db: &Db, client: &ClientRow, actor: &Actor) -> Result<Client, OpError> {
         let _guard = self.locks.try_hold(client.id).ok_or(OpError::Busy)?;
+        self.deactivate_held(db, client, actor).await?;
+        self.publish(db, client.id).await
+    }
+
+    /// Tear-down, state and audit event of a deactivation; the caller holds the client's lock.
+    async fn deactivate_held(&self, db: &Db, client: &ClientRow, actor: &Actor) -> Result<(), OpError> {
         self.tear_down(client).await?;
         let mut change = db.change(actor).await?;
         clients::set_state(&mut change, client.id, ClientState::Inactive, None).await?;
@@ -224,7 +226,7 @@ impl Activation {
             )
             .await?;
         self.monitor.forget(client.id);
-        self.publish(db, client.id).await
+        Ok(())
     }
 
     async fn tear_down(&self, client: &ClientRow) -> Result<(), StepError> {
@@ -247,12 +249,7 @@ impl Activation {
         let _guard = self.locks.try_hold(id).ok_or(OpError::Busy)?;
         let Some(client) = clients::get(db, id).await? else { return Ok(()) };
         if client.state == ClientState::Active || self.backends.tunnels.is_up(&client.name) {
-            self.tear_down(&client).await?;
-            let mut change = db.change(actor).await?;
-            clients::set_state(&mut change, client.id, ClientState::Inactive, None).await?;
-            let entry = Entry::new("client.deactivate", format!("client:{}", client.name)).before(audit_view(&client));
-            change.commit(entry.after(serde_json::json!({ "state": ClientState::Inactive }))).await?;
-            self.monitor.forget(client.id);
+            self.deactivate_held(db, &client, actor).await?;
         }
         gateway.remove(db, &client, actor).await?;
         self.monitor.forget(client.id);

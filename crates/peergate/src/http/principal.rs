@@ -47,9 +47,7 @@ impl Principal {
             AuthVia::Token { .. } => None,
         }
     }
-}
 
-impl Principal {
     /// Whether the login behind this principal still holds (the session was not ended or expired,
     /// the token not revoked or expired, the user not disabled). For responses that outlive their
     /// request, such as event streams. A database error counts as "no".

@@ -43,7 +43,21 @@ impl HostNetwork for IpHostNetwork {
     }
 }
 
-async fn ip_json(args: &[&str]) -> anyhow::Result<String> {
+/// Resolves an endpoint name with the gateway's resolver, bounded in time. The error is the
+/// resolver's own words (or says it did not answer in time).
+pub async fn resolve(name: &str, port: u16, timeout: Duration) -> Result<Vec<IpAddr>, String> {
+    match tokio::time::timeout(timeout, tokio::net::lookup_host((name, port))).await {
+        Ok(Ok(found)) => match found.map(|sa| sa.ip()).collect::<Vec<_>>() {
+            addrs if addrs.is_empty() => Err("no addresses".into()),
+            addrs => Ok(addrs),
+        },
+        Ok(Err(err)) => Err(err.to_string()),
+        Err(_) => Err(format!("no answer within {} s", timeout.as_secs())),
+    }
+}
+
+/// `ip -j ARGS…`: its JSON output.
+pub(crate) async fn ip_json(args: &[&str]) -> anyhow::Result<String> {
     let argv = Argv::new("ip").arg("-j").args(args.iter().copied());
     let out = run(&argv, Duration::from_secs(5)).await.context("reading the gateway's addresses and routes")?;
     Ok(out.stdout)

@@ -4,12 +4,10 @@
 //! `ip -j` (JSON output, no text scraping).
 
 use std::net::IpAddr;
-use std::time::Duration;
 
 use ipnet::IpNet;
 use serde::{Deserialize, Serialize};
 
-use super::run::{Argv, run};
 use crate::config::Config;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
@@ -78,14 +76,10 @@ fn choose(configured: Option<IpAddr>, interface: Option<String>, addresses: &[Ip
 }
 
 async fn ip_json(args: &[&str]) -> Option<String> {
-    let argv = Argv::new("ip").arg("-j").args(args.iter().copied());
-    match run(&argv, Duration::from_secs(5)).await {
-        Ok(out) => Some(out.stdout),
-        Err(err) => {
-            tracing::warn!(error = %err, "cannot read the network configuration");
-            None
-        }
-    }
+    super::host_net::ip_json(args)
+        .await
+        .map_err(|err| tracing::warn!(error = format!("{err:#}"), "cannot read the network configuration"))
+        .ok()
 }
 
 async fn default_route_interface() -> Option<String> {
