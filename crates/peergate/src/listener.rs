@@ -92,12 +92,24 @@ struct Conn {
     evict: Option<oneshot::Sender<()>>,
 }
 
-#[derive(Default)]
 struct Activity {
     /// Requests whose response (body included) is not finished.
     busy: AtomicUsize,
-    /// Milliseconds since the table was created, at the last request start or end.
+    /// Milliseconds since `epoch` (the connection table's creation) at the last request start or end.
     last: AtomicU64,
+    epoch: Instant,
+}
+
+impl Activity {
+    fn new(epoch: Instant) -> Activity {
+        let activity = Activity { busy: AtomicUsize::new(0), last: AtomicU64::new(0), epoch };
+        activity.touch();
+        activity
+    }
+
+    fn touch(&self) {
+        self.last.store(self.epoch.elapsed().as_millis() as u64, Ordering::Relaxed);
+    }
 }
 
 /// Open connections, in total and per source address.
@@ -156,8 +168,7 @@ fn take_slot(open: &Arc<Mutex<Open>>, ip: IpAddr, limits: &Limits) -> Option<(Sl
     }
     let id = table.next_id;
     table.next_id += 1;
-    let activity = Arc::new(Activity::default());
-    activity.last.store(table.started.elapsed().as_millis() as u64, Ordering::Relaxed);
+    let activity = Arc::new(Activity::new(table.started));
     let (evict, evicted) = oneshot::channel();
     table.conns.insert(id, Conn { ip, activity: activity.clone(), evict: Some(evict) });
     *table.per_ip.entry(ip).or_default() += 1;
@@ -189,8 +200,7 @@ pub async fn serve(listener: TcpListener, router: Router, limits: Limits, shutdo
             drop(stream);
             continue;
         };
-        let started = open.lock().expect("connection table").started;
-        let conn = ConnTask { peer, router: router.clone(), limits, shutdown: shutdown.clone(), slot, started };
+        let conn = ConnTask { peer, router: router.clone(), limits, shutdown: shutdown.clone(), slot };
         connections.spawn(conn.serve(stream, evicted));
         // Reap finished connection tasks so the set does not grow.
         while connections.try_join_next().is_some() {}
@@ -204,18 +214,17 @@ struct ConnTask {
     limits: Limits,
     shutdown: Shutdown,
     slot: Slot,
-    started: Instant,
 }
 
 impl ConnTask {
     async fn serve(self, stream: TcpStream, evicted: oneshot::Receiver<()>) {
-        let ConnTask { peer, router, limits, shutdown, slot, started } = self;
+        let ConnTask { peer, router, limits, shutdown, slot } = self;
         let activity = slot.activity.clone();
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
             let (router, activity) = (router.clone(), activity.clone());
             async move {
-                let busy = Busy::start(activity, started);
+                let busy = Busy::start(activity);
                 let response = router.oneshot(request).await.unwrap_or_else(|never| match never {});
                 // Busy until the body is done: an event stream is a running response.
                 Ok::<_, Infallible>(response.map(|body| {
@@ -243,21 +252,20 @@ impl ConnTask {
 /// Marks a connection busy while one of its requests runs.
 struct Busy {
     activity: Arc<Activity>,
-    started: Instant,
 }
 
 impl Busy {
-    fn start(activity: Arc<Activity>, started: Instant) -> Busy {
+    fn start(activity: Arc<Activity>) -> Busy {
         activity.busy.fetch_add(1, Ordering::Relaxed);
-        activity.last.store(started.elapsed().as_millis() as u64, Ordering::Relaxed);
-        Busy { activity, started }
+        activity.touch();
+        Busy { activity }
     }
 }
 
 impl Drop for Busy {
     fn drop(&mut self) {
         self.activity.busy.fetch_sub(1, Ordering::Relaxed);
-        self.activity.last.store(self.started.elapsed().as_millis() as u64, Ordering::Relaxed);
+        self.activity.touch();
     }
 }
 
@@ -275,15 +283,14 @@ mod tests {
         assert!(take_slot(&open, a, &limits).is_none(), "per address");
         let (_third, _e3) = take_slot(&open, b, &limits).unwrap();
         // Full: the quietest idle connection (the first) is asked to close to make room.
-        let busy = Busy::start(second.activity.clone(), Instant::now());
+        let busy = Busy::start(second.activity.clone());
         let c = "192.0.2.3".parse().unwrap();
         let (_fourth, _e4) = take_slot(&open, c, &limits).expect("room is made");
         assert!(first_evicted.try_recv().is_ok(), "the idle connection was asked to close");
         drop(first);
         // All others busy or already asked: nothing to evict, refused.
         let (_fifth, _e5) = take_slot(&open, c, &limits).expect("another quiet connection makes room");
-        let all_busy: Vec<Busy> =
-            open.lock().unwrap().conns.values().map(|c| Busy::start(c.activity.clone(), Instant::now())).collect();
+        let all_busy: Vec<Busy> = open.lock().unwrap().conns.values().map(|c| Busy::start(c.activity.clone())).collect();
         assert!(take_slot(&open, "192.0.2.9".parse().unwrap(), &limits).is_none(), "busy connections are not evicted");
         drop((busy, all_busy));
     }
