@@ -18,6 +18,7 @@
 mod breadth;
 mod conflicts;
 mod coverage;
+mod display_name;
 mod error;
 mod gateway;
 mod name;
@@ -32,9 +33,10 @@ use ipnet::IpNet;
 
 pub use breadth::{Breadth, RouteLimits};
 pub use coverage::{is_full_tunnel, overlaps};
+pub use display_name::{DisplayName, DisplayNameError, MAX_DISPLAY_NAME_CHARS, display_name_from_filename};
 pub use error::{Conflict, PolicyError, SubnetError};
 pub use gateway::{GatewayFacts, GatewayNet, GatewayNetKind};
-pub use name::{InterfaceName, MAX_NAME_LEN, NameError, derive_name_from_filename};
+pub use name::{InterfaceName, MAX_NAME_LEN, NameError, derive_interface, derive_name_from_filename};
 pub use special::{SpecialRange, special_range};
 
 use crate::wg_conf::{Located, Table, WgConf, hide_keys, parse_network};
@@ -52,7 +54,7 @@ pub struct ExistingClient {
 #[derive(Debug, Clone)]
 pub struct ClientRequest<'a> {
     pub conf: WgConf,
-    /// The client name as typed (or derived from the file name); becomes the interface name.
+    /// The interface name: as the admin typed it, or derived from the display name.
     pub name: &'a str,
     /// The subnet field as typed: one network or several separated by commas.
     pub subnets: Option<&'a str>,

@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 use super::breadth::Breadth;
+use super::display_name::DisplayNameError;
 use super::gateway::GatewayNet;
 use super::name::NameError;
 use super::special::SpecialRange;
@@ -28,9 +29,17 @@ fn list(nets: &[IpNet]) -> String {
 pub enum PolicyError {
     #[error(transparent)]
     Parse(#[from] ParseError),
-    #[error("The client name `{input}` cannot be used as an interface name: {reason}")]
+    #[error(
+        "The interface name `{input}` cannot be used: {reason}. Interface names are 1 to 15 letters, \
+         digits or `_ = . -`, not starting with `-`; leave the field empty to derive one from the name"
+    )]
     InvalidName { input: String, reason: NameError },
-    #[error("A client named `{name}` already exists; choose another name")]
+    #[error("The client name cannot be used: {0}")]
+    InvalidDisplayName(DisplayNameError),
+    #[error(
+        "Another client already uses the interface `{name}`; choose another interface name or leave \
+         the field empty to get a free one"
+    )]
     NameTaken { name: String },
     #[error(
         "line {line}: {hook} runs a shell command as root on the gateway; peergate does not accept \
@@ -101,6 +110,7 @@ impl PolicyError {
         match self {
             PolicyError::Parse(e) => e.code(),
             PolicyError::InvalidName { .. } => "invalid_name",
+            PolicyError::InvalidDisplayName(_) => "invalid_display_name",
             PolicyError::NameTaken { .. } => "name_taken",
             PolicyError::HookRefused { .. } => "hook_refused",
             PolicyError::TableRefused { .. } => "table_refused",

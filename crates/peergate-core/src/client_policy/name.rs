@@ -27,7 +27,7 @@ pub enum NameError {
     Empty,
     #[error("the name is {0} characters long; interface names have at most 15")]
     TooLong(usize),
-    #[error("the name contains `{0}`; use only letters, digits and `_ = . -`")]
+    #[error("the name contains `{0}`")]
     BadCharacter(String),
     #[error("the name starts with `-`, which commands would read as an option")]
     LeadingDash,
@@ -74,6 +74,43 @@ impl AsRef<str> for InterfaceName {
     }
 }
 
+/// An interface name for a client called `display`, unique among `taken` (compared without case:
+/// the other clients' interfaces, the host's interfaces, files in the WireGuard directory).
+/// Letters are transliterated to ASCII (`Zürich` → `zurich`, `東京` → `dong-jing`) and lowered;
+/// every other run of characters becomes one `-`; the result is cut to 15 characters; a taken or
+/// reserved name gets the first free `-2`, `-3`, … suffix (the stem is shortened to make room).
+/// A name with nothing left (`!!!`) becomes `site`.
+pub fn derive_interface(display: &str, taken: &[&str]) -> InterfaceName {
+    let ascii = deunicode::deunicode(display);
+    let mut stem = String::new();
+    for c in ascii.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            stem.push(c.to_ascii_lowercase());
+        } else if !stem.is_empty() && !stem.ends_with('-') {
+            stem.push('-');
+        }
+    }
+    let stem = stem.trim_end_matches('-');
+    let stem = if stem.is_empty() { "site" } else { stem };
+    let is_free =
+        |candidate: &str| InterfaceName::parse(candidate).is_ok() && !taken.iter().any(|t| t.eq_ignore_ascii_case(candidate));
+    let fit = |suffix: &str| {
+        let room = MAX_NAME_LEN - suffix.len();
+        let cut = stem.get(..room.min(stem.len())).unwrap_or(stem).trim_end_matches('-');
+        format!("{cut}{suffix}")
+    };
+    let plain = fit("");
+    if is_free(&plain) {
+        return InterfaceName(plain);
+    }
+    // Among `taken.len() + 1` distinct suffixed names at least one is free.
+    (2..=taken.len() + 2)
+        .map(|n| fit(&format!("-{n}")))
+        .find(|candidate| is_free(candidate))
+        .map(InterfaceName)
+        .expect("more candidates than taken names")
+}
+
 /// Suggests a client name from an uploaded file name: `C:\exports\site-a.conf` → `site-a`. Returns
 /// only names that pass [`InterfaceName::parse`], so the result is safe to use as given.
 pub fn derive_name_from_filename(filename: &str) -> Option<String> {
@@ -94,9 +131,9 @@ mod tests {
         let cases: &[(&str, Result<&str, &str>)] = &[
             ("site-a", Ok("site-a")),
             ("wg_0.b=c-d", Ok("wg_0.b=c-d")),
-            ("sec1-g+", Err("the name contains `+`; use only letters, digits and `_ = . -`")),
-            ("a+b", Err("the name contains `+`; use only letters, digits and `_ = . -`")),
-            ("eth*", Err("the name contains `*`; use only letters, digits and `_ = . -`")),
+            ("sec1-g+", Err("the name contains `+`")),
+            ("a+b", Err("the name contains `+`")),
+            ("eth*", Err("the name contains `*`")),
             ("-site", Err("the name starts with `-`, which commands would read as an option")),
             ("--help", Err("the name starts with `-`, which commands would read as an option")),
             ("site-", Ok("site-")),
@@ -108,11 +145,11 @@ mod tests {
             ("abcdefghijklmno", Ok("abcdefghijklmno")),
             ("abcdefghijklmnop", Err("the name is 16 characters long; interface names have at most 15")),
             ("", Err("the name is empty")),
-            ("../../etc/x", Err("the name contains `/`; use only letters, digits and `_ = . -`")),
-            ("wg0;reboot", Err("the name contains `;`; use only letters, digits and `_ = . -`")),
-            ("wg0\nx", Err("the name contains `\\n`; use only letters, digits and `_ = . -`")),
-            ("site a", Err("the name contains ` `; use only letters, digits and `_ = . -`")),
-            ("sité", Err("the name contains `é`; use only letters, digits and `_ = . -`")),
+            ("../../etc/x", Err("the name contains `/`")),
+            ("wg0;reboot", Err("the name contains `;`")),
+            ("wg0\nx", Err("the name contains `\\n`")),
+            ("site a", Err("the name contains ` `")),
+            ("sité", Err("the name contains `é`")),
             (".", Err("`.` is reserved")),
             ("..", Err("`..` is reserved")),
             ("all", Err("`all` is reserved")),
@@ -123,6 +160,42 @@ mod tests {
             let expected = expected.map(String::from).map_err(String::from);
             assert_eq!(got, expected, "{input:?}");
         }
+    }
+
+    #[test]
+    fn interface_names_are_derived_from_any_display_name() {
+        let cases: &[(&str, &[&str], &str)] = &[
+            ("hq-router (1)", &[], "hq-router-1"),
+            ("branch-office-zurich-2", &[], "branch-office-z"),
+            ("Zürich", &[], "zurich"),
+            ("Zürich", &["zurich"], "zurich-2"),
+            ("Zürich", &["ZURICH", "zurich-2"], "zurich-3"),
+            ("branch-office-zurich-2", &["branch-office-z"], "branch-office-2"),
+            ("東京", &[], "dong-jing"),
+            ("!!!", &[], "site"),
+            ("", &["site"], "site-2"),
+            ("all", &[], "all-2"),
+            ("-x-", &[], "x"),
+            ("wg0", &[], "wg0"),
+            ("a.b c", &[], "a-b-c"),
+            ("A+B*C", &[], "a-b-c"),
+        ];
+        for (display, taken, expected) in cases {
+            assert_eq!(derive_interface(display, taken).as_str(), *expected, "{display:?} {taken:?}");
+        }
+    }
+
+    #[test]
+    fn a_derived_name_is_always_valid_and_free() {
+        let mut taken: Vec<String> = Vec::new();
+        for _ in 0..120 {
+            let refs: Vec<&str> = taken.iter().map(String::as_str).collect();
+            let name = derive_interface("branch-office-zurich", &refs);
+            assert!(InterfaceName::parse(name.as_str()).is_ok());
+            assert!(!taken.contains(&name.to_string()), "{name} given twice");
+            taken.push(name.to_string());
+        }
+        assert_eq!(taken[119], "branch-offi-120");
     }
 
     #[test]

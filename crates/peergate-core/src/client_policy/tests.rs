@@ -256,13 +256,13 @@ fn subnets_for_a_split_tunnel_must_be_routed_by_it() {
 fn names_must_be_valid_and_unique() {
     let mut case = Case::new(conf("", "10.60.0.0/24", "192.0.2.1:1"));
     case.name = "../../etc/x";
-    case.refused("invalid_name", "The client name `../../etc/x` cannot be used as an interface name: the name contains `/`; use only letters, digits and `_ = . -`");
+    case.refused("invalid_name", "The interface name `../../etc/x` cannot be used: the name contains `/`. Interface names are 1 to 15 letters, digits or `_ = . -`, not starting with `-`; leave the field empty to derive one from the name");
     case.name = "wg0;reboot";
     assert_eq!(case.run().unwrap_err().code(), "invalid_name");
     case.name = "a-name-of-16-chr";
     assert_eq!(case.run().unwrap_err().code(), "invalid_name");
     case.name = "SiteB";
-    case.refused("name_taken", "A client named `SiteB` already exists; choose another name");
+    case.refused("name_taken", "Another client already uses the interface `SiteB`; choose another interface name or leave the field empty to get a free one");
 }
 
 #[test]

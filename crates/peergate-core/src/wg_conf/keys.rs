@@ -125,6 +125,15 @@ secret_key!(
     /// The interface's private key.
     PrivateKey
 );
+
+impl PrivateKey {
+    /// The matching public key, as `wg pubkey` prints it: what the remote site's admin puts in
+    /// their `[Peer]` for this gateway. The scalar is clamped by X25519 itself and wiped on drop.
+    pub fn public_key(&self) -> PublicKey {
+        let secret = x25519_dalek::StaticSecret::from(self.0.0);
+        PublicKey(WgKey(x25519_dalek::PublicKey::from(&secret).to_bytes()))
+    }
+}
 secret_key!(
     /// An optional symmetric key shared with one peer; as secret as the private key.
     PresharedKey
@@ -161,6 +170,19 @@ pub fn hide_keys(text: &str) -> String {
 #[cfg(test)]
 mod hide_tests {
     use super::*;
+
+    #[test]
+    fn public_keys_match_wg_pubkey() {
+        // Pairs printed by `wg genkey | tee /dev/stderr | wg pubkey` (wireguard-tools 1.0.20210914).
+        let cases = [
+            ("yAnz5TF+lXXJte14tji3zlMNq+hd2rYUIgJBgB3fBmk=", "HIgo9xNzJMWLKASShiTqIybxZ0U3wGLiUeJ1PKf8ykw="),
+            ("8L70Yt1xkUONJTWbNxnbvegPer+QBAMLfVJYZTF2wHo=", "pDTSoaEfxk69qBZcnCuJUI7apsDrPK8ihqhsTAOGsjc="),
+            ("8I5YGLlhYfsboGp4U1JPpR1taHn6tzXuXMvS4Vv9+Xg=", "DGjQgO0JpMKrOMWwbLC5bxnhbSc76e+fUyWzSRA0ZnE="),
+        ];
+        for (private, public) in cases {
+            assert_eq!(PrivateKey::parse(private).unwrap().public_key().to_string(), public);
+        }
+    }
 
     #[test]
     fn keys_are_hidden_wherever_they_appear_and_nothing_else_is() {
