@@ -118,13 +118,17 @@ case("an escape sequence", "not_text", conf(iface=["# \x1b[2J"]), 4)
 # Form fields.
 for name in ["sec1-g+", "eth*", "../../etc/passwd", "a;reboot", "-x", "--help", "all", "default", "help",
              "interfaces", "x" * 16, "wg0\nreboot", "$(id)", "a b", "名前", "..", KEY]:
-    case(f"name field {name[:20]!r}", "invalid_name", fields={"name": name})
+    case(f"interface field {name[:20]!r}", "invalid_name", fields={"interface": name})
+# The display name is free text, but never invisible, multi-line, unbounded or a key.
+for name in ["site\nadmin logged in", "site\r", "a\u202eb", "a\u200bb", "\ufeffsite", "bell\x07", "\x1b[2J",
+             "ä" * 65, KEY, "site " + KEY.rstrip("=")]:
+    case(f"name field {name[:20]!r}", "invalid_display_name", fields={"name": name})
 case("unknown form field", "validation_failed", fields={"command": "reboot"})
 case("allow_wide_routes = yes", "validation_failed", fields={"allow_wide_routes": "yes"})
 case("a 2000-character name", "validation_failed", fields={"name": "a" * 2000})
-# File names that give no safe interface name (no name field).
-for file_name in ["sec1-g+.conf", "a b.conf", "$(reboot).conf", ".conf", "-rf.conf", "averyveryverylongname.conf",
-                  "wg0;id.conf", "..conf"]:
+# File names that suggest no name at all (no name field). Others, however hostile, suggest a
+# display name from which a literal interface name is derived (tested in client_lifecycle).
+for file_name in [".conf", "..conf", "...conf", "-.conf", "(\u202e).conf"]:
     case(f"file name {file_name!r}", "validation_failed", file_name=file_name)
 # The subnet field, for a full-tunnel file.
 full = conf(allowed="0.0.0.0/0, ::/0")

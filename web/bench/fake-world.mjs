@@ -48,6 +48,8 @@ export function createWorld(count) {
       id: i + 1,
       name: `site-${n}`,
       interface: iface,
+      notes: '',
+      public_key: createHash('sha256').update(`self-${i}`).digest('base64'),
       conf_path: `/var/lib/peergate/clients/${iface}.conf`,
       subnets: [`10.100.${i}.0/24`],
       peer_public_keys: [createHash('sha256').update(`peer-${i}`).digest('base64')],

@@ -33,7 +33,9 @@ use ipnet::IpNet;
 
 pub use breadth::{Breadth, RouteLimits};
 pub use coverage::{is_full_tunnel, overlaps};
-pub use display_name::{DisplayName, DisplayNameError, MAX_DISPLAY_NAME_CHARS, display_name_from_filename};
+pub use display_name::{
+    DisplayName, DisplayNameError, MAX_DISPLAY_NAME_CHARS, MAX_NOTES_CHARS, NotesError, display_name_from_filename, parse_notes,
+};
 pub use error::{Conflict, PolicyError, SubnetError};
 pub use gateway::{GatewayFacts, GatewayNet, GatewayNetKind};
 pub use name::{InterfaceName, MAX_NAME_LEN, NameError, derive_interface, derive_name_from_filename};

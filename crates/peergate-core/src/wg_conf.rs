@@ -36,7 +36,7 @@ use std::net::IpAddr;
 use ipnet::IpNet;
 
 pub use error::{ParseError, ParseErrorKind};
-pub use keys::{HIDDEN_KEY, KeyError, PresharedKey, PrivateKey, PublicKey, WgKey, hide_keys};
+pub use keys::{HIDDEN_KEY, KeyError, PresharedKey, PrivateKey, PublicKey, WgKey, contains_key, hide_keys};
 pub use parser::{MAX_CONF_BYTES, parse, parse_bytes};
 pub use render::{render, render_redacted, rendered_by_peergate};
 pub use values::{

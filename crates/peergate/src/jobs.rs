@@ -53,7 +53,7 @@ pub fn spawn_all(state: &AppContext) -> Vec<JoinHandle<()>> {
                     let s = s.clone();
                     async move {
                         if let Err(err) = s.dataplane.probes.ping(&s.db, &client).await {
-                            tracing::warn!(client = client.name, error = format!("{err:#}"), "connectivity test failed");
+                            tracing::warn!(client = client.interface, error = format!("{err:#}"), "connectivity test failed");
                         }
                     }
                 })

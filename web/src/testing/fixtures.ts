@@ -12,6 +12,8 @@ export function makeClient(overrides: Partial<Client> = {}): Client {
     id: 1,
     name: 'site-a',
     interface: 'site-a',
+    notes: '',
+    public_key: 'pOCSkrZRwni5dyxWn1+puxPZBrRqtoyd+dwrRAn4ogk=',
     conf_path: '/etc/wireguard/site-a.conf',
     subnets: ['10.77.0.0/24'],
     peer_public_keys: ['hU3SB6Vqm8j2nq3Q3QkY2hq0kq4xRkM7Zq0e6yVZ5Xk='],
@@ -63,7 +65,18 @@ export function makeTraffic(overrides: Partial<TrafficSample> = {}): TrafficSamp
 }
 
 export function makePending(overrides: Partial<PendingUpload> = {}): PendingUpload {
-  return { id: 'p1', name: 'site-b', created_at: NOW() - 60, expires_at: NOW() + 3000, ...overrides } satisfies PendingUpload;
+  return {
+    id: 'p1',
+    name: 'site-b',
+    interface: null,
+    created_at: NOW() - 60,
+    expires_at: NOW() + 3000,
+    reason: 'full_tunnel',
+    message: 'line 7: AllowedIPs route all traffic into the tunnel; enter the remote site\'s subnet, such as 10.77.0.0/24',
+    lines: [7],
+    warnings: [],
+    ...overrides,
+  } satisfies PendingUpload;
 }
 
 export function makeDetail(overrides: Partial<ClientDetail> = {}): ClientDetail {

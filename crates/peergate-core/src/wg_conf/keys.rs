@@ -167,6 +167,11 @@ pub fn hide_keys(text: &str) -> String {
     out
 }
 
+/// Whether `text` holds anything [`hide_keys`] would hide.
+pub fn contains_key(text: &str) -> bool {
+    hide_keys(text) != text
+}
+
 #[cfg(test)]
 mod hide_tests {
     use super::*;

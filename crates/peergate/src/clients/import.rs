@@ -140,7 +140,8 @@ async fn import_file(gateway: &Gateway, db: &Db, path: &Path, options: &ImportOp
     let in_place = same_file(path, &gateway.wg_dir.file(&name));
     let upload = Upload {
         bytes: &bytes,
-        name: &name,
+        display_name: &name,
+        interface: Some(&name),
         subnets: options.subnets.as_deref(),
         probe_host: options.probe_host.as_deref(),
         allow_wide: options.allow_wide,
@@ -148,7 +149,7 @@ async fn import_file(gateway: &Gateway, db: &Db, path: &Path, options: &ImportOp
     let placement = if in_place { Placement::InPlace } else { Placement::New };
     match gateway.admit(db, upload, placement, actor).await {
         Ok(Admission::Created(client)) => {
-            let detail = format!("imported as `{}` routing {}", client.name, join(&client.subnets));
+            let detail = format!("imported as `{}` routing {}", client.interface, join(&client.subnets));
             ImportReport { client: Some(Client::from(client)), ..report(path, ImportOutcome::Imported, None, detail) }
         }
         Ok(Admission::NeedsSubnet(needs)) => report(

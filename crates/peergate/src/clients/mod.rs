@@ -4,17 +4,20 @@
 //! - this module: admission and removal, under the gateway lock.
 //! - [`pending`]: uploads that wait for their subnet.
 //! - [`import`]: existing wg-quick files, with a report per file.
-//! - [`edit`]: changes to an admitted client (its probe host).
+//! - [`edit`]: changes to an admitted client (name, notes, probe host).
+//! - `export`: the client's file as a download, with or without keys, audited.
 //! - [`recovery`]: start-up repair of what a crash left between files and rows.
 //! - [`view`]: the API's and the audit log's view of a client.
 //!
-//! Admission reads top-down: parse the bytes → resolve endpoint names → (under the gateway lock)
-//! load the other clients → the pure policy decides → write the rendered file under a temporary
+//! Admission reads top-down: check the display name → parse the bytes → resolve endpoint names →
+//! (under the gateway lock) load the other clients → take the interface name typed, or derive a
+//! free one from the display name → the pure policy decides → write the rendered file under a temporary
 //! name → insert the row and its audit event → rename the file into place → commit. If anything
 //! fails before the commit, neither file nor row exists; the raw upload never reaches the
 //! WireGuard directory, only peergate's own rendering of it.
 
 pub mod edit;
+mod export;
 pub mod import;
 pub mod pending;
 pub mod recovery;
@@ -26,7 +29,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use peergate_core::client_policy::{
-    self, AcceptedClient, ClientRequest, ExistingClient, NeedsSubnet, Outcome, PolicyError, RouteLimits,
+    self, AcceptedClient, ClientRequest, DisplayName, ExistingClient, NeedsSubnet, Outcome, PolicyError, RouteLimits,
 };
 use peergate_core::wg_conf::{self, Host, WgConf};
 use tokio::sync::Mutex;
@@ -55,7 +58,10 @@ pub struct Gateway {
 #[derive(Clone, Copy)]
 pub struct Upload<'a> {
     pub bytes: &'a [u8],
-    pub name: &'a str,
+    /// The name people use (free text; checked by `DisplayName::parse`).
+    pub display_name: &'a str,
+    /// The interface name the admin typed; derived from the display name when absent or blank.
+    pub interface: Option<&'a str>,
     pub subnets: Option<&'a str>,
     pub probe_host: Option<&'a str>,
     /// The admin explicitly allows more public address space than the limit (audited).
@@ -106,17 +112,24 @@ impl Gateway {
 
     /// Validates an upload and, when it passes, creates the client (file + row + audit event).
     pub async fn admit(&self, db: &Db, upload: Upload<'_>, placement: Placement, actor: &Actor) -> Result<Admission, AdmitError> {
+        let display_name = DisplayName::parse(upload.display_name).map_err(PolicyError::InvalidDisplayName)?;
         let conf = wg_conf::parse_bytes(upload.bytes).map_err(PolicyError::from)?;
         let (endpoint_addrs, mut warnings) = resolve_endpoints(&conf).await;
         let _guard = self.lock.lock().await;
         let existing = clients::existing(db).await?;
         let gateway = self.host.facts().await?;
-        if placement == Placement::New {
-            refuse_host_interface(upload.name, &existing)?;
-        }
+        let interface = match upload.interface.map(str::trim).filter(|typed| !typed.is_empty()) {
+            Some(typed) => {
+                if placement == Placement::New {
+                    refuse_host_interface(typed, &existing)?;
+                }
+                typed.to_string()
+            }
+            None => self.free_interface(display_name.as_str(), &existing),
+        };
         let outcome = client_policy::evaluate(ClientRequest {
             conf,
-            name: upload.name,
+            name: &interface,
             subnets: upload.subnets,
             probe_host: upload.probe_host,
             gateway_lan: self.lan.as_ref().and_then(|l| l.network),
@@ -134,7 +147,7 @@ impl Gateway {
                     code: w.code.to_string(),
                     message: w.message.clone(),
                 }));
-                self.create(db, &accepted, &warnings, placement, actor).await.map(Admission::Created)
+                self.create(db, &accepted, &display_name, &warnings, placement, actor).await.map(Admission::Created)
             }
         }
     }
@@ -143,6 +156,7 @@ impl Gateway {
         &self,
         db: &Db,
         accepted: &AcceptedClient,
+        display_name: &DisplayName,
         warnings: &[StoredWarning],
         placement: Placement,
         actor: &Actor,
@@ -168,12 +182,15 @@ impl Gateway {
         let conf_path = staged.dest().display().to_string();
         let peer_public_keys: Vec<String> = accepted.conf.peers.iter().map(|p| p.public_key.value.to_string()).collect();
         let endpoint = accepted.conf.peers.first().map(|p| p.endpoint.value.to_string()).unwrap_or_default();
+        let public_key = accepted.conf.interface.private_key.value.public_key().to_string();
 
         let mut change = db.change(actor).await?;
         let client = match clients::create(
             &mut change,
             &NewClient {
-                name,
+                interface: name,
+                display_name: display_name.as_str(),
+                public_key: &public_key,
                 conf_path: &conf_path,
                 subnets: &accepted.subnets,
                 peer_public_keys: &peer_public_keys,
@@ -210,15 +227,41 @@ impl Gateway {
     /// Deletes a client's row (with its audit event) and file together.
     pub async fn remove(&self, db: &Db, client: &ClientRow, actor: &Actor) -> anyhow::Result<()> {
         let _guard = self.lock.lock().await;
-        let retired = self.wg_dir.retire(&client.name).context("moving the client config aside")?;
+        let retired = self.wg_dir.retire(&client.interface).context("moving the client config aside")?;
         let mut change = db.change(actor).await?;
         if !clients::delete(&mut change, client.id).await? {
             return Ok(()); // deleted meanwhile; `retired` puts the file back if it was not ours
         }
-        change.commit(Entry::new("client.delete", format!("client:{}", client.name)).before(audit_view(client))).await?;
+        change.commit(Entry::new("client.delete", format!("client:{}", client.interface)).before(audit_view(client))).await?;
         retired.finish().context("removing the client config")?;
         Ok(())
     }
+}
+
+impl Gateway {
+    /// A free interface name for a client called `display`: not another client's, not one of the
+    /// host's interfaces, not a file in the WireGuard directory. Free at the time of reading; an
+    /// admission re-derives it under the lock.
+    pub fn free_interface(&self, display: &str, existing: &[ExistingClient]) -> String {
+        let mut taken: Vec<String> = existing.iter().map(|c| c.name.clone()).collect();
+        taken.extend(dir_names("/sys/class/net".as_ref(), None));
+        taken.extend(dir_names(self.wg_dir.path(), Some(".conf")));
+        let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
+        client_policy::derive_interface(display, &taken).to_string()
+    }
+}
+
+/// Names in `dir` (with `suffix` cut off, and only those with it, when given); none when it
+/// cannot be read.
+fn dir_names(dir: &std::path::Path, suffix: Option<&str>) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    entries
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter_map(|name| match suffix {
+            Some(suffix) => name.strip_suffix(suffix).map(str::to_string),
+            None => Some(name),
+        })
+        .collect()
 }
 
 /// A name the host already uses for another interface (eth0, a VPN) cannot become a client.
@@ -227,7 +270,8 @@ fn refuse_host_interface(name: &str, existing: &[ExistingClient]) -> Result<(), 
     let plain = !name.is_empty() && !name.contains('/') && name != "." && name != "..";
     if plain && !ours && std::path::Path::new("/sys/class/net").join(name).exists() {
         return Err(AdmitError::Taken(format!(
-            "The gateway already has a network interface named `{name}`; choose another name"
+            "The gateway already has a network interface named `{name}`; choose another interface name \
+             or leave the field empty to get a free one"
         )));
     }
     Ok(())

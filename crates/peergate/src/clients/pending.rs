@@ -7,11 +7,11 @@
 //! only the owner's own, unexpired uploads can be seen or completed.
 
 use peergate_core::client_policy::NeedsSubnet;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Admission, AdmitError, Gateway, Placement, Upload};
 use crate::db::audit::{Actor, Entry};
-use crate::db::clients::ClientRow;
+use crate::db::clients::{ClientRow, StoredWarning};
 use crate::db::pending::{self, Pending};
 use crate::db::{self, Db};
 
@@ -32,8 +32,10 @@ pub enum Uploaded {
 pub struct Completion<'a> {
     pub subnet: &'a str,
     pub probe_host: Option<&'a str>,
-    /// A new name, if the one given at upload was taken meanwhile.
-    pub name: Option<&'a str>,
+    /// Another display name than the one given at upload.
+    pub display_name: Option<&'a str>,
+    /// Another interface name (the one asked for may have been taken meanwhile).
+    pub interface: Option<&'a str>,
     /// The admin explicitly allows more public address space than the limit.
     pub allow_wide: bool,
 }
@@ -48,14 +50,62 @@ pub enum CompleteError {
     Refused(#[from] AdmitError),
 }
 
+/// Why an upload waits, as the upload answered: kept with it so the prompt, reopened later, says
+/// the same.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct Held {
+    /// Why the routes need a subnet: `full_tunnel` or `wide_public_route`.
+    pub reason: String,
+    pub message: String,
+    /// Lines of the file whose AllowedIPs made up the routes.
+    pub lines: Vec<usize>,
+    /// What peergate changed or ignored in the file.
+    pub warnings: Vec<StoredWarning>,
+}
+
+impl Held {
+    fn from_needs(needs: &NeedsSubnet) -> Held {
+        Held {
+            reason: needs.reason.code().to_string(),
+            message: needs.message(),
+            lines: needs.lines.clone(),
+            warnings: needs
+                .warnings
+                .iter()
+                .map(|w| StoredWarning { line: w.line, code: w.code.to_string(), message: w.message.clone() })
+                .collect(),
+        }
+    }
+}
+
 /// A pending upload as its owner sees it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct PendingUpload {
     pub id: String,
+    /// The display name given at upload.
     pub name: String,
+    /// The interface name asked for at upload; `null` when it is to be derived from the name.
+    pub interface: Option<String>,
     /// When the file was uploaded (UNIX seconds).
     pub created_at: i64,
     pub expires_at: i64,
+    #[serde(flatten)]
+    pub held: Held,
+}
+
+impl From<Pending> for PendingUpload {
+    fn from(p: Pending) -> PendingUpload {
+        // Rows from before the details were kept hold `{}`: shown without them.
+        let held = serde_json::from_str(&p.details).unwrap_or_default();
+        PendingUpload {
+            id: p.id,
+            name: p.display_name,
+            interface: p.interface,
+            created_at: p.created_at,
+            expires_at: p.expires_at,
+            held,
+        }
+    }
 }
 
 fn is_pending_id(id: &str) -> bool {
@@ -72,8 +122,10 @@ impl Gateway {
                 let held = Pending {
                     id: uuid::Uuid::new_v4().simple().to_string(),
                     user_id: owner,
-                    name: upload.name.to_string(),
+                    display_name: upload.display_name.to_string(),
+                    interface: upload.interface.map(str::trim).filter(|i| !i.is_empty()).map(str::to_string),
                     probe_host: upload.probe_host.filter(|p| !p.trim().is_empty()).map(str::to_string),
+                    details: serde_json::to_string(&Held::from_needs(&needs)).expect("plain data serializes"),
                     created_at: now,
                     expires_at: now + TTL_SECS,
                 };
@@ -92,7 +144,7 @@ impl Gateway {
         pending::create(&mut change, held).await?;
         staged.commit()?;
         let entry = Entry::new("client.upload_pending", format!("pending:{}", held.id))
-            .after(serde_json::json!({ "name": held.name, "expires_at": held.expires_at }));
+            .after(serde_json::json!({ "name": held.display_name, "interface": held.interface, "expires_at": held.expires_at }));
         if let Err(err) = change.commit(entry).await {
             let _ = self.pending_dir.remove(&held.id);
             return Err(err.into());
@@ -120,11 +172,13 @@ impl Gateway {
             return Err(CompleteError::NoSubnet);
         }
         let bytes = self.pending_dir.read(&held.id).map_err(|_| CompleteError::Gone)?;
-        let name = completion.name.filter(|n| !n.trim().is_empty()).unwrap_or(&held.name);
+        let display_name = completion.display_name.filter(|n| !n.trim().is_empty()).unwrap_or(&held.display_name);
+        let interface = completion.interface.filter(|n| !n.trim().is_empty()).or(held.interface.as_deref());
         let probe_host = completion.probe_host.or(held.probe_host.as_deref());
         let upload = Upload {
             bytes: bytes.as_bytes(),
-            name,
+            display_name,
+            interface,
             subnets: Some(completion.subnet),
             probe_host,
             allow_wide: completion.allow_wide,
@@ -142,10 +196,27 @@ impl Gateway {
     /// The owner's uploads that still wait, newest first.
     pub async fn pending_of(&self, db: &Db, owner: i64) -> Result<Vec<PendingUpload>, sqlx::Error> {
         let held = pending::list_for_user(db, owner, db::now()).await?;
-        Ok(held
-            .into_iter()
-            .map(|p| PendingUpload { id: p.id, name: p.name, created_at: p.created_at, expires_at: p.expires_at })
-            .collect())
+        Ok(held.into_iter().map(PendingUpload::from).collect())
+    }
+
+    /// Discards one of the owner's held uploads: row (with its audit event), then file.
+    pub async fn discard(&self, db: &Db, owner: i64, id: &str, actor: &Actor) -> Result<(), CompleteError> {
+        if !is_pending_id(id) {
+            return Err(CompleteError::Gone);
+        }
+        let held = pending::get(db, id).await.map_err(AdmitError::from)?.ok_or(CompleteError::Gone)?;
+        if held.user_id != owner {
+            return Err(CompleteError::Gone);
+        }
+        let mut change = db.change(actor).await.map_err(AdmitError::from)?;
+        if !pending::discard(&mut change, id, owner).await.map_err(AdmitError::from)? {
+            return Err(CompleteError::Gone);
+        }
+        let entry = Entry::new("client.pending_discard", format!("pending:{id}"))
+            .before(serde_json::json!({ "name": held.display_name, "interface": held.interface, "expires_at": held.expires_at }));
+        change.commit(entry).await.map_err(AdmitError::from)?;
+        let _ = self.pending_dir.remove(id);
+        Ok(())
     }
 
     /// Forgets expired uploads: rows first (one statement), then their files.

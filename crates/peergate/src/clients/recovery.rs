@@ -7,7 +7,8 @@
 //!   back; without its row the delete committed → removed;
 //! - a `<name>.conf` peergate rendered with no row was a create that did not commit → moved out of
 //!   wg-quick's reach to `<data_dir>/orphans/` (it holds a private key: kept, 0600, never lost);
-//! - a pending upload's file without its row → removed; expired pending uploads → purged.
+//! - a pending upload's file without its row → removed; expired pending uploads → purged;
+//! - clients stored before this side's public key was kept get it from their file.
 //!
 //! One state is not a crash: a database with no clients beside a WireGuard directory holding files
 //! peergate wrote means the database was deleted or replaced. Starting would show an empty gateway
@@ -18,7 +19,7 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use peergate_core::wg_conf::rendered_by_peergate;
+use peergate_core::wg_conf::{parse, rendered_by_peergate};
 
 use super::Gateway;
 use crate::db::{self, Db, clients, pending};
@@ -32,6 +33,8 @@ pub struct Recovery {
     pub moved_orphans: Vec<String>,
     pub removed_pending: Vec<String>,
     pub purged_pending: usize,
+    /// Clients whose public key was derived from their file (stored before it was kept).
+    pub public_keys_filled: Vec<String>,
 }
 
 impl Recovery {
@@ -41,7 +44,7 @@ impl Recovery {
 }
 
 pub async fn recover(gateway: &Gateway, db: &Db, data_dir: &Path) -> anyhow::Result<Recovery> {
-    let names: BTreeSet<String> = clients::list(db).await?.into_iter().map(|c| c.name).collect();
+    let names: BTreeSet<String> = clients::list(db).await?.into_iter().map(|c| c.interface).collect();
     let mut done = Recovery::default();
     let wg_dir = gateway.wg_dir.path();
     let mut orphans = Vec::new();
@@ -109,5 +112,20 @@ pub async fn recover(gateway: &Gateway, db: &Db, data_dir: &Path) -> anyhow::Res
         }
     }
     done.purged_pending = gateway.purge_expired(db, db::now()).await?;
+    done.public_keys_filled = fill_public_keys(gateway, db).await?;
     Ok(done)
+}
+
+/// Clients stored before this side's public key was kept get it from their file. A file that
+/// cannot be read or parsed leaves the key unknown (the detail page says why the file is unusable).
+async fn fill_public_keys(gateway: &Gateway, db: &Db) -> anyhow::Result<Vec<String>> {
+    let mut filled = Vec::new();
+    for client in clients::list(db).await?.into_iter().filter(|c| c.public_key.is_none()) {
+        let Ok(conf) = gateway.wg_dir.read(&client.interface).map_err(drop).and_then(|t| parse(&t).map_err(drop)) else {
+            continue;
+        };
+        clients::set_public_key(db, client.id, &conf.interface.private_key.value.public_key().to_string()).await?;
+        filled.push(client.interface);
+    }
+    Ok(filled)
 }

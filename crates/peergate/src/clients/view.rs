@@ -13,9 +13,14 @@ use crate::db::clients::{ClientId, ClientRow, ClientState, ClientStatus, StoredW
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Client {
     pub id: ClientId,
+    /// The name people gave the client (any script).
     pub name: String,
-    /// The WireGuard interface: the same as the name.
+    /// The WireGuard interface (and file name) peergate derived or the admin chose.
     pub interface: String,
+    pub notes: String,
+    /// This side's WireGuard public key, which the remote site's peer entry must name; derived
+    /// from the private key, which never leaves its file.
+    pub public_key: Option<String>,
     pub conf_path: String,
     #[schema(value_type = Vec<String>)]
     pub subnets: Vec<IpNet>,
@@ -37,9 +42,11 @@ pub struct Client {
 impl From<ClientRow> for Client {
     fn from(row: ClientRow) -> Client {
         Client {
-            interface: row.interface().to_string(),
             id: row.id,
-            name: row.name,
+            name: row.display_name,
+            interface: row.interface,
+            notes: row.notes,
+            public_key: row.public_key,
             conf_path: row.conf_path,
             subnets: row.subnets,
             peer_public_keys: row.peer_public_keys,
@@ -60,7 +67,10 @@ impl From<ClientRow> for Client {
 /// What the audit log keeps of a client (no key material: the row has none).
 pub fn audit_view(client: &ClientRow) -> serde_json::Value {
     serde_json::json!({
-        "name": client.name,
+        "name": client.display_name,
+        "interface": client.interface,
+        "notes": client.notes,
+        "public_key": client.public_key,
         "subnets": client.subnets,
         "endpoint": client.endpoint,
         "probe_host": client.probe_host,

@@ -93,7 +93,7 @@ impl Activation {
             .await?
             .into_iter()
             .filter(|c| c.state == ClientState::Active && c.id != client.id)
-            .map(|c| c.name)
+            .map(|c| c.interface)
             .collect();
         let outcome = self.bring_up(client, &others).await;
         let error = outcome.as_ref().err().map(ToString::to_string);
@@ -105,7 +105,7 @@ impl Activation {
         clients::set_state(&mut change, client.id, state, error.as_deref()).await?;
         change
             .commit(
-                Entry::new(action, format!("client:{}", client.name))
+                Entry::new(action, format!("client:{}", client.interface))
                     .before(audit_view(client))
                     .after(serde_json::json!({ "state": state, "error": error, "ping": outcome.as_ref().ok() })),
             )
@@ -127,7 +127,7 @@ impl Activation {
         let Ok(text) = std::fs::read_to_string(&client.conf_path) else { return Ok(()) };
         let Ok(conf) = wg_conf::parse(&text) else { return Ok(()) };
         let facts = self.backends.host.facts().await.map_err(StepError::HostUnreadable)?;
-        client_policy::recheck(&conf, &client.name, &facts).map_err(StepError::RoutesConflict)?;
+        client_policy::recheck(&conf, &client.interface, &facts).map_err(StepError::RoutesConflict)?;
         for peer in &conf.peers {
             let endpoint = &peer.endpoint.value;
             if let Host::Name(name) = &endpoint.host {
@@ -144,7 +144,7 @@ impl Activation {
         let b = &self.backends;
         let firewall = &b.firewall;
         firewall.ready().map_err(StepError::FirewallNotReady)?;
-        let name = client.name.as_str();
+        let name = client.interface.as_str();
         InterfaceName::parse(name).map_err(|e| StepError::UnsafeName(name.to_string(), e))?;
         self.preflight(client).await?;
         // Recorded before the interface exists: whatever happens next, it can be found again.
@@ -220,7 +220,7 @@ impl Activation {
         clients::set_state(&mut change, client.id, ClientState::Inactive, None).await?;
         change
             .commit(
-                Entry::new("client.deactivate", format!("client:{}", client.name))
+                Entry::new("client.deactivate", format!("client:{}", client.interface))
                     .before(audit_view(client))
                     .after(serde_json::json!({ "state": ClientState::Inactive })),
             )
@@ -232,12 +232,12 @@ impl Activation {
     async fn tear_down(&self, client: &ClientRow) -> Result<(), StepError> {
         let firewall = &self.backends.firewall;
         let observed = firewall.observe().await;
-        firewall.remove(&client.name, &observed).await.map_err(StepError::RemoveRules)?;
-        if self.backends.tunnels.is_up(&client.name) {
-            self.backends.tunnels.down(&client.name).await.map_err(StepError::TunnelDown)?;
+        firewall.remove(&client.interface, &observed).await.map_err(StepError::RemoveRules)?;
+        if self.backends.tunnels.is_up(&client.interface) {
+            self.backends.tunnels.down(&client.interface).await.map_err(StepError::TunnelDown)?;
         }
-        if let Err(err) = self.backends.owned.release(&client.name) {
-            tracing::warn!(client = client.name, error = %err, "forgetting the interface failed");
+        if let Err(err) = self.backends.owned.release(&client.interface) {
+            tracing::warn!(client = client.interface, error = %err, "forgetting the interface failed");
         }
         Ok(())
     }
@@ -248,7 +248,7 @@ impl Activation {
     pub async fn delete(&self, db: &Db, gateway: &Gateway, id: ClientId, actor: &Actor) -> Result<(), OpError> {
         let _guard = self.locks.try_hold(id).ok_or(OpError::Busy)?;
         let Some(client) = clients::get(db, id).await? else { return Ok(()) };
-        if client.state == ClientState::Active || self.backends.tunnels.is_up(&client.name) {
+        if client.state == ClientState::Active || self.backends.tunnels.is_up(&client.interface) {
             self.deactivate_held(db, &client, actor).await?;
         }
         gateway.remove(db, &client, actor).await?;

@@ -95,7 +95,7 @@ impl Monitor {
             metrics::gauge!("peergate_clients", "state" => state.as_str()).set(n as f64);
         }
         let active: Vec<ClientRow> = all.into_iter().filter(|c| c.state == ClientState::Active).collect();
-        let names: Vec<String> = active.iter().map(|c| c.name.clone()).collect();
+        let names: Vec<String> = active.iter().map(|c| c.interface.clone()).collect();
         let now = db::now();
         let snapshot = self.backends.tunnels.snapshot(&names, now).await;
         let mut statuses = Vec::new();
@@ -104,9 +104,9 @@ impl Monitor {
             let mut counters = self.counters.lock().expect("counters");
             let mut traffic = self.traffic.lock().expect("traffic");
             for client in &active {
-                let Some(observed) = snapshot.get(&client.name) else {
+                let Some(observed) = snapshot.get(&client.interface) else {
                     // No reading: a missing interface is down now; an unreadable one is skipped.
-                    if !self.backends.tunnels.is_up(&client.name) {
+                    if !self.backends.tunnels.is_up(&client.interface) {
                         counters.remove(&client.id);
                         statuses.push((client.id, down_status(client, now, repair_within_secs)));
                     }
@@ -140,7 +140,7 @@ impl Monitor {
                     repair_by: None,
                 };
                 let handshake_age = (handshake > 0).then_some(now - handshake);
-                exported.insert(client.id, ClientGauges { name: client.name.clone(), rx, tx, handshake_age });
+                exported.insert(client.id, ClientGauges { name: client.interface.clone(), rx, tx, handshake_age });
                 statuses.push((client.id, status));
             }
         }

@@ -24,7 +24,7 @@ impl Probes {
     pub async fn ping(&self, db: &Db, client: &ClientRow) -> anyhow::Result<PingResult> {
         let result = self.backends.prober.probe(client.probe_host, db::now(), false).await;
         pings::record(db, client.id, &result).await?;
-        let label = [("client", client.name.clone())];
+        let label = [("client", client.interface.clone())];
         metrics::gauge!("peergate_client_ping_loss_ratio", &label).set(result.loss);
         if let Some(ms) = result.rtt_avg_ms {
             metrics::gauge!("peergate_client_ping_rtt_seconds", &label).set(ms / 1000.0);

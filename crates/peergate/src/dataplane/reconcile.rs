@@ -49,10 +49,14 @@ impl Reconciler {
         let b = &self.backends;
         let desired: Vec<ClientSpec> = all
             .iter()
-            .map(|c| ClientSpec { name: c.name.clone(), active: c.state == ClientState::Active, routes_ipv6: c.routes_ipv6() })
+            .map(|c| ClientSpec {
+                name: c.interface.clone(),
+                active: c.state == ClientState::Active,
+                routes_ipv6: c.routes_ipv6(),
+            })
             .collect();
         // Interfaces of clients, and interfaces peergate recorded bringing up whose row is gone.
-        let known: BTreeSet<String> = all.iter().map(|c| c.name.clone()).chain(b.owned.list()).collect();
+        let known: BTreeSet<String> = all.iter().map(|c| c.interface.clone()).chain(b.owned.list()).collect();
         let observed = Observed {
             interfaces: known.into_iter().filter(|name| b.tunnels.is_up(name)).collect::<BTreeSet<_>>(),
             rules: b.firewall.observe().await,
@@ -70,7 +74,7 @@ impl Reconciler {
         let mut report = ReconcileReport::default();
         for op in drift.ops {
             let (name, label) = op_label(&op);
-            let client = name.and_then(|name| drift.clients.iter().find(|c| c.name == name));
+            let client = name.and_then(|name| drift.clients.iter().find(|c| c.interface == name));
             // An activation in progress owns its client: leave it alone this pass.
             let _guard = match client {
                 Some(c) => match self.locks.try_hold(c.id) {

@@ -95,7 +95,14 @@ fn interface_was_up() -> bool {
 #[derive(Debug, Clone)]
 pub struct ClientRow {
     pub id: ClientId,
-    pub name: String,
+    /// The WireGuard interface (and file stem): unique, a valid interface name.
+    pub interface: String,
+    /// The name people gave the client: free text, shown everywhere.
+    pub display_name: String,
+    pub notes: String,
+    /// This side's public key (derived from the private key in the file); `None` only until
+    /// start-up recovery fills it in for clients stored before it was kept.
+    pub public_key: Option<String>,
     pub conf_path: String,
     pub subnets: Vec<IpNet>,
     pub peer_public_keys: Vec<String>,
@@ -113,18 +120,15 @@ pub struct ClientRow {
 }
 
 impl ClientRow {
-    /// The interface name, which today is the client's name.
-    pub fn interface(&self) -> &str {
-        &self.name
-    }
-
     pub fn routes_ipv6(&self) -> bool {
         self.subnets.iter().any(|s| matches!(s, IpNet::V6(_)))
     }
 }
 
 pub struct NewClient<'a> {
-    pub name: &'a str,
+    pub interface: &'a str,
+    pub display_name: &'a str,
+    pub public_key: &'a str,
     pub conf_path: &'a str,
     pub subnets: &'a [IpNet],
     pub peer_public_keys: &'a [String],
@@ -134,7 +138,7 @@ pub struct NewClient<'a> {
     pub created_by: &'a str,
 }
 
-const COLUMNS: &str = "id, name, conf_path, subnets, peer_public_keys, endpoint, probe_host, state, warnings, \
+const COLUMNS: &str = "id, interface, display_name, notes, public_key, conf_path, subnets, peer_public_keys, endpoint, probe_host, state, warnings, \
                        created_by, created_at, updated_at, last_error, status, last_ping";
 
 fn decode<T: serde::de::DeserializeOwned>(text: &str) -> Result<T, sqlx::Error> {
@@ -153,7 +157,10 @@ fn from_row(row: &AnyRow) -> Result<ClientRow, sqlx::Error> {
     let probe: String = row.try_get("probe_host")?;
     Ok(ClientRow {
         id: ClientId(row.try_get("id")?),
-        name: row.try_get("name")?,
+        interface: row.try_get("interface")?,
+        display_name: row.try_get("display_name")?,
+        notes: row.try_get("notes")?,
+        public_key: row.try_get("public_key")?,
         conf_path: row.try_get("conf_path")?,
         subnets: decode(&row.try_get::<String, _>("subnets")?)?,
         peer_public_keys: decode(&row.try_get::<String, _>("peer_public_keys")?)?,
@@ -173,10 +180,13 @@ fn from_row(row: &AnyRow) -> Result<ClientRow, sqlx::Error> {
 pub async fn create(tx: &mut sqlx::AnyConnection, client: &NewClient<'_>) -> Result<ClientRow, sqlx::Error> {
     let now = now();
     let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "INSERT INTO clients (name, conf_path, subnets, peer_public_keys, endpoint, probe_host, warnings, \
-         created_by, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9) RETURNING {COLUMNS}"
+        "INSERT INTO clients (interface, display_name, public_key, conf_path, subnets, peer_public_keys, endpoint, \
+         probe_host, warnings, created_by, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING {COLUMNS}"
     )))
-    .bind(client.name)
+    .bind(client.interface)
+    .bind(client.display_name)
+    .bind(client.public_key)
     .bind(client.conf_path)
     .bind(json(&client.subnets))
     .bind(json(&client.peer_public_keys))
@@ -192,7 +202,7 @@ pub async fn create(tx: &mut sqlx::AnyConnection, client: &NewClient<'_>) -> Res
 
 pub async fn list(db: &Db) -> Result<Vec<ClientRow>, sqlx::Error> {
     let rows =
-        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients ORDER BY name"))).fetch_all(&db.pool).await?;
+        sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients ORDER BY interface"))).fetch_all(&db.pool).await?;
     rows.iter().map(from_row).collect()
 }
 
@@ -204,9 +214,9 @@ pub async fn get(db: &Db, id: ClientId) -> Result<Option<ClientRow>, sqlx::Error
     row.as_ref().map(from_row).transpose()
 }
 
-/// Names and subnets of all clients, for the overlap and uniqueness checks.
+/// Interface names and subnets of all clients, for the overlap and uniqueness checks.
 pub async fn existing(db: &Db) -> Result<Vec<ExistingClient>, sqlx::Error> {
-    Ok(list(db).await?.into_iter().map(|c| ExistingClient { name: c.name, subnets: c.subnets }).collect())
+    Ok(list(db).await?.into_iter().map(|c| ExistingClient { name: c.interface, subnets: c.subnets }).collect())
 }
 
 pub async fn delete(tx: &mut sqlx::AnyConnection, id: ClientId) -> Result<bool, sqlx::Error> {
@@ -214,14 +224,55 @@ pub async fn delete(tx: &mut sqlx::AnyConnection, id: ClientId) -> Result<bool, 
     Ok(done.rows_affected() == 1)
 }
 
-pub async fn set_probe_host(tx: &mut sqlx::AnyConnection, id: ClientId, probe_host: IpAddr) -> Result<bool, sqlx::Error> {
-    let done = sqlx::query("UPDATE clients SET probe_host = $1, updated_at = $2 WHERE id = $3")
-        .bind(probe_host.to_string())
-        .bind(now())
-        .bind(id.0)
-        .execute(&mut *tx)
-        .await?;
+/// What an edit sets; `None` leaves the column as it is (so concurrent edits of different fields
+/// both stand).
+#[derive(Debug, Default)]
+pub struct Edit<'a> {
+    pub display_name: Option<&'a str>,
+    pub notes: Option<&'a str>,
+    pub probe_host: Option<IpAddr>,
+}
+
+pub async fn update(tx: &mut sqlx::AnyConnection, id: ClientId, edit: &Edit<'_>) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE clients SET display_name = COALESCE($1, display_name), notes = COALESCE($2, notes), \
+         probe_host = COALESCE($3, probe_host), updated_at = $4 WHERE id = $5",
+    )
+    .bind(edit.display_name)
+    .bind(edit.notes)
+    .bind(edit.probe_host.map(|p| p.to_string()))
+    .bind(now())
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// Takes the write lock on a client's row for the rest of the change (a no-op write: SQLite then
+/// holds its write lock, PostgreSQL the row lock), so what the change reads next stays true until
+/// it commits. `false` when there is no such client.
+pub async fn lock_in(tx: &mut sqlx::AnyConnection, id: ClientId) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE clients SET updated_at = updated_at WHERE id = $1").bind(id.0).execute(&mut *tx).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// One client, read inside a change (the before and after of its audit event).
+pub async fn get_in(tx: &mut sqlx::AnyConnection, id: ClientId) -> Result<Option<ClientRow>, sqlx::Error> {
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients WHERE id = $1")))
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Fills in this side's public key (start-up, for clients stored before it was kept).
+pub async fn set_public_key(db: &Db, id: ClientId, public_key: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE clients SET public_key = $1 WHERE id = $2")
+        .bind(public_key)
+        .bind(id.0)
+        .execute(&db.pool)
+        .await
+        .map(|_| ())
 }
 
 /// Records the outcome of an activation, deactivation or repair.

@@ -2,9 +2,9 @@
 //! list, detail with the redacted config and route commands, probe-host change, delete, import.
 
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
+use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use peergate_core::client_policy::{NeedsSubnet, PolicyError};
+use peergate_core::client_policy::{DisplayName, NeedsSubnet, PolicyError, display_name_from_filename};
 use peergate_core::routes::{RouteCommands, route_commands};
 use peergate_core::wg_conf::{self, MAX_CONF_BYTES};
 use serde::{Deserialize, Serialize};
@@ -13,12 +13,12 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::error::{ApiError, ApiJson, ApiPath, FieldError, Problem};
+use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, FieldError, Problem};
 use super::principal::Admin;
 use crate::app::AppContext;
-use crate::clients::edit::{self, EditError};
+use crate::clients::edit::{self, Changes, EditError};
 use crate::clients::import::{self, ImportOptions, ImportReport};
-use crate::clients::pending::{CompleteError, Completion, PendingUpload, Uploaded};
+use crate::clients::pending::Uploaded;
 use crate::clients::{AdmitError, Client, Upload};
 use crate::db::Db;
 use crate::db::audit::Actor;
@@ -30,10 +30,10 @@ use crate::system::lan::Lan;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload_client))
-        .routes(routes!(complete_pending_upload))
-        .routes(routes!(list_pending_uploads))
         .routes(routes!(list_clients))
+        .routes(routes!(suggest_interface))
         .routes(routes!(get_client, update_client, delete_client))
+        .routes(routes!(export_client))
         .routes(routes!(import_clients))
 }
 
@@ -44,8 +44,12 @@ struct UploadForm {
     /// The wg-quick `.conf` file (at most 64 KiB of UTF-8 text).
     #[schema(value_type = String, format = Binary)]
     file: Vec<u8>,
-    /// Client and interface name; defaults to the file name without `.conf`.
+    /// The name people use (any script, at most 64 characters); defaults to the file name
+    /// without `.conf`.
     name: Option<String>,
+    /// The WireGuard interface name (1 to 15 of `A-Z a-z 0-9 _ = . -`); derived from the name,
+    /// unique, when absent or empty.
+    interface: Option<String>,
     /// The remote site's subnet(s), comma-separated; required for full-tunnel configs.
     subnet: Option<String>,
     /// Address pinged to test the tunnel; defaults to the first usable address of the subnet.
@@ -59,6 +63,7 @@ struct UploadForm {
 struct UploadParts {
     file: Option<(Option<String>, Vec<u8>)>,
     name: Option<String>,
+    interface: Option<String>,
     subnet: Option<String>,
     probe_host: Option<String>,
     allow_wide_routes: Option<bool>,
@@ -80,15 +85,17 @@ async fn upload_client(
     let (file_name, bytes) =
         parts.file.ok_or_else(|| ApiError::validation("file", "Choose a WireGuard .conf file to upload."))?;
     let name = match parts.name.filter(|n| !n.trim().is_empty()) {
-        Some(name) => name.trim().to_string(),
+        Some(name) => name,
         None => file_name
             .as_deref()
-            .and_then(peergate_core::client_policy::derive_name_from_filename)
-            .ok_or_else(|| ApiError::validation("name", "Give the client a name (it becomes the interface name)."))?,
+            .and_then(display_name_from_filename)
+            .map(DisplayName::into_string)
+            .ok_or_else(|| ApiError::validation("name", "Give the client a name, such as the remote site's."))?,
     };
     let upload = Upload {
         bytes: &bytes,
-        name: &name,
+        display_name: &name,
+        interface: parts.interface.as_deref(),
         subnets: parts.subnet.as_deref(),
         probe_host: parts.probe_host.as_deref(),
         allow_wide: parts.allow_wide_routes.unwrap_or(false),
@@ -99,7 +106,7 @@ async fn upload_client(
     }
 }
 
-fn created(client: ClientRow) -> Response {
+pub(super) fn created(client: ClientRow) -> Response {
     (StatusCode::CREATED, axum::Json(Client::from(client))).into_response()
 }
 
@@ -110,13 +117,14 @@ async fn read_upload(mut multipart: Multipart) -> Result<UploadParts, ApiError> 
         let slot_taken = match field_name.as_str() {
             "file" => parts.file.is_some(),
             "name" => parts.name.is_some(),
+            "interface" => parts.interface.is_some(),
             "subnet" => parts.subnet.is_some(),
             "probe_host" => parts.probe_host.is_some(),
             "allow_wide_routes" => parts.allow_wide_routes.is_some(),
             other => {
                 return Err(ApiError::validation(
                     other,
-                    "unknown form field; send file, name, subnet, probe_host and allow_wide_routes",
+                    "unknown form field; send file, name, interface, subnet, probe_host and allow_wide_routes",
                 ));
             }
         };
@@ -143,6 +151,7 @@ async fn read_upload(mut multipart: Multipart) -> Result<UploadParts, ApiError> 
         }
         match field_name.as_str() {
             "name" => parts.name = Some(text),
+            "interface" => parts.interface = Some(text),
             "subnet" => parts.subnet = Some(text),
             "allow_wide_routes" => {
                 parts.allow_wide_routes = Some(match text.as_str() {
@@ -186,7 +195,8 @@ pub fn admission_error(err: AdmitError) -> ApiError {
         }
         AdmitError::Refused(err) => {
             let field = match &err {
-                PolicyError::InvalidName { .. } => "name",
+                PolicyError::InvalidName { .. } => "interface",
+                PolicyError::InvalidDisplayName(_) => "name",
                 PolicyError::InvalidSubnet { .. } | PolicyError::SubnetNotRouted { .. } => "subnet",
                 PolicyError::SubnetOverlap { line: None, .. }
                 | PolicyError::SpecialRange { line: None, .. }
@@ -205,52 +215,6 @@ pub fn admission_error(err: AdmitError) -> ApiError {
         AdmitError::Taken(detail) => ApiError::Conflict { code: "name_taken", detail },
         AdmitError::Internal(err) => ApiError::Internal(err),
     }
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-pub struct PendingSubnet {
-    /// The remote site's subnet(s), e.g. `10.77.0.0/24`.
-    subnet: String,
-    probe_host: Option<String>,
-    /// A new name, if the one given at upload was taken meanwhile.
-    name: Option<String>,
-    /// `true` accepts a subnet wider than the gateway's public-route limit (audited).
-    #[serde(default)]
-    allow_wide_routes: bool,
-}
-
-/// Completes a full-tunnel upload with the remote subnet.
-#[utoipa::path(post, path = "/api/clients/pending/{pending_id}/subnet", tag = "clients",
-    params(("pending_id" = String, Path)), request_body = PendingSubnet,
-    responses((status = 201, body = Client), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn complete_pending_upload(
-    State(app): State<AppContext>,
-    Admin(admin): Admin,
-    actor: Actor,
-    ApiPath(pending_id): ApiPath<String>,
-    ApiJson(body): ApiJson<PendingSubnet>,
-) -> Result<Response, ApiError> {
-    let completion = Completion {
-        subnet: &body.subnet,
-        probe_host: body.probe_host.as_deref(),
-        name: body.name.as_deref(),
-        allow_wide: body.allow_wide_routes,
-    };
-    match app.gateway.complete(&app.db, admin.user.id, &pending_id, completion, &actor).await {
-        Ok(client) => Ok(created(client)),
-        Err(err @ CompleteError::Gone) => Err(ApiError::NotFound(err.to_string())),
-        Err(err @ CompleteError::NoSubnet) => Err(ApiError::validation("subnet", err.to_string())),
-        Err(CompleteError::Refused(err)) => Err(admission_error(err)),
-    }
-}
-
-/// The current user's uploads that wait for a subnet.
-#[utoipa::path(get, path = "/api/clients/pending", tag = "clients", responses((status = 200, body = Vec<PendingUpload>)))]
-async fn list_pending_uploads(
-    State(app): State<AppContext>,
-    Admin(admin): Admin,
-) -> Result<axum::Json<Vec<PendingUpload>>, ApiError> {
-    Ok(axum::Json(app.gateway.pending_of(&app.db, admin.user.id).await?))
 }
 
 /// All clients.
@@ -315,7 +279,7 @@ async fn get_client(
     ApiPath(id): ApiPath<ClientId>,
 ) -> Result<axum::Json<ClientDetail>, ApiError> {
     let client = find(&app.db, id).await?;
-    let (conf, conf_error) = match app.gateway.wg_dir.read(&client.name) {
+    let (conf, conf_error) = match app.gateway.wg_dir.read(&client.interface) {
         Ok(text) => match wg_conf::parse(&text) {
             Ok(parsed) => (Some(wg_conf::render_redacted(&parsed)), None),
             Err(err) => (None, Some(format!("{} no longer parses: {err}", client.conf_path))),
@@ -323,33 +287,104 @@ async fn get_client(
         Err(err) => (None, Some(format!("{} cannot be read: {err}", client.conf_path))),
     };
     let route_commands = routes_for(&client, app.gateway.lan.as_ref());
-    let rules = app.dataplane.backends.firewall.describe(&client.name);
+    let rules = app.dataplane.backends.firewall.describe(&client.interface);
     let lan = app.gateway.lan.clone();
     Ok(axum::Json(ClientDetail { client: Client::from(client), conf, conf_error, route_commands, lan, rules }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ClientUpdate {
+    /// The name people use (any script, at most 64 characters).
+    name: Option<String>,
+    /// Free text (at most 2000 characters, several lines); empty clears them.
+    notes: Option<String>,
     /// The address connectivity tests ping; must lie inside one of the client's subnets.
-    probe_host: String,
+    probe_host: Option<String>,
 }
 
-/// Changes the probe host.
+/// Changes a client's name, notes or probe host (only the fields sent; audited before/after).
 #[utoipa::path(patch, path = "/api/clients/{id}", tag = "clients", params(("id" = i64, Path)), request_body = ClientUpdate,
     responses((status = 200, body = Client), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_client(
-    State(db): State<Db>,
+    State(app): State<AppContext>,
     _admin: Admin,
     actor: Actor,
     ApiPath(id): ApiPath<ClientId>,
     ApiJson(body): ApiJson<ClientUpdate>,
 ) -> Result<axum::Json<Client>, ApiError> {
-    match edit::set_probe_host(&db, id, &body.probe_host, &actor).await {
-        Ok(client) => Ok(axum::Json(Client::from(client))),
+    let changes =
+        Changes { display_name: body.name.as_deref(), notes: body.notes.as_deref(), probe_host: body.probe_host.as_deref() };
+    match edit::update(&app.db, id, changes, &actor).await {
+        Ok(client) => {
+            let client = Client::from(client);
+            app.events.send(Event::Client(Box::new(client.clone())));
+            Ok(axum::Json(client))
+        }
         Err(err @ EditError::NotFound(_)) => Err(ApiError::NotFound(err.to_string())),
+        Err(err @ EditError::Nothing) => Err(ApiError::validation("name", err.to_string())),
+        Err(err @ EditError::Notes(_)) => Err(ApiError::validation("notes", err.to_string())),
         Err(EditError::Refused(err)) => Err(admission_error(AdmitError::Refused(err))),
         Err(EditError::Internal(err)) => Err(ApiError::Internal(err)),
     }
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExportRequest {
+    /// `true`: the file as peergate wrote it, with `PrivateKey` (and any `PresharedKey`), the
+    /// one secret that otherwise never leaves its 0600 file; `false`: the keys redacted.
+    include_keys: bool,
+}
+
+/// Downloads the config peergate wrote for a client, as `<interface>.conf`. Admin only; every
+/// download is audited (`client.export`, with whether it held the keys). A POST: it records.
+#[utoipa::path(post, path = "/api/clients/{id}/export", tag = "clients", params(("id" = i64, Path)), request_body = ExportRequest,
+    responses((status = 200, description = "the wg-quick file", content_type = "text/plain", body = String),
+              (status = 404, body = Problem)))]
+async fn export_client(
+    State(app): State<AppContext>,
+    _admin: Admin,
+    actor: Actor,
+    ApiPath(id): ApiPath<ClientId>,
+    ApiJson(body): ApiJson<ExportRequest>,
+) -> Result<Response, ApiError> {
+    let client = find(&app.db, id).await?;
+    let text = app.gateway.export(&app.db, &client, body.include_keys, &actor).await?;
+    // The interface name is plain ASCII (validated), so it needs no quoting beyond the quotes.
+    let disposition = format!("attachment; filename=\"{}.conf\"", client.interface);
+    let headers = [
+        (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
+        (header::CONTENT_DISPOSITION, disposition),
+        (header::CACHE_CONTROL, "no-store".to_string()),
+    ];
+    Ok((headers, text).into_response())
+}
+
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+pub struct SuggestQuery {
+    /// The client's display name.
+    name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InterfaceSuggestion {
+    /// A valid interface name derived from the name, free right now (an upload re-derives it).
+    interface: String,
+}
+
+/// The interface name an upload with this display name would get now.
+#[utoipa::path(get, path = "/api/clients/interface-name", tag = "clients", params(SuggestQuery),
+    responses((status = 200, body = InterfaceSuggestion), (status = 422, body = Problem)))]
+async fn suggest_interface(
+    State(app): State<AppContext>,
+    _admin: Admin,
+    ApiQuery(query): ApiQuery<SuggestQuery>,
+) -> Result<axum::Json<InterfaceSuggestion>, ApiError> {
+    let name = DisplayName::parse(&query.name)
+        .map_err(|err| ApiError::validation("name", format!("The client name cannot be used: {err}")))?;
+    let existing = clients::existing(&app.db).await?;
+    Ok(axum::Json(InterfaceSuggestion { interface: app.gateway.free_interface(name.as_str(), &existing) }))
 }
 
 /// Deletes a client (deactivating it first): its row and its file in the WireGuard directory.

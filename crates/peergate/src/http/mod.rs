@@ -13,6 +13,7 @@ pub mod dataplane;
 pub mod error;
 pub mod events;
 pub mod host_guard;
+pub mod pending;
 pub mod principal;
 pub mod spa;
 pub mod system;
@@ -106,6 +107,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(auth::router())
         .merge(audit::router())
         .merge(clients::router())
+        .merge(pending::router())
         .merge(dataplane::router())
         .merge(events::router())
 }

@@ -67,9 +67,10 @@ async fn a_split_tunnel_upload_becomes_a_client_with_a_private_rendered_file() {
 async fn dump_database(app: &TestApp) -> String {
     let mut out = String::new();
     for query in [
-        "SELECT name || conf_path || subnets || peer_public_keys || endpoint || warnings FROM clients",
+        "SELECT interface || display_name || notes || COALESCE(public_key, '') || conf_path || subnets || peer_public_keys \
+         || endpoint || warnings FROM clients",
         "SELECT COALESCE(before, '') || COALESCE(after, '') FROM audit_events",
-        "SELECT name || COALESCE(probe_host, '') FROM pending_uploads",
+        "SELECT display_name || COALESCE(interface, '') || COALESCE(probe_host, '') || details FROM pending_uploads",
     ] {
         let rows: Vec<String> = sqlx::query_scalar(query).fetch_all(&app.db.pool).await.unwrap();
         out.push_str(&rows.join("\n"));
@@ -164,9 +165,12 @@ fn refusals() -> Vec<Refusal> {
         ("a.conf", conf("10.77.0.1/24").into_bytes(), vec![], 422, "parse_error"),
         ("a.conf", conf("10.201.0.0/16").into_bytes(), vec![], 422, "subnet_overlap"),
         ("a.conf", conf("192.0.2.0/24").into_bytes(), vec![], 422, "subnet_overlap"),
-        ("x.conf", conf("10.77.0.0/24").into_bytes(), vec![("name", "../../etc/x")], 422, "invalid_name"),
-        ("x.conf", conf("10.77.0.0/24").into_bytes(), vec![("name", "wg0;reboot")], 422, "invalid_name"),
-        ("x.conf", conf("10.77.0.0/24").into_bytes(), vec![("name", "sixteen-chars-xx")], 422, "invalid_name"),
+        ("x.conf", conf("10.77.0.0/24").into_bytes(), vec![("interface", "../../etc/x")], 422, "invalid_name"),
+        ("x.conf", conf("10.77.0.0/24").into_bytes(), vec![("interface", "wg0;reboot")], 422, "invalid_name"),
+        ("x.conf", conf("10.77.0.0/24").into_bytes(), vec![("interface", "sixteen-chars-xx")], 422, "invalid_name"),
+        ("x.conf", conf("10.77.0.0/24").into_bytes(), vec![("interface", "all")], 422, "invalid_name"),
+        ("x.conf", conf("10.77.0.0/24").into_bytes(), vec![("name", "site\u{202E}fdp.exe")], 422, "invalid_display_name"),
+        ("x.conf", conf("10.77.0.0/24").into_bytes(), vec![("name", "site\nadmin logged in")], 422, "invalid_display_name"),
         ("..", conf("10.77.0.0/24").into_bytes(), vec![], 422, "validation_failed"),
         ("a.conf", conf("10.77.0.0/24").into_bytes(), vec![("probe_host", "10.99.0.1")], 422, "probe_host_outside_subnet"),
         ("a.conf", conf("10.77.0.0/24").into_bytes(), vec![("probe_host", "localhost; reboot")], 422, "invalid_probe_host"),
@@ -205,11 +209,28 @@ async fn a_hostile_file_name_never_reaches_the_file_system() {
 async fn names_and_subnets_must_be_unique_and_concurrent_uploads_do_not_race() {
     let (app, admin) = admin_app().await;
     assert_eq!(admin.upload("site-a.conf", conf("10.77.0.0/24"), &[]).await.status(), 201);
-    assert_problem(admin.upload("site-a.conf", conf("10.78.0.0/24"), &[]).await, 409, "name_taken").await;
+    // The same display name twice is fine: the second gets the next free interface name.
+    let again = admin.upload("site-a.conf", conf("10.78.0.0/24"), &[]).await;
+    assert_eq!(again.status(), 201);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!((again["name"].as_str(), again["interface"].as_str()), (Some("site-a"), Some("site-a-2")));
+    // An interface name typed by hand must be free (without case: `SITE-A` would be another file).
+    for typed in ["site-a", "SITE-A"] {
+        let res = admin.upload("x.conf", conf("10.79.0.0/24"), &[("interface", typed)]).await;
+        let body = assert_problem(res, 409, "name_taken").await;
+        assert!(body["detail"].as_str().unwrap().contains("leave the field empty"), "{body}");
+    }
     let body = assert_problem(admin.upload("site-b.conf", conf("10.77.0.128/25"), &[]).await, 422, "subnet_overlap").await;
     assert!(body["detail"].as_str().unwrap().contains("site-a"), "the conflict is named: {body}");
-    // A host interface name is taken too.
-    assert_problem(admin.upload("lo.conf", conf("10.79.0.0/24"), &[]).await, 409, "name_taken").await;
+    // A host interface name is taken too: typed, it is refused; derived, it is skipped.
+    assert_problem(admin.upload("x.conf", conf("10.79.0.0/24"), &[("interface", "lo")]).await, 409, "name_taken").await;
+    let lo: Value = admin.upload("lo.conf", conf("10.79.0.0/24"), &[]).await.json().await.unwrap();
+    assert_eq!(lo["interface"], "lo-2", "{lo}");
+    // So is a file in the WireGuard directory that is not a client.
+    std::fs::write(app.wg_dir().join("legacy.conf"), "[Interface]\n").unwrap();
+    let legacy: Value = admin.upload("legacy.conf", conf("10.80.0.0/24"), &[]).await.json().await.unwrap();
+    assert_eq!(legacy["interface"], "legacy-2", "{legacy}");
+    std::fs::remove_file(app.wg_dir().join("legacy.conf")).unwrap();
 
     // Eight uploads at once with overlapping subnets and different names: exactly one wins.
     let mut tasks = tokio::task::JoinSet::new();
@@ -220,9 +241,9 @@ async fn names_and_subnets_must_be_unique_and_concurrent_uploads_do_not_race() {
     let mut statuses = tasks.join_all().await;
     statuses.sort();
     assert_eq!(statuses, [201, 422, 422, 422, 422, 422, 422, 422]);
-    assert_eq!(app.client_count().await, 2);
+    assert_eq!(app.client_count().await, 5);
     let files = app.wg_files();
-    assert_eq!(files.len(), 2, "one file per client, no leftovers: {files:?}");
+    assert_eq!(files.len(), 5, "one file per client, no leftovers: {files:?}");
     assert!(files.iter().all(|f| f.ends_with(".conf") && !f.starts_with('.')), "{files:?}");
 }
 

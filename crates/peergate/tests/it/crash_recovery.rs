@@ -39,7 +39,14 @@ async fn a_restart_finishes_or_undoes_what_a_crash_left_half_done() {
     let state = start(dir, "peergate.db").await.unwrap();
     for (name, subnet) in [("site-a", "10.77.0.0/24"), ("site-e", "10.78.0.0/24")] {
         let bytes = conf(subnet);
-        let upload = Upload { bytes: bytes.as_bytes(), name, subnets: None, probe_host: None, allow_wide: false };
+        let upload = Upload {
+            bytes: bytes.as_bytes(),
+            display_name: name,
+            interface: Some(name),
+            subnets: None,
+            probe_host: None,
+            allow_wide: false,
+        };
         state.app.gateway.admit(&state.app.db, upload, Placement::New, &Actor::cli()).await.unwrap();
     }
     drop(state);
@@ -78,7 +85,14 @@ async fn an_empty_database_beside_peergates_files_refuses_to_start() {
     let dir = root.path();
     let state = start(dir, "peergate.db").await.unwrap();
     let bytes = conf("10.77.0.0/24");
-    let upload = Upload { bytes: bytes.as_bytes(), name: "site-a", subnets: None, probe_host: None, allow_wide: false };
+    let upload = Upload {
+        bytes: bytes.as_bytes(),
+        display_name: "site-a",
+        interface: Some("site-a"),
+        subnets: None,
+        probe_host: None,
+        allow_wide: false,
+    };
     state.app.gateway.admit(&state.app.db, upload, Placement::New, &Actor::cli()).await.unwrap();
     drop(state);
     // The database is gone (deleted, or a fresh path): a new, empty one would start "clean".

@@ -5,6 +5,7 @@ mod activation;
 mod architecture;
 mod auth;
 mod cli;
+mod client_lifecycle;
 mod clients;
 mod connections;
 mod crash_recovery;

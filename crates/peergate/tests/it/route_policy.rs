@@ -105,15 +105,15 @@ async fn every_prefix_counts_and_nothing_the_gateway_has_may_be_routed() {
 async fn names_that_firewall_rules_would_read_as_patterns_are_refused() {
     let (app, admin) = admin_app().await;
     for name in ["sec1-g+", "wan+", "eth*", "-i", "all", "help"] {
-        let res = admin.upload("x.conf", conf("10.77.0.0/24"), &[("name", name)]).await;
+        let res = admin.upload("x.conf", conf("10.77.0.0/24"), &[("interface", name)]).await;
         let body = assert_problem(res, 422, "invalid_name").await;
-        assert_eq!(body["errors"][0]["field"], "name", "{name}: {body}");
+        assert_eq!(body["errors"][0]["field"], "interface", "{name}: {body}");
         assert_nothing_written(&app).await;
     }
-    // A file name that would give such a name does not become one either.
+    // A file or display name that holds such characters gets a literal interface name.
     let res = admin.upload("sec1-g+.conf", conf("10.77.0.0/24"), &[]).await;
-    assert_problem(res, 422, "validation_failed").await;
-    assert_nothing_written(&app).await;
+    let client: serde_json::Value = res.json().await.unwrap();
+    assert_eq!((client["name"].as_str(), client["interface"].as_str()), (Some("sec1-g+"), Some("sec1-g")), "{client}");
 }
 
 #[tokio::test]
@@ -149,7 +149,8 @@ async fn a_private_key_pasted_into_another_field_is_never_quoted_back() {
     for text in &files {
         responses.push(admin.upload("site-a.conf", text.as_str(), &[]).await);
     }
-    for (field, value) in [("name", KEY), ("subnet", KEY), ("subnet", hex_key.as_str()), ("probe_host", KEY)] {
+    for (field, value) in [("name", KEY), ("interface", KEY), ("subnet", KEY), ("subnet", hex_key.as_str()), ("probe_host", KEY)]
+    {
         responses.push(admin.upload("site-a.conf", conf("0.0.0.0/0"), &[(field, value)]).await);
     }
     let pending = assert_problem(admin.upload("site-b.conf", conf("0.0.0.0/0"), &[]).await, 422, "needs_subnet").await;
