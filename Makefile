@@ -30,10 +30,12 @@ ui: web/node_modules/.package-lock.json
 run: run-deps ui
 	$(CARGO) build --release --locked -p peergate
 	@mkdir -p var
-	@if ! $(RUN_ENV) $(RELEASE_BIN) user list | awk '$$3 == "admin" {found=1} END {exit !found}'; then \
+	@if ! $(RUN_ENV) $(RELEASE_BIN) user list | awk '$$3 == "admin" && $$4 == "active" {found=1} END {exit !found}'; then \
 	  echo; echo "Creating the first admin account (user name: admin)."; \
 	  $(RUN_ENV) $(RELEASE_BIN) user add --username admin --role admin --generate-password; \
 	  echo "Keep that password: it is not stored anywhere in clear text."; \
+	else \
+	  echo; echo "Admin accounts exist already. Forgot the password? $(RUN_ENV) $(RELEASE_BIN) user passwd admin --generate-password"; \
 	fi
 	@if [ "$$(id -u)" = 0 ]; then \
 	  echo; echo "WARNING: make run is running as root, so peergate manages this machine for real:"; \
@@ -43,7 +45,7 @@ run: run-deps ui
 	  echo "Run it as a normal user to look around without touching the system."; \
 	  if [ "$${PEERGATE_YES:-}" != 1 ]; then echo "Starting in 5 s; Ctrl-C to stop (PEERGATE_YES=1 skips the wait)."; sleep 5; fi; \
 	fi
-	@echo; echo "peergate: open http://127.0.0.1:8080 and sign in as admin (password printed above when the account was created)."
+	@echo; echo "peergate: open http://$${PEERGATE_LISTEN:-127.0.0.1:8080} and sign in with an admin account."
 	@echo "Another account: $(RUN_ENV) $(RELEASE_BIN) user add --username NAME --role admin|operator"; echo
 	$(RUN_ENV) exec $(RELEASE_BIN) serve
 

@@ -20,6 +20,9 @@ pub enum AccountError {
     NoSuchUser(String),
     #[error("no live token with id {0}")]
     NoSuchToken(i64),
+    /// The gateway must keep an enabled admin.
+    #[error("`{0}` is the last enabled admin; add or enable another admin first")]
+    LastAdmin(String),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -120,5 +123,54 @@ pub async fn end_session(db: &Db, id_hash: &str, actor: &Actor) -> Result<(), Ac
     let mut change = db.change(actor).await?;
     sessions::delete(&mut change, id_hash).await?;
     change.commit(Entry::new("auth.logout", format!("user:{}", actor.name))).await?;
+    Ok(())
+}
+
+/// Sets an enabled user's password (already checked) and ends their sessions, so whoever knew
+/// the old one is signed out. API tokens stay: revoke them separately.
+pub async fn set_password(db: &Db, username: &str, password: &str, actor: &Actor) -> Result<u64, AccountError> {
+    let hash = credentials::hash_password(password)?;
+    let mut change = db.change(actor).await?;
+    let account = users::find_in(&mut change, username).await?.filter(|a| a.disabled_at.is_none());
+    let Some(account) = account else { return Err(AccountError::NoSuchUser(username.into())) };
+    users::set_password(&mut change, username, &hash).await?;
+    let ended = sessions::delete_for_user(&mut change, account.user.id).await?;
+    let entry = Entry::new("user.password", format!("user:{username}")).after(serde_json::json!({ "sessions_ended": ended }));
+    change.commit(entry).await?;
+    Ok(ended)
+}
+
+/// Disables (`enable = false`) or enables an account. Disabling ends its sessions; its tokens stop
+/// working (checked at each use, after the server's token cache). The last enabled admin cannot
+/// be disabled.
+pub async fn set_enabled(db: &Db, username: &str, enable: bool, actor: &Actor) -> Result<(), AccountError> {
+    let mut change = db.change(actor).await?;
+    let account = users::find_in(&mut change, username).await?.ok_or_else(|| AccountError::NoSuchUser(username.into()))?;
+    if account.disabled_at.is_none() == enable {
+        return Ok(()); // already so: nothing to record
+    }
+    users::set_disabled(&mut change, account.user.id, (!enable).then(db::now)).await?;
+    if !enable {
+        sessions::delete_for_user(&mut change, account.user.id).await?;
+        if users::count_admins_in(&mut change).await? == 0 {
+            return Err(AccountError::LastAdmin(username.into()));
+        }
+    }
+    let action = if enable { "user.enable" } else { "user.disable" };
+    change.commit(Entry::new(action, format!("user:{username}"))).await?;
+    Ok(())
+}
+
+/// Deletes an account with its sessions and tokens. The last enabled admin cannot be removed.
+pub async fn remove_user(db: &Db, username: &str, actor: &Actor) -> Result<(), AccountError> {
+    let mut change = db.change(actor).await?;
+    let account = users::find_in(&mut change, username).await?.ok_or_else(|| AccountError::NoSuchUser(username.into()))?;
+    users::delete(&mut change, account.user.id).await?;
+    if users::count_admins_in(&mut change).await? == 0 {
+        return Err(AccountError::LastAdmin(username.into()));
+    }
+    let entry = Entry::new("user.delete", format!("user:{username}"))
+        .before(serde_json::json!({ "username": account.user.username, "role": account.user.role }));
+    change.commit(entry).await?;
     Ok(())
 }

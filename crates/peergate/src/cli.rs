@@ -1,6 +1,10 @@
-//! The command line: `serve`, `migrate`, `user …`, `token …`, `client import`, `doctor`. Commands
-//! parse their arguments, call the same workflow functions as the API (`accounts`, `clients`) with
-//! actor `cli:<login>`, and print the answer.
+//! The command line: `serve`, `migrate`, `user …`, `token …`, `client …` (in `cli/client.rs`),
+//! `doctor`. Commands parse their arguments, call the same workflow functions as the API
+//! (`accounts`, `clients`) with actor `cli:<login>`, and print the answer; listings have a header
+//! row and dates people read (`cli/table.rs`).
+
+mod client;
+mod table;
 
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
@@ -10,8 +14,6 @@ use clap::{Parser, Subcommand};
 use peergate_core::account::{Role, Username, check_new_password, parse_token_name};
 
 use crate::accounts::{self, AccountError};
-use crate::clients::Gateway;
-use crate::clients::import::{ImportOptions, ImportOutcome, import_paths};
 use crate::config::Config;
 use crate::credentials;
 use crate::db::audit::Actor;
@@ -42,37 +44,19 @@ pub enum Command {
     Token(TokenCommand),
     /// Manage gateway clients (WireGuard configs of remote sites)
     #[command(subcommand)]
-    Client(ClientCommand),
+    Client(client::ClientCommand),
     /// Check tools, directories, database, LAN, forwarding, firewall and drift; change nothing
     Doctor,
-}
-
-#[derive(Debug, Subcommand)]
-pub enum ClientCommand {
-    /// Import existing wg-quick files (or directories of them) with the same validation as uploads
-    Import {
-        /// Files or directories (their *.conf files)
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        /// The remote subnet for full-tunnel files (e.g. 10.77.0.0/24)
-        #[arg(long)]
-        subnet: Option<String>,
-        /// The address to ping through the tunnel [default: first address of the subnet]
-        #[arg(long)]
-        probe_host: Option<String>,
-        /// Accept routes to more public address space than PEERGATE_MAX_PUBLIC_ROUTE_V4/_V6
-        /// allow (recorded with the client and in the audit log); never a full tunnel
-        #[arg(long)]
-        allow_wide_routes: bool,
-    },
 }
 
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create a user; the password is read from stdin (or asked for on a terminal)
     Add {
+        /// The login name (letters, digits and `. _ -`)
         #[arg(long)]
         username: String,
+        /// `admin` manages the gateway; `operator` views it
         #[arg(long, value_parser = ["admin", "operator"])]
         role: String,
         /// Read the password from stdin even when it is a terminal
@@ -82,11 +66,38 @@ pub enum UserCommand {
         #[arg(long)]
         generate_password: bool,
     },
-    /// List users
+    /// List users, disabled ones too
     List,
+    /// Set a user's password (read like `add`) and sign out their browser sessions
+    Passwd {
+        /// The user whose password changes
+        username: String,
+        /// Read the password from stdin even when it is a terminal
+        #[arg(long, conflicts_with = "generate_password")]
+        password_stdin: bool,
+        /// Generate a strong password and print it once
+        #[arg(long)]
+        generate_password: bool,
+    },
+    /// Disable a user: their sessions end and their API tokens stop working
+    Disable {
+        /// The user to disable (not the last enabled admin)
+        username: String,
+    },
+    /// Enable a disabled user again (their old sessions stay ended)
+    Enable {
+        /// The user to enable
+        username: String,
+    },
+    /// Delete a user with their sessions and API tokens (the audit log keeps what they did)
+    Remove {
+        /// The user to delete (not the last enabled admin)
+        username: String,
+    },
     /// Let a user whose logins are throttled in again (failed attempts up to now stop counting;
     /// the addresses that guessed stay limited)
     Unlock {
+        /// The user to let in again
         #[arg(long)]
         username: String,
     },
@@ -96,8 +107,10 @@ pub enum UserCommand {
 pub enum TokenCommand {
     /// Create an API token; it is printed once, as the last line
     Create {
+        /// The user the token acts as
         #[arg(long)]
         username: String,
+        /// What the token is for (shown in listings and the audit log)
         #[arg(long)]
         name: String,
         /// Expire the token after this many days [default: never]
@@ -108,6 +121,7 @@ pub enum TokenCommand {
     List,
     /// Revoke an API token by id
     Revoke {
+        /// The token's id (`peergate token list`)
         #[arg(long)]
         id: i64,
     },
@@ -133,7 +147,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::User(cmd) => user(&connect(&config).await?, cmd).await,
         Command::Token(cmd) => token(&connect(&config).await?, cmd).await,
-        Command::Client(cmd) => client(&config, &connect(&config).await?, cmd).await,
+        Command::Client(cmd) => client::run(&config, &connect(&config).await?, cmd).await,
         Command::Doctor => crate::doctor::run(&config).await,
     }
 }
@@ -168,9 +182,46 @@ async fn user(db: &Db, cmd: UserCommand) -> anyhow::Result<()> {
             Ok(())
         }
         UserCommand::List => {
-            for user in users::list(db).await? {
-                println!("{}\t{}\t{}", user.id, user.username, user.role);
+            let rows: Vec<Vec<String>> = users::list_all(db)
+                .await?
+                .into_iter()
+                .map(|a| {
+                    let status = if a.disabled_at.is_some() { "disabled" } else { "active" };
+                    vec![
+                        a.user.id.to_string(),
+                        a.user.username,
+                        a.user.role.to_string(),
+                        status.into(),
+                        table::when(Some(a.created_at)),
+                    ]
+                })
+                .collect();
+            table::print(&["ID", "USERNAME", "ROLE", "STATUS", "CREATED"], &rows);
+            Ok(())
+        }
+        UserCommand::Passwd { username, password_stdin, generate_password } => {
+            let password = if generate_password { credentials::generate_password() } else { read_password(password_stdin)? };
+            check_new_password(&password)?;
+            let ended = accounts::set_password(db, &username, &password, &Actor::cli()).await.map_err(cli_error)?;
+            println!("password of `{username}` changed; {ended} browser session(s) signed out");
+            if generate_password {
+                println!("password (shown once): {password}");
             }
+            Ok(())
+        }
+        UserCommand::Disable { username } => {
+            accounts::set_enabled(db, &username, false, &Actor::cli()).await.map_err(cli_error)?;
+            println!("disabled `{username}`: signed out, API tokens stopped");
+            Ok(())
+        }
+        UserCommand::Enable { username } => {
+            accounts::set_enabled(db, &username, true, &Actor::cli()).await.map_err(cli_error)?;
+            println!("enabled `{username}`");
+            Ok(())
+        }
+        UserCommand::Remove { username } => {
+            accounts::remove_user(db, &username, &Actor::cli()).await.map_err(cli_error)?;
+            println!("removed `{username}` with their sessions and API tokens");
             Ok(())
         }
         UserCommand::Unlock { username } => {
@@ -211,49 +262,27 @@ async fn token(db: &Db, cmd: TokenCommand) -> anyhow::Result<()> {
             Ok(())
         }
         TokenCommand::List => {
-            println!("id\tuser\tname\tcreated_at\texpires_at\tlast_used_at\trevoked_at");
-            let show = |t: Option<i64>| t.map_or("-".to_string(), |t| t.to_string());
-            for t in tokens::list(db).await? {
-                println!(
-                    "{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                    t.id,
-                    t.username,
-                    t.name,
-                    t.created_at,
-                    show(t.expires_at),
-                    show(t.last_used_at),
-                    show(t.revoked_at)
-                );
-            }
+            let rows: Vec<Vec<String>> = tokens::list(db)
+                .await?
+                .into_iter()
+                .map(|t| {
+                    vec![
+                        t.id.to_string(),
+                        t.username,
+                        t.name,
+                        table::when(Some(t.created_at)),
+                        table::when(t.expires_at),
+                        table::when(t.last_used_at),
+                        table::when(t.revoked_at),
+                    ]
+                })
+                .collect();
+            table::print(&["ID", "USER", "NAME", "CREATED", "EXPIRES", "LAST USED", "REVOKED"], &rows);
             Ok(())
         }
         TokenCommand::Revoke { id } => {
             accounts::revoke_token(db, id, &Actor::cli()).await.map_err(cli_error)?;
             println!("token {id} revoked");
-            Ok(())
-        }
-    }
-}
-
-async fn client(config: &Config, db: &Db, cmd: ClientCommand) -> anyhow::Result<()> {
-    match cmd {
-        ClientCommand::Import { paths, subnet, probe_host, allow_wide_routes } => {
-            let host = std::sync::Arc::new(crate::system::host_net::IpHostNetwork);
-            let gateway = Gateway::new(config, crate::system::lan::detect(config).await, host);
-            let options = ImportOptions { subnets: subnet, probe_host, allow_wide: allow_wide_routes };
-            let reports = import_paths(&gateway, db, &paths, &options, &Actor::cli()).await;
-            if reports.is_empty() {
-                bail!("no .conf files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
-            }
-            for r in &reports {
-                let outcome = serde_json::to_value(r.outcome)?.as_str().unwrap_or_default().to_string();
-                println!("{outcome:<13} {}: {}", r.file, r.detail);
-            }
-            let failed =
-                reports.iter().filter(|r| matches!(r.outcome, ImportOutcome::Refused | ImportOutcome::NeedsSubnet)).count();
-            if failed > 0 {
-                bail!("{failed} of {} files were not imported", reports.len());
-            }
             Ok(())
         }
     }

@@ -68,3 +68,8 @@ pub async fn purge_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
         .await?;
     Ok(done.rows_affected())
 }
+
+/// Ends every session of a user (password changed, account disabled); returns how many.
+pub async fn delete_for_user(tx: &mut sqlx::AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
+    Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?.rows_affected())
+}

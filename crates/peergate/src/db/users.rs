@@ -90,3 +90,66 @@ pub async fn unlocked_at(db: &Db, username: &str) -> Result<Option<i64>, sqlx::E
 pub async fn count_admins(db: &Db) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL").fetch_one(&db.pool).await
 }
+
+/// An account as listings show it: disabled ones too.
+pub struct Account {
+    pub user: User,
+    pub created_at: i64,
+    pub disabled_at: Option<i64>,
+}
+
+/// Every account, disabled ones too, oldest first.
+pub async fn list_all(db: &Db) -> Result<Vec<Account>, sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT id, username, role, created_at, disabled_at FROM users ORDER BY id").fetch_all(&db.pool).await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Account {
+                user: user_from_row(row)?,
+                created_at: row.try_get("created_at")?,
+                disabled_at: row.try_get("disabled_at")?,
+            })
+        })
+        .collect()
+}
+
+/// One account by exact name, disabled or not, inside a change.
+pub async fn find_in(tx: &mut sqlx::AnyConnection, username: &str) -> Result<Option<Account>, sqlx::Error> {
+    let row = sqlx::query("SELECT id, username, role, created_at, disabled_at FROM users WHERE username = $1")
+        .bind(username)
+        .fetch_optional(&mut *tx)
+        .await?;
+    row.map(|row| {
+        Ok(Account {
+            user: user_from_row(&row)?,
+            created_at: row.try_get("created_at")?,
+            disabled_at: row.try_get("disabled_at")?,
+        })
+    })
+    .transpose()
+}
+
+/// Replaces an enabled account's password hash; `false` when there is no such enabled account.
+pub async fn set_password(tx: &mut sqlx::AnyConnection, username: &str, password_hash: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE users SET password_hash = $1 WHERE username = $2 AND disabled_at IS NULL")
+        .bind(password_hash)
+        .bind(username)
+        .execute(&mut *tx)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Disables (`Some(at)`) or enables (`None`) an account.
+pub async fn set_disabled(tx: &mut sqlx::AnyConnection, user_id: i64, at: Option<i64>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET disabled_at = $1 WHERE id = $2").bind(at).bind(user_id).execute(&mut *tx).await.map(|_| ())
+}
+
+/// Deletes an account; its sessions and tokens go with it (foreign keys cascade).
+pub async fn delete(tx: &mut sqlx::AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM users WHERE id = $1").bind(user_id).execute(&mut *tx).await.map(|_| ())
+}
+
+/// Enabled admins, counted inside a change (after its own writes).
+pub async fn count_admins_in(tx: &mut sqlx::AnyConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL").fetch_one(&mut *tx).await
+}

@@ -228,6 +228,7 @@ impl From<crate::accounts::AccountError> for ApiError {
         match err {
             AccountError::Conflict(detail) => ApiError::Conflict { code: "name_taken", detail },
             AccountError::NoSuchUser(_) | AccountError::NoSuchToken(_) => ApiError::NotFound(err.to_string()),
+            AccountError::LastAdmin(_) => ApiError::Conflict { code: "last_admin", detail: err.to_string() },
             AccountError::Internal(err) => ApiError::Internal(err),
         }
     }

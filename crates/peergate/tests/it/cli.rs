@@ -58,7 +58,11 @@ async fn user_add_token_create_and_bearer_login() {
 
     let list = peergate(&app.database_url, &data).args(["token", "list"]).output().unwrap();
     let listing = String::from_utf8(list.stdout).unwrap();
-    assert!(listing.contains("\tnoc\tci\t") && !listing.contains(&token), "{listing}");
+    assert!(listing.starts_with("ID  USER  NAME  CREATED"), "a header row: {listing}");
+    let row: Vec<&str> = listing.lines().nth(1).unwrap().split_whitespace().collect();
+    assert_eq!(row[..3], ["1", "noc", "ci"], "{listing}");
+    assert!(row[3].starts_with("20") && row[5] == "UTC", "times read as dates: {listing}");
+    assert!(!listing.contains(&token), "{listing}");
 
     let out = peergate(&app.database_url, &data).args(["token", "revoke", "--id", "1"]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -274,4 +278,114 @@ fn the_data_dir_is_0700_and_the_database_files_0600_whatever_the_umask() {
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o644)).unwrap();
     migrate(&data);
     assert_eq!(mode(&db), 0o600, "database file after a restart");
+}
+
+fn stdout_of(out: &std::process::Output) -> String {
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+#[tokio::test]
+async fn user_passwd_disable_enable_and_remove_keep_an_admin() {
+    let app = TestApp::spawn_with(|c| c.token_cache_secs = 0).await;
+    let data = app.data_dir();
+    let cli = |args: &[&str]| peergate(&app.database_url, &data).args(args).output().unwrap();
+    app.create_user("root", peergate_core::account::Role::Admin).await;
+    app.create_user("noc", peergate_core::account::Role::Admin).await;
+    let csrf = app.login("noc").await;
+    assert!(!csrf.is_empty());
+    let noc = app.caller(&app.token("noc", None).await);
+
+    // A new password signs the browser session out; the old password stops working.
+    let out = run_with_stdin(
+        {
+            let mut c = peergate(&app.database_url, &data);
+            c.args(["user", "passwd", "noc"]);
+            c
+        },
+        "a new long password\n",
+    );
+    assert!(stdout_of(&out).contains("1 browser session(s) signed out"));
+    assert_eq!(app.client.get(app.url("/api/auth/me")).send().await.unwrap().status(), 401);
+    let login = |password: &'static str| {
+        app.client.post(app.url("/api/auth/login")).json(&serde_json::json!({ "username": "noc", "password": password })).send()
+    };
+    assert_eq!(login("a new long password").await.unwrap().status(), 200);
+    let out = run_with_stdin(
+        {
+            let mut c = peergate(&app.database_url, &data);
+            c.args(["user", "passwd", "nobody"]);
+            c
+        },
+        "a new long password\n",
+    );
+    assert!(!out.status.success());
+
+    // Disabled: signed out, tokens stop; listed as disabled; enabled again.
+    stdout_of(&cli(&["user", "disable", "noc"]));
+    assert_eq!(noc.get("/api/auth/me").await.status(), 401);
+    assert_eq!(app.client.get(app.url("/api/auth/me")).send().await.unwrap().status(), 401);
+    let listing = stdout_of(&cli(&["user", "list"]));
+    assert!(listing.lines().any(|l| l.split_whitespace().take(4).eq(["2", "noc", "admin", "disabled"])), "{listing}");
+    stdout_of(&cli(&["user", "enable", "noc"]));
+    assert_eq!(noc.json::<Value>("/api/auth/me").await["user"]["username"], "noc");
+
+    // The last enabled admin can be neither disabled nor removed.
+    stdout_of(&cli(&["user", "remove", "noc"]));
+    for args in [["user", "disable", "root"], ["user", "remove", "root"]] {
+        let out = cli(&args);
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("last enabled admin"), "{args:?}");
+    }
+    assert_eq!(noc.get("/api/auth/me").await.status(), 401, "a removed user's tokens go with them");
+    let actions = app.db_audit_actions().await;
+    for action in ["user.password", "user.disable", "user.enable", "user.delete"] {
+        assert!(actions.contains(&action.to_string()), "{action}: {actions:?}");
+    }
+}
+
+#[tokio::test]
+async fn client_list_show_export_and_remove() {
+    let (app, admin) = crate::support::admin_app().await;
+    let data = app.data_dir();
+    let wg = app.wg_dir();
+    let cli = |args: &[&str]| peergate(&app.database_url, &data).env("PEERGATE_WG_DIR", &wg).args(args).output().unwrap();
+    let res = admin.upload("Zürich office.conf", crate::support::fixtures::conf("10.77.0.0/24"), &[]).await;
+    assert_eq!(res.status(), 201);
+
+    let listing = stdout_of(&cli(&["client", "list"]));
+    let lines: Vec<&str> = listing.lines().collect();
+    assert!(lines[0].starts_with("ID  NAME           INTERFACE      STATE"), "{listing}");
+    assert!(lines[1].starts_with("1   Zürich office  zurich-office  inactive  10.77.0.0/24"), "{listing}");
+
+    for wanted in ["1", "zurich-office", "Zürich office"] {
+        let shown = stdout_of(&cli(&["client", "show", wanted]));
+        assert!(shown.contains("public key        pOCSkrZRwni5dyxWn1+puxPZBrRqtoyd+dwrRAn4ogk="), "{shown}");
+        assert!(!shown.contains(crate::support::fixtures::PRIVATE_KEY), "{shown}");
+    }
+    let out = cli(&["client", "show", "nope"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no client `nope`"));
+
+    let redacted = stdout_of(&cli(&["client", "export", "1"]));
+    assert!(redacted.contains("PrivateKey = (redacted)") && !redacted.contains(crate::support::fixtures::PRIVATE_KEY));
+    let out = cli(&["client", "export", "1", "--include-keys"]);
+    assert!(!out.status.success(), "keys only into a file");
+    let file = app.dir.path().join("export.conf");
+    stdout_of(&cli(&["client", "export", "1", "--include-keys", "--output", file.to_str().unwrap()]));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(std::fs::read_to_string(&file).unwrap().contains(crate::support::fixtures::PRIVATE_KEY));
+    let out = cli(&["client", "export", "1", "--include-keys", "--output", file.to_str().unwrap()]);
+    assert!(!out.status.success(), "an existing file is never overwritten");
+
+    sqlx::query("UPDATE clients SET state = 'active'").execute(&app.db.pool).await.unwrap();
+    let out = cli(&["client", "remove", "zurich-office"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is active; deactivate it first"));
+    sqlx::query("UPDATE clients SET state = 'inactive'").execute(&app.db.pool).await.unwrap();
+    stdout_of(&cli(&["client", "remove", "zurich-office"]));
+    assert_eq!(app.client_count().await, 0);
+    assert_eq!(app.wg_files(), Vec::<String>::new());
+    let actions = app.db_audit_actions().await;
+    assert_eq!(actions.iter().filter(|a| *a == "client.export").count(), 2, "{actions:?}");
+    assert!(actions.contains(&"client.delete".to_string()));
 }
