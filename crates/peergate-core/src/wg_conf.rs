@@ -37,7 +37,7 @@ use ipnet::IpNet;
 
 pub use error::{ParseError, ParseErrorKind};
 pub use keys::{HIDDEN_KEY, KeyError, PresharedKey, PrivateKey, PublicKey, WgKey, contains_key, hide_keys};
-pub use parser::{MAX_CONF_BYTES, parse, parse_bytes};
+pub use parser::{MAX_CONF_BYTES, decode, parse, parse_bytes};
 pub use render::{render, render_redacted, rendered_by_peergate};
 pub use values::{
     CidrError, DnsEntry, Endpoint, EndpointError, HookKind, Host, MAX_MTU, MIN_MTU, MIN_MTU_IPV6, Table, parse_interface_address,

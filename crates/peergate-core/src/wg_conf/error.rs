@@ -27,7 +27,7 @@ impl ParseError {
     pub fn code(&self) -> &'static str {
         match self.kind {
             ParseErrorKind::TooLarge { .. } => "file_too_large",
-            ParseErrorKind::NotUtf8 | ParseErrorKind::ControlCharacter { .. } => "not_text",
+            ParseErrorKind::NotUtf8 | ParseErrorKind::BadUtf16 | ParseErrorKind::ControlCharacter { .. } => "not_text",
             ParseErrorKind::UnknownKey { .. } => "unknown_key",
             _ => "parse_error",
         }
@@ -58,8 +58,13 @@ fn capitalized(s: &str) -> String {
 pub enum ParseErrorKind {
     #[error("the file is {size} bytes; the limit is {limit} bytes (64 KiB)")]
     TooLarge { size: usize, limit: usize },
-    #[error("the file is not UTF-8 text")]
+    #[error(
+        "the file is not UTF-8 text (perhaps Latin-1 or Windows-1252); save it as UTF-8 (Notepad: Save \
+         As, Encoding UTF-8) or convert it with `iconv -f windows-1252 -t utf-8`, and upload it again"
+    )]
     NotUtf8,
+    #[error("the file starts as UTF-16 text but is not valid UTF-16; save it as UTF-8 and upload it again")]
+    BadUtf16,
     #[error("the file contains the control character U+{code:04X}; this does not look like a text file")]
     ControlCharacter { code: u32 },
     #[error("the file has no settings (it is empty or only comments)")]

@@ -10,14 +10,44 @@ use super::{Interface, Peer, WgConf};
 /// Uploads larger than this are refused before parsing (the product's 64 KiB limit).
 pub const MAX_CONF_BYTES: usize = 64 * 1024;
 
-/// Parses raw upload bytes: refuses more than [`MAX_CONF_BYTES`], non-UTF-8 and binary content.
+/// Parses raw upload bytes: refuses more than [`MAX_CONF_BYTES`], text that is neither UTF-8 nor
+/// UTF-16 with a byte-order mark, and binary content.
 pub fn parse_bytes(bytes: &[u8]) -> Result<WgConf, ParseError> {
+    parse(&decode(bytes)?)
+}
+
+/// The text of an upload: UTF-8, or UTF-16 with a byte-order mark (what Windows Notepad saves as
+/// "Unicode"), at most [`MAX_CONF_BYTES`] as uploaded. Anything else (Latin-1, say) is refused with
+/// the line of the first byte that is not UTF-8 and how to convert the file.
+pub fn decode(bytes: &[u8]) -> Result<std::borrow::Cow<'_, str>, ParseError> {
     check_size(bytes.len())?;
-    let text = std::str::from_utf8(bytes).map_err(|e| {
+    let utf16 = match bytes {
+        [0xFF, 0xFE, rest @ ..] => Some((rest, u16::from_le_bytes as fn([u8; 2]) -> u16)),
+        [0xFE, 0xFF, rest @ ..] => Some((rest, u16::from_be_bytes as fn([u8; 2]) -> u16)),
+        _ => None,
+    };
+    if let Some((rest, unit)) = utf16 {
+        let units = rest.chunks(2).map(|pair| match pair {
+            [a, b] => unit([*a, *b]),
+            _ => 0xD800, // an odd trailing byte: decodes as invalid below
+        });
+        let mut text = String::with_capacity(rest.len() / 2);
+        let mut line = 1;
+        for c in char::decode_utf16(units) {
+            match c {
+                Ok(c) => {
+                    line += usize::from(c == '\n');
+                    text.push(c);
+                }
+                Err(_) => return Err(ParseError::at(line, K::BadUtf16)),
+            }
+        }
+        return Ok(text.into());
+    }
+    std::str::from_utf8(bytes).map(Into::into).map_err(|e| {
         let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
         ParseError::at(line, K::NotUtf8)
-    })?;
-    parse(text)
+    })
 }
 
 /// Parses wg-quick text, refusing control characters like [`parse_bytes`] but with no size limit:

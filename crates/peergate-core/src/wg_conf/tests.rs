@@ -100,6 +100,25 @@ fn a_bad_private_key_is_never_quoted() {
 }
 
 #[test]
+fn utf16_with_a_byte_order_mark_is_read_like_utf8() {
+    let text = with_keys(&format!("{I}{P}"));
+    let le: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+    let be: Vec<u8> = [0xFE, 0xFF].into_iter().chain(text.encode_utf16().flat_map(u16::to_be_bytes)).collect();
+    let utf8 = parse_bytes(text.as_bytes()).unwrap();
+    assert_eq!(parse_bytes(&le).unwrap(), utf8);
+    assert_eq!(parse_bytes(&be).unwrap(), utf8);
+    // A lone surrogate on line 2, and an odd trailing byte: refused as text, with the line.
+    let mut bad = le.clone();
+    let second_line = 2 + 2 * (text.find('\n').unwrap() + 1);
+    bad.splice(second_line..second_line, [0x00, 0xD8]);
+    let err = parse_bytes(&bad).unwrap_err();
+    assert_eq!((err.code(), err.line), ("not_text", Some(2)), "{err}");
+    let mut odd = le;
+    odd.push(b'x');
+    assert_eq!(parse_bytes(&odd).unwrap_err().code(), "not_text");
+}
+
+#[test]
 fn raw_bytes_are_checked_for_size_and_text() {
     // Uploads are limited; rendered files (which may grow a little) are not.
     let long = format!("{}\n{}", "#".repeat(MAX_CONF_BYTES), with_keys(&format!("{I}{P}")));
@@ -112,7 +131,8 @@ fn raw_bytes_are_checked_for_size_and_text() {
     let mut latin1 = with_keys(&format!("{I}{P}")).into_bytes();
     latin1.splice(30..30, b"\ncaf\xe9\n".iter().copied());
     let err = parse_bytes(&latin1).unwrap_err();
-    assert_eq!(err.to_string(), "line 3: the file is not UTF-8 text");
+    assert!(err.to_string().starts_with("line 3: the file is not UTF-8 text"), "{err}");
+    assert!(err.to_string().contains("iconv -f windows-1252 -t utf-8"), "says how to fix it: {err}");
     assert_eq!(err.code(), "not_text");
 
     let err = parse_bytes(b"[Interface]\nPrivateKey = \0\0\0\n").unwrap_err();

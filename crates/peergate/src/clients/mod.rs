@@ -6,6 +6,7 @@
 //! - [`import`]: existing wg-quick files, with a report per file.
 //! - [`edit`]: changes to an admitted client (name, notes, probe host).
 //! - `export`: the client's file as a download, with or without keys, audited.
+//! - `duplicates`: warnings for an upload that repeats a client's keys.
 //! - [`recovery`]: start-up repair of what a crash left between files and rows.
 //! - [`view`]: the API's and the audit log's view of a client.
 //!
@@ -16,6 +17,7 @@
 //! fails before the commit, neither file nor row exists; the raw upload never reaches the
 //! WireGuard directory, only peergate's own rendering of it.
 
+mod duplicates;
 pub mod edit;
 mod export;
 pub mod import;
@@ -116,7 +118,10 @@ impl Gateway {
         let conf = wg_conf::parse_bytes(upload.bytes).map_err(PolicyError::from)?;
         let (endpoint_addrs, mut warnings) = resolve_endpoints(&conf).await;
         let _guard = self.lock.lock().await;
-        let existing = clients::existing(db).await?;
+        let rows = clients::list(db).await?;
+        warnings.extend(duplicates::warnings(&conf, &rows));
+        let existing: Vec<ExistingClient> =
+            rows.into_iter().map(|c| ExistingClient { name: c.interface, subnets: c.subnets }).collect();
         let gateway = self.host.facts().await?;
         let interface = match upload.interface.map(str::trim).filter(|typed| !typed.is_empty()) {
             Some(typed) => {

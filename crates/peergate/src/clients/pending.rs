@@ -138,8 +138,9 @@ impl Gateway {
     /// File and row together: the file is staged, the row and its audit event committed, and the
     /// file removed again when the commit fails.
     async fn hold(&self, db: &Db, held: &Pending, bytes: &[u8], actor: &Actor) -> anyhow::Result<()> {
-        let text = std::str::from_utf8(bytes)?;
-        let staged = self.pending_dir.stage(&held.id, text)?;
+        // Held as text (UTF-16 uploads decoded); admission already read it the same way.
+        let text = peergate_core::wg_conf::decode(bytes)?;
+        let staged = self.pending_dir.stage(&held.id, &text)?;
         let mut change = db.change(actor).await?;
         pending::create(&mut change, held).await?;
         staged.commit()?;

@@ -279,3 +279,43 @@ async fn a_completed_upload_keeps_the_names_given_or_takes_new_ones() {
     let client: Value = admin.post(&format!("/api/clients/pending/{second}/subnet"), &body).await.json().await.unwrap();
     assert_eq!((client["name"].as_str(), client["interface"].as_str()), (Some("Lab"), Some("lab")));
 }
+
+#[tokio::test]
+async fn a_utf16_file_from_notepad_is_accepted_and_latin1_says_how_to_fix_it() {
+    let (app, admin) = admin_app().await;
+    let utf16 =
+        |text: String| -> Vec<u8> { [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect() };
+    let res = admin.upload("Notepad.conf", utf16(conf("10.77.0.0/24")), &[]).await;
+    assert_eq!(res.status(), 201);
+    let written = std::fs::read_to_string(app.wg_dir().join("notepad.conf")).unwrap();
+    assert!(written.contains("AllowedIPs = 10.77.0.0/24"), "rendered as UTF-8: {written}");
+
+    // Held for its subnet, the decoded text waits and completes.
+    let res = admin.upload("Home.conf", utf16(conf("0.0.0.0/0")), &[]).await;
+    let id = assert_problem(res, 422, "needs_subnet").await["pending_id"].as_str().unwrap().to_string();
+    let res = admin.post(&format!("/api/clients/pending/{id}/subnet"), &json!({ "subnet": "10.78.0.0/24" })).await;
+    assert_eq!(res.status(), 201);
+
+    let latin1 = conf("10.79.0.0/24").replace("[Peer]", "# café\n[Peer]").replace('é', "\u{0}");
+    let latin1: Vec<u8> = latin1.bytes().map(|b| if b == 0 { 0xE9 } else { b }).collect();
+    let body = assert_problem(admin.upload("x.conf", latin1, &[]).await, 422, "not_text").await;
+    assert!(body["detail"].as_str().unwrap().contains("save it as UTF-8"), "{body}");
+}
+
+#[tokio::test]
+async fn an_upload_that_repeats_a_clients_keys_is_accepted_with_a_warning() {
+    let (_app, admin) = admin_app().await;
+    let codes = |client: &Value| -> Vec<String> {
+        client["warnings"].as_array().unwrap().iter().map(|w| w["code"].as_str().unwrap().to_string()).collect()
+    };
+    let first: Value = admin.upload("a.conf", conf("10.77.0.0/24"), &[]).await.json().await.unwrap();
+    assert_eq!(codes(&first), Vec::<String>::new());
+    // The same file again (another subnet so it is not an overlap): the same key towards the same peer.
+    let again: Value = admin.upload("a.conf", conf("10.78.0.0/24"), &[]).await.json().await.unwrap();
+    assert_eq!(codes(&again), ["duplicate_tunnel"]);
+    assert!(again["warnings"][0]["message"].as_str().unwrap().contains("`a` (a)"), "{again}");
+    // Another private key, the same peer.
+    let other_key = conf("10.79.0.0/24").replace(PRIVATE_KEY, "CAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAg=");
+    let peer: Value = admin.upload("b.conf", other_key, &[]).await.json().await.unwrap();
+    assert_eq!(codes(&peer), ["duplicate_peer", "duplicate_peer"]);
+}
