@@ -136,7 +136,10 @@ pub struct Conflict(pub String);
 
 pub async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = Config::load(cli.config.as_deref())?;
-    let _log_guard = telemetry::init_logging(&config.log, config.log_format);
+    // One-shot commands print their own answer; their log stays at warnings unless PEERGATE_LOG
+    // asks for more, so routine info lines do not interleave with it.
+    let quiet = !matches!(cli.command, Command::Serve) && std::env::var_os("PEERGATE_LOG").is_none();
+    let _log_guard = telemetry::init_logging(if quiet { "warn" } else { &config.log }, config.log_format);
     telemetry::limit_allocator_retention();
     match cli.command {
         Command::Serve => server::run(config).await,

@@ -1,6 +1,7 @@
 //! `peergate doctor`: checks what the gateway needs and says what is missing, in the order an
 //! operator would fix it: tools, directories, database, LAN, forwarding, firewall, drift between
-//! the database and the system. Read-only: it changes nothing.
+//! the database and the system. Read-only: it changes nothing, and never creates or migrates a
+//! database (a missing SQLite file or pending migrations are reported, not fixed).
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
@@ -48,13 +49,19 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     }
     let kernel_module = Path::new("/sys/module/wireguard").exists();
     match (&config.wg_quick_userspace_implementation, kernel_module) {
-        (Some(userspace), _) if !on_path(userspace) => r.fail(&format!("WG_QUICK_USERSPACE_IMPLEMENTATION={userspace} is not installed")),
+        (Some(userspace), _) if !on_path(userspace) => {
+            r.fail(&format!("WG_QUICK_USERSPACE_IMPLEMENTATION={userspace} is not installed"))
+        }
         (Some(userspace), _) => r.ok(&format!("userspace WireGuard: {userspace}")),
         (None, true) => r.ok("WireGuard kernel module loaded"),
+        // wg-quick runs `${WG_QUICK_USERSPACE_IMPLEMENTATION:-wireguard-go}` by itself when
+        // `ip link add … type wireguard` fails.
         (None, false) if on_path("wireguard-go") => {
-            r.warn("no WireGuard kernel module: wg-quick will fall back to wireguard-go only if WG_QUICK_USERSPACE_IMPLEMENTATION=wireguard-go")
+            r.ok("no WireGuard kernel module: wg-quick falls back to wireguard-go by itself (slower, in userspace)")
         }
-        (None, false) => r.fail("no WireGuard kernel module and no wireguard-go: run `modprobe wireguard` or install wireguard-go"),
+        (None, false) => {
+            r.fail("no WireGuard kernel module and no wireguard-go: run `modprobe wireguard` or install wireguard-go")
+        }
     }
     let backend = config.firewall.unwrap_or(if on_path("nft") { FirewallBackend::Nftables } else { FirewallBackend::Iptables });
     let needed: &[&str] = match backend {
@@ -63,9 +70,9 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     };
     for tool in needed {
         if on_path(tool) {
-            r.ok(&format!("firewall {backend:?}: {tool} is installed"))
+            r.ok(&format!("firewall {backend}: {tool} is installed"))
         } else {
-            r.fail(&format!("firewall {backend:?}: {tool} is missing"))
+            r.fail(&format!("firewall {backend}: {tool} is missing"))
         }
     }
     if let Some(table) = dropping_forward_chain().await {
@@ -84,15 +91,22 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         Ok(_) => r.ok(&format!("{} exists and is private", config.wg_dir.display())),
         Err(err) => r.warn(&format!("{}: {err} (peergate creates it on start)", config.wg_dir.display())),
     }
-    let db = match Db::connect(&config.effective_database_url()).await {
-        Ok(db) => {
-            r.ok("database reachable");
-            Some(db)
-        }
-        Err(err) => {
-            r.fail(&format!("{err:#}"));
+    let url = config.effective_database_url();
+    let db = match crate::db::sqlite_path(&url).filter(|path| !Path::new(path).exists()) {
+        Some(path) => {
+            r.warn(&format!("the database {path} does not exist yet (`peergate serve` or `peergate migrate` creates it)"));
             None
         }
+        None => match Db::connect(&url).await {
+            Ok(db) => {
+                r.ok("database reachable");
+                Some(db)
+            }
+            Err(err) => {
+                r.fail(&format!("{err:#}"));
+                None
+            }
+        },
     };
     let lan = lan::detect(config).await;
     match &lan {
@@ -109,10 +123,13 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         r.warn("IPv4 forwarding is off (peergate turns it on when a client is activated)")
     }
     if let Some(db) = db {
-        if let Err(err) = db.migrate().await {
-            r.fail(&format!("{err:#}"));
-        } else {
-            match dataplane.reconciler.drift(&db).await {
+        match db.pending_migrations().await {
+            Err(err) => r.fail(&format!("{err:#}")),
+            Ok(pending @ 1..) => r.warn(&format!(
+                "{pending} database migration(s) not applied yet (`peergate serve` applies them; or `peergate migrate`); \
+                 drift not checked"
+            )),
+            Ok(0) => match dataplane.reconciler.drift(&db).await {
                 Ok(drift) if drift.ops.is_empty() => r.ok("no drift: interfaces, rules and forwarding match the database"),
                 Ok(drift) => {
                     for op in &drift.ops {
@@ -124,7 +141,7 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
                     }
                 }
                 Err(err) => r.fail(&format!("checking drift: {err:#}")),
-            }
+            },
         }
     }
     if r.failures > 0 {

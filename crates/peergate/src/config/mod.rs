@@ -28,6 +28,15 @@ pub enum FirewallBackend {
     Iptables,
 }
 
+impl std::fmt::Display for FirewallBackend {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            FirewallBackend::Nftables => "nftables",
+            FirewallBackend::Iptables => "iptables",
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ZtProvider {

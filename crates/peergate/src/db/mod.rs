@@ -93,13 +93,29 @@ impl Db {
         Ok(Db { pool, backend, file })
     }
 
-    pub async fn migrate(&self) -> anyhow::Result<()> {
-        let migrator = match self.backend {
+    fn migrator(&self) -> sqlx::migrate::Migrator {
+        match self.backend {
             Backend::Sqlite => sqlx::migrate!("migrations/sqlite"),
             Backend::Postgres => sqlx::migrate!("migrations/postgres"),
-        };
-        migrator.run(&self.pool).await.context("running database migrations")?;
+        }
+    }
+
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        self.migrator().run(&self.pool).await.context("running database migrations")?;
         Ok(())
+    }
+
+    /// How many of this binary's migrations the database has not applied yet (all of them when it
+    /// was never migrated); reads only.
+    pub async fn pending_migrations(&self) -> anyhow::Result<usize> {
+        let applied: Vec<i64> =
+            match sqlx::query_scalar("SELECT version FROM _sqlx_migrations WHERE success").fetch_all(&self.pool).await {
+                Ok(versions) => versions,
+                // No bookkeeping table: never migrated.
+                Err(sqlx::Error::Database(_)) => Vec::new(),
+                Err(err) => return Err(anyhow::Error::new(err).context("reading the applied migrations")),
+            };
+        Ok(self.migrator().iter().filter(|m| m.migration_type.is_up_migration() && !applied.contains(&m.version)).count())
     }
 
     /// Readiness: the SQLite file is still the one opened, and one round trip.
@@ -124,7 +140,11 @@ impl Db {
     }
 }
 
-fn sqlite_path(url: &str) -> Option<&str> {
+/// The file of a SQLite URL (`None` for PostgreSQL and in-memory databases).
+pub fn sqlite_path(url: &str) -> Option<&str> {
+    if !url.starts_with("sqlite:") {
+        return None;
+    }
     let path = url.trim_start_matches("sqlite:").trim_start_matches("//").split('?').next().unwrap_or_default();
     (!path.is_empty() && path != ":memory:").then_some(path)
 }

@@ -202,6 +202,7 @@ fn doctor_reports_what_is_wrong_and_fails_on_an_open_wireguard_directory() {
     let url = format!("sqlite://{}?mode=rwc", dir.path().join("p.db").display());
     let run = |lan: &str| {
         peergate(&url, dir.path())
+            .env_remove("PEERGATE_LOG") // the default level, as an operator runs it
             .env("PEERGATE_WG_DIR", &wg_dir)
             .env("PEERGATE_LAN_INTERFACE", "lo")
             .env("PEERGATE_LAN_ADDRESS", lan)
@@ -209,6 +210,22 @@ fn doctor_reports_what_is_wrong_and_fails_on_an_open_wireguard_directory() {
             .output()
             .unwrap()
     };
+    // No database yet: reported, not created.
+    let out = run("127.0.0.1/8");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("does not exist yet"), "{stdout}");
+    assert!(!dir.path().join("p.db").exists(), "doctor created the database");
+    assert!(stdout.contains("firewall nftables:") || stdout.contains("firewall iptables:"), "plain names: {stdout}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.lines().all(|l| l.ends_with("problem(s) found")), "only the verdict, no log lines: {stderr}");
+
+    // An unmigrated database (an empty file is an empty SQLite database): reported, not migrated.
+    std::fs::write(dir.path().join("p.db"), b"").unwrap();
+    let stdout = String::from_utf8(run("127.0.0.1/8").stdout).unwrap();
+    assert!(stdout.contains("migration(s) not applied yet"), "{stdout}");
+    let migrate = peergate(&url, dir.path()).arg("migrate").output().unwrap();
+    assert!(migrate.status.success());
+
     let out = run("127.0.0.1/8");
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert_eq!(out.status.code(), Some(1), "{stdout}");
