@@ -96,7 +96,9 @@ pub fn app(state: AppState) -> Router {
                     let id = request.extensions().get::<RequestId>().map(|r| r.0.as_str()).unwrap_or("-");
                     tracing::info_span!("request", request_id = %id, method = %request.method(), path = %request.uri().path())
                 })
-                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+                // One line per request is debug: a dashboard polls every few seconds and would
+                // bury what matters. Server errors are logged as errors (the default on_failure).
+                .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
         )
         .layer(middleware::from_fn(request_id))
 }

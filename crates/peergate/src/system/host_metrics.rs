@@ -31,6 +31,15 @@ impl Default for HostSampler {
     }
 }
 
+/// Interfaces the System panel shows: not loopback, and not the kernel's own placeholders that
+/// never carry the gateway's traffic (`ifb*` for traffic shaping, the `*tnl0` / `sit0` / `ip6gre0`
+/// fallback tunnels every tunnel module creates).
+fn shown(name: &str) -> bool {
+    const PLACEHOLDERS: &[&str] =
+        &["lo", "sit0", "ip6tnl0", "tunl0", "gre0", "gretap0", "erspan0", "ip_vti0", "ip6_vti0", "ip6gre0"];
+    !PLACEHOLDERS.contains(&name) && !name.starts_with("ifb")
+}
+
 impl HostSampler {
     /// Takes a sample; `elapsed_secs` since the previous one turns byte counters into rates.
     pub fn sample(&mut self, at: i64, elapsed_secs: f64) -> HostSample {
@@ -41,7 +50,7 @@ impl HostSampler {
             interfaces = networks
                 .iter()
                 .map(|(name, data)| (name.to_string_lossy().into_owned(), data))
-                .filter(|(name, _)| name != "lo")
+                .filter(|(name, _)| shown(name))
                 .map(|(name, data)| InterfaceRate {
                     name,
                     rx_rate: data.received() as f64 / secs,
@@ -82,5 +91,18 @@ impl HostSampler {
 
     pub fn history(&self) -> Vec<HistoryPoint> {
         self.history.iter().cloned().collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn placeholder_interfaces_are_not_shown() {
+        for hidden in ["lo", "ifb0", "ifb4eth0", "sit0", "tunl0", "ip6tnl0"] {
+            assert!(!super::shown(hidden), "{hidden}");
+        }
+        for kept in ["eth0", "enp3s0", "wg0", "site-a", "br-lan", "tun0"] {
+            assert!(super::shown(kept), "{kept}");
+        }
     }
 }
