@@ -23,8 +23,14 @@ fn hostile_uploads_are_refused_and_rules_match_exactly(backend: Backend) {
     let wan = &h.topo.if_gw_wan;
     // `-o <wan minus its last letter>+` would match the WAN interface.
     let pattern = format!("{}+", &wan[..wan.len() - 1]);
-    let (status, body) = h.gw.upload(&h.topo.conf("client-split.conf"), &[("name", pattern.as_str())]);
+    let (status, body) = h.gw.upload(&h.topo.conf("client-split.conf"), &[("interface", pattern.as_str())]);
     assert_eq!((status, body["code"].as_str()), (422, Some("invalid_name")), "{body}");
+    // As a display name it is just text: the interface derived from it is literal.
+    let (status, body) = h.gw.upload(&h.topo.conf("client-split.conf"), &[("name", pattern.as_str())]);
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["interface"].as_str(), Some(pattern.trim_end_matches('+')), "{body}");
+    let (status, _) = h.gw.api("DELETE", &format!("/api/clients/{}", body["id"]), None);
+    assert_eq!(status, 204);
 
     let wide_address = variant(&h, "client-wide-address.conf", "Address = 10.204.0.2/32", "Address = 10.204.0.2/32, 200.0.0.2/1");
     let (status, body) = h.gw.upload(&wide_address, &[("name", &h.topo.client_name(1))]);
