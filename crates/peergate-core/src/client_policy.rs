@@ -176,10 +176,7 @@ pub fn evaluate(request: ClientRequest<'_>) -> Result<Outcome, PolicyError> {
             }
             typed
         }
-        (None, None) => {
-            let mut seen = std::collections::HashSet::new();
-            routed(&conf).copied().filter(|net| seen.insert(*net)).collect()
-        }
+        (None, None) => collapse(&conf, &mut warnings),
     };
     if allow_wide && let Some(breadth) = Breadth::of(&Union::of(&subnets), &limits) {
         warnings.push(Warning {
@@ -231,6 +228,30 @@ fn check_addresses(conf: &WgConf, limits: &RouteLimits) -> Result<(), PolicyErro
 
 fn list(nets: &[IpNet]) -> String {
     nets.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
+}
+
+/// The client's subnets from its AllowedIPs, each once, leaving out networks inside another one
+/// (router exports list `10.77.0.5/32` beside `10.77.0.0/24`): the route commands and firewall rules
+/// for the wider one cover them. WireGuard keeps every entry; each one left out gets a note.
+fn collapse(conf: &WgConf, warnings: &mut Vec<Warning>) -> Vec<IpNet> {
+    let all: Vec<&Located<IpNet>> = conf.peers.iter().flat_map(|p| &p.allowed_ips).collect();
+    let mut kept: Vec<IpNet> = Vec::new();
+    for entry in &all {
+        let net = entry.value;
+        if kept.contains(&net) {
+            continue;
+        }
+        if let Some(outer) = all.iter().map(|o| o.value).find(|o| *o != net && o.contains(&net)) {
+            warnings.push(Warning {
+                line: entry.line.get(),
+                code: "redundant_subnet",
+                message: format!("{net} lies inside {outer}, which this client routes too; it is listed once, as {outer}"),
+            });
+            continue;
+        }
+        kept.push(net);
+    }
+    kept
 }
 
 /// Every network wg-quick will add a route for, across all peers.

@@ -442,3 +442,39 @@ fn listen_ports_are_unprivileged_and_free() {
         Case::new(conf(free, "10.60.0.0/24", "192.0.2.1:1")).accepted();
     }
 }
+
+#[test]
+fn subnets_inside_another_are_listed_once_with_a_note() {
+    // A router export: a host route inside the site's /24, and a second peer repeating part of it.
+    let mut text = format!(
+        "[Interface]\nPrivateKey = {}\nAddress = 10.204.0.2/32\n\
+         [Peer]\nPublicKey = {}\nAllowedIPs = 10.60.0.0/24, 10.60.0.5/32, 10.61.0.0/24\nEndpoint = 192.0.2.1:1\n",
+        key(1),
+        key(2)
+    );
+    text.push_str(&format!(
+        "[Peer]\nPublicKey = {}\nAllowedIPs = 10.61.0.128/25, 10.62.0.0/24\nEndpoint = 192.0.2.2:1\n",
+        key(3)
+    ));
+    let client = Case::new(parse(&text).unwrap()).accepted();
+    assert_eq!(client.subnets, [net("10.60.0.0/24"), net("10.61.0.0/24"), net("10.62.0.0/24")]);
+    let notes: Vec<(Option<usize>, &str, &str)> = client.warnings.iter().map(|w| (w.line, w.code, w.message.as_str())).collect();
+    assert_eq!(
+        notes,
+        [
+            (
+                Some(6),
+                "redundant_subnet",
+                "10.60.0.5/32 lies inside 10.60.0.0/24, which this client routes too; it is listed once, as 10.60.0.0/24"
+            ),
+            (
+                Some(10),
+                "redundant_subnet",
+                "10.61.0.128/25 lies inside 10.61.0.0/24, which this client routes too; it is listed once, as 10.61.0.0/24"
+            ),
+        ]
+    );
+    // WireGuard keeps every entry.
+    let rendered = render_redacted(&client.conf);
+    assert!(rendered.contains("10.60.0.5/32") && rendered.contains("10.61.0.128/25"), "{rendered}");
+}
