@@ -7,6 +7,7 @@
 //! - [`edit`]: changes to an admitted client (name, notes, probe host).
 //! - `export`: the client's file as a download, with or without keys, audited.
 //! - `duplicates`: warnings for an upload that repeats a client's keys.
+//! - [`replace`]: a new file for an existing, inactive client, keeping its id, names and history.
 //! - [`recovery`]: start-up repair of what a crash left between files and rows.
 //! - [`view`]: the API's and the audit log's view of a client.
 //!
@@ -23,6 +24,7 @@ mod export;
 pub mod import;
 pub mod pending;
 pub mod recovery;
+pub mod replace;
 pub mod view;
 
 use std::net::IpAddr;
@@ -284,7 +286,7 @@ fn refuse_host_interface(name: &str, existing: &[ExistingClient]) -> Result<(), 
 
 /// Addresses of the peers' endpoints: IP literals as written, DNS names resolved (bounded in
 /// time). A name that does not resolve cannot be checked for overlap: that becomes a warning.
-async fn resolve_endpoints(conf: &WgConf) -> (Vec<IpAddr>, Vec<StoredWarning>) {
+pub(super) async fn resolve_endpoints(conf: &WgConf) -> (Vec<IpAddr>, Vec<StoredWarning>) {
     let mut addrs = Vec::new();
     let mut warnings = Vec::new();
     for peer in &conf.peers {

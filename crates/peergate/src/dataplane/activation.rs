@@ -15,7 +15,8 @@ use peergate_core::wg_conf::{self, Host};
 
 use super::monitor::Monitor;
 use super::{Backends, ClientLocks};
-use crate::clients::{Client, Gateway, audit_view};
+use crate::clients::replace::Replacement;
+use crate::clients::{AdmitError, Client, Gateway, audit_view};
 use crate::db::audit::{Actor, Entry};
 use crate::db::clients::{self, ClientId, ClientRow, ClientState};
 use crate::db::{self, Db, pings};
@@ -36,6 +37,18 @@ pub enum OpError {
 }
 
 crate::db::database_failure_is_internal!(OpError);
+
+#[derive(Debug, thiserror::Error)]
+pub enum ReplaceError {
+    #[error("No such client.")]
+    NotFound,
+    #[error("The client is active; deactivate it, replace its config, then activate it again.")]
+    Active,
+    #[error(transparent)]
+    Refused(AdmitError),
+    #[error(transparent)]
+    Op(#[from] OpError),
+}
 
 /// The step of an activation or deactivation that failed, in words for the admin.
 #[derive(Debug, thiserror::Error)]
@@ -254,6 +267,25 @@ impl Activation {
         gateway.remove(db, &client, actor).await?;
         self.monitor.forget(client.id);
         Ok(())
+    }
+
+    /// Replaces a client's config under its lock, so no activation can start on the old file
+    /// meanwhile. An active client is refused: deactivate, replace, activate again.
+    pub async fn replace(
+        &self,
+        db: &Db,
+        gateway: &Gateway,
+        id: ClientId,
+        new: Replacement<'_>,
+        actor: &Actor,
+    ) -> Result<Client, ReplaceError> {
+        let _guard = self.locks.try_hold(id).ok_or(ReplaceError::Op(OpError::Busy))?;
+        let client = clients::get(db, id).await.map_err(OpError::from)?.ok_or(ReplaceError::NotFound)?;
+        if client.state == ClientState::Active || self.backends.tunnels.is_up(&client.interface) {
+            return Err(ReplaceError::Active);
+        }
+        gateway.replace(db, &client, new, actor).await.map_err(ReplaceError::Refused)?;
+        Ok(self.publish(db, id).await?)
     }
 
     async fn publish(&self, db: &Db, id: ClientId) -> Result<Client, OpError> {

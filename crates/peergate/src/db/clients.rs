@@ -256,6 +256,34 @@ pub async fn lock_in(tx: &mut sqlx::AnyConnection, id: ClientId) -> Result<bool,
     Ok(done.rows_affected() == 1)
 }
 
+/// What a replaced config changes in the row.
+pub struct Replaced<'a> {
+    pub subnets: &'a [IpNet],
+    pub peer_public_keys: &'a [String],
+    pub endpoint: &'a str,
+    pub probe_host: IpAddr,
+    pub public_key: &'a str,
+    pub warnings: &'a [StoredWarning],
+}
+
+pub async fn replace_config(tx: &mut sqlx::AnyConnection, id: ClientId, new: &Replaced<'_>) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE clients SET subnets = $1, peer_public_keys = $2, endpoint = $3, probe_host = $4, public_key = $5, \
+         warnings = $6, last_error = NULL, updated_at = $7 WHERE id = $8",
+    )
+    .bind(json(&new.subnets))
+    .bind(json(&new.peer_public_keys))
+    .bind(new.endpoint)
+    .bind(new.probe_host.to_string())
+    .bind(new.public_key)
+    .bind(json(&new.warnings))
+    .bind(now())
+    .bind(id.0)
+    .execute(&mut *tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
+}
+
 /// One client, read inside a change (the before and after of its audit event).
 pub async fn get_in(tx: &mut sqlx::AnyConnection, id: ClientId) -> Result<Option<ClientRow>, sqlx::Error> {
     let row = sqlx::query(sqlx::AssertSqlSafe(format!("SELECT {COLUMNS} FROM clients WHERE id = $1")))

@@ -19,7 +19,9 @@ use crate::app::AppContext;
 use crate::clients::edit::{self, Changes, EditError};
 use crate::clients::import::{self, ImportOptions, ImportReport};
 use crate::clients::pending::Uploaded;
+use crate::clients::replace::Replacement;
 use crate::clients::{AdmitError, Client, Upload};
+use crate::dataplane::activation::ReplaceError;
 use crate::db::Db;
 use crate::db::audit::Actor;
 use crate::db::clients::{self, ClientId, ClientRow};
@@ -34,6 +36,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(suggest_interface))
         .routes(routes!(get_client, update_client, delete_client))
         .routes(routes!(export_client))
+        .routes(routes!(replace_client_config))
         .routes(routes!(import_clients))
 }
 
@@ -359,6 +362,54 @@ async fn export_client(
         (header::CACHE_CONTROL, "no-store".to_string()),
     ];
     Ok((headers, text).into_response())
+}
+
+/// The multipart form of a replacement (documentation only).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+struct ReplaceForm {
+    /// The new wg-quick `.conf` file for the same site (at most 64 KiB).
+    #[schema(value_type = String, format = Binary)]
+    file: Vec<u8>,
+    /// Other subnet(s) than the client's; a full-tunnel file keeps the client's when absent.
+    subnet: Option<String>,
+    /// Another probe host; the client's stays when it is inside the subnets.
+    probe_host: Option<String>,
+    allow_wide_routes: Option<bool>,
+}
+
+/// Replaces an inactive client's config with a new file for the same site (keys rotated,
+/// endpoint moved), keeping its id, names, notes and history; checked like an upload; audited
+/// (`client.replace`, before/after). An active client answers 409 `client_active`.
+#[utoipa::path(post, path = "/api/clients/{id}/config", tag = "clients", params(("id" = i64, Path)),
+    request_body(content = ReplaceForm, content_type = "multipart/form-data"),
+    responses((status = 200, body = Client), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
+async fn replace_client_config(
+    State(app): State<AppContext>,
+    _admin: Admin,
+    actor: Actor,
+    ApiPath(id): ApiPath<ClientId>,
+    multipart: Multipart,
+) -> Result<axum::Json<Client>, ApiError> {
+    let parts = read_upload(multipart).await?;
+    if parts.name.is_some() || parts.interface.is_some() {
+        let field = if parts.name.is_some() { "name" } else { "interface" };
+        return Err(ApiError::validation(field, "a replacement keeps the client's names; change the name with PATCH"));
+    }
+    let (_, bytes) = parts.file.ok_or_else(|| ApiError::validation("file", "Choose the new WireGuard .conf file."))?;
+    let new = Replacement {
+        bytes: &bytes,
+        subnets: parts.subnet.as_deref(),
+        probe_host: parts.probe_host.as_deref(),
+        allow_wide: parts.allow_wide_routes.unwrap_or(false),
+    };
+    match app.dataplane.activation.replace(&app.db, &app.gateway, id, new, &actor).await {
+        Ok(client) => Ok(axum::Json(client)),
+        Err(ReplaceError::NotFound) => Err(ApiError::NotFound(format!("No client with id {id}."))),
+        Err(err @ ReplaceError::Active) => Err(ApiError::Conflict { code: "client_active", detail: err.to_string() }),
+        Err(ReplaceError::Refused(err)) => Err(admission_error(err)),
+        Err(ReplaceError::Op(err)) => Err(super::dataplane::op_error(err, "replace_failed")),
+    }
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

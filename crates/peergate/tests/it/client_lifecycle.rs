@@ -319,3 +319,68 @@ async fn an_upload_that_repeats_a_clients_keys_is_accepted_with_a_warning() {
     let peer: Value = admin.upload("b.conf", other_key, &[]).await.json().await.unwrap();
     assert_eq!(codes(&peer), ["duplicate_peer", "duplicate_peer"]);
 }
+
+/// Sends a replacement file for client `id`.
+async fn replace(app: &crate::support::TestApp, id: i64, text: String, fields: &[(&str, &str)]) -> reqwest::Response {
+    let mut form =
+        reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(text.into_bytes()).file_name("new.conf"));
+    for (k, v) in fields {
+        form = form.text(k.to_string(), v.to_string());
+    }
+    let token = app.token("admin", None).await;
+    reqwest::Client::new()
+        .post(app.url(&format!("/api/clients/{id}/config")))
+        .bearer_auth(token)
+        .multipart(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_new_config_replaces_the_old_keeping_names_notes_and_history() {
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
+    let path = format!("/api/clients/{id}");
+    admin.patch(&path, &json!({ "name": "HQ", "notes": "keys rotate yearly", "probe_host": "10.77.0.9" })).await;
+    let file = app.wg_dir().join("site-a.conf");
+    let old_text = std::fs::read_to_string(&file).unwrap();
+
+    // The remote site rotated its key and moved its endpoint.
+    let rotated = conf("10.77.0.0/24")
+        .replace(PRIVATE_KEY, "CAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAg=")
+        .replace("192.0.2.10:51820", "192.0.2.20:51821");
+    let res = replace(&app, id, rotated, &[]).await;
+    assert_eq!(res.status(), 200);
+    let client: Value = res.json().await.unwrap();
+    assert_eq!(
+        (client["id"].as_i64(), client["name"].as_str(), client["interface"].as_str()),
+        (Some(id), Some("HQ"), Some("site-a"))
+    );
+    assert_eq!(client["notes"], "keys rotate yearly");
+    assert_eq!(client["probe_host"], "10.77.0.9", "the probe host stays inside the same subnet");
+    assert_eq!(client["endpoint"], "192.0.2.20:51821");
+    assert_ne!(client["public_key"], PUBLIC_KEY, "this side's key is the new one");
+    let new_text = std::fs::read_to_string(&file).unwrap();
+    assert!(new_text.contains("CAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAg=") && new_text != old_text);
+    assert!(app.db_audit_actions().await.contains(&"client.replace".to_string()));
+
+    // A full-tunnel replacement keeps the client's subnets; a refused one changes nothing.
+    let res = replace(&app, id, conf("0.0.0.0/0"), &[]).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<Value>().await.unwrap()["subnets"], json!(["10.77.0.0/24"]));
+    let before = std::fs::read_to_string(&file).unwrap();
+    let res = replace(&app, id, conf_with("10.77.0.0/24", "PostUp = id"), &[]).await;
+    assert_problem(res, 422, "hook_refused").await;
+    let res = replace(&app, id, conf("10.77.0.0/24"), &[("name", "x")]).await;
+    assert_problem(res, 422, "validation_failed").await;
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), before, "nothing half-applied");
+
+    // Another client's subnet is still an overlap; this client's own is not.
+    let other = admin.create_client("site-b", "10.78.0.0/24").await;
+    assert_problem(replace(&app, other, conf("10.77.0.0/24"), &[]).await, 422, "subnet_overlap").await;
+    // An active client is not replaced under its running tunnel.
+    sqlx::query("UPDATE clients SET state = 'active' WHERE id = $1").bind(id).execute(&app.db.pool).await.unwrap();
+    assert_problem(replace(&app, id, conf("10.77.0.0/24"), &[]).await, 409, "client_active").await;
+    assert_problem(replace(&app, 999, conf("10.77.0.0/24"), &[]).await, 404, "not_found").await;
+}
