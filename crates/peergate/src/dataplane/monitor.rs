@@ -1,6 +1,7 @@
 //! The status monitor: one WireGuard snapshot of every active client per tick (no process per
 //! client), stored, streamed to browsers and exported as metrics, plus the last 30 minutes of
-//! traffic rates in memory.
+//! traffic rates in memory and the bytes of each reading added to the client's day in the
+//! database (kept [`TRAFFIC_DAYS_KEPT`] days).
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -11,7 +12,7 @@ use serde::Serialize;
 
 use super::Backends;
 use crate::db::clients::{self, ClientId, ClientRow, ClientState, ClientStatus};
-use crate::db::{self, Db};
+use crate::db::{self, Db, traffic};
 use crate::events::{ClientStatusEvent, Event, Events};
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -23,6 +24,9 @@ pub struct TrafficPoint {
 
 /// Traffic samples kept per client (30 minutes at the default 5 s status interval).
 const TRAFFIC_HISTORY: usize = 360;
+
+/// Days of per-client traffic totals kept in the database.
+pub const TRAFFIC_DAYS_KEPT: i64 = 90;
 
 struct Counters {
     rx: u64,
@@ -100,6 +104,7 @@ impl Monitor {
         let snapshot = self.backends.tunnels.snapshot(&names, now).await;
         let mut statuses = Vec::new();
         let mut exported = BTreeMap::new();
+        let mut deltas = Vec::new();
         {
             let mut counters = self.counters.lock().expect("counters");
             let mut traffic = self.traffic.lock().expect("traffic");
@@ -120,6 +125,15 @@ impl Monitor {
                     }
                     None => (0.0, 0.0),
                 };
+                // Bytes since the previous reading: this process's, or the one stored before a
+                // restart; counters that went backwards started again from zero.
+                let before = counters
+                    .get(&client.id)
+                    .map(|c| (c.rx, c.tx))
+                    .or_else(|| client.status.as_ref().filter(|s| s.interface_up).map(|s| (s.rx_bytes, s.tx_bytes)));
+                let grown = |prev: u64, now: u64| if now >= prev { now - prev } else { now };
+                let (rx_delta, tx_delta) = before.map_or((rx, tx), |(prx, ptx)| (grown(prx, rx), grown(ptx, tx)));
+                deltas.push((client.id, rx_delta, tx_delta));
                 counters.insert(client.id, Counters { rx, tx, at: Instant::now() });
                 let history = traffic.entry(client.id).or_default();
                 if history.len() == TRAFFIC_HISTORY {
@@ -146,6 +160,10 @@ impl Monitor {
         }
         *self.exported.lock().expect("exported gauges") = exported;
         clients::store_statuses(db, &statuses).await?;
+        let today = traffic::day_of(now);
+        traffic::add(db, today, &deltas).await?;
+        // An indexed delete that usually matches nothing (and then writes nothing).
+        traffic::purge_before(db, today - (TRAFFIC_DAYS_KEPT - 1) * traffic::SECS_PER_DAY).await?;
         let clients = statuses.into_iter().map(|(id, status)| ClientStatusEvent { id, status }).collect();
         self.events.send(Event::Status { at: now, clients });
         Ok(())

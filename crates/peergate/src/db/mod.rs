@@ -13,6 +13,7 @@ pub mod pending;
 pub mod pings;
 pub mod sessions;
 pub mod tokens;
+pub mod traffic;
 pub mod users;
 
 use std::os::unix::fs::{DirBuilderExt, MetadataExt, PermissionsExt};

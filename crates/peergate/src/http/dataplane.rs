@@ -17,6 +17,7 @@ use crate::dataplane::monitor::TrafficPoint;
 use crate::db::audit::Actor;
 use crate::db::clients::ClientId;
 use crate::db::pings;
+use crate::db::traffic::{self, DayTotal};
 use crate::system::ping::PingResult;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -26,6 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ping_client))
         .routes(routes!(list_pings))
         .routes(routes!(client_traffic))
+        .routes(routes!(client_daily_traffic))
 }
 
 pub fn op_error(err: OpError, code: &'static str) -> ApiError {
@@ -123,4 +125,35 @@ async fn client_traffic(
 ) -> Result<axum::Json<Vec<TrafficPoint>>, ApiError> {
     find(&app.db, id).await?;
     Ok(axum::Json(app.dataplane.monitor.traffic(id)))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DaysQuery {
+    /// How many days, today included (1 to 90; default 30).
+    days: Option<i64>,
+}
+
+/// Bytes received and sent per UTC day (oldest first, today last, days without traffic as 0);
+/// kept 90 days, across restarts.
+#[utoipa::path(get, path = "/api/clients/{id}/traffic/daily", tag = "clients", params(("id" = i64, Path), DaysQuery),
+    responses((status = 200, body = Vec<DayTotal>), (status = 404, body = Problem), (status = 422, body = Problem)))]
+async fn client_daily_traffic(
+    State(app): State<AppContext>,
+    _admin: Admin,
+    ApiPath(id): ApiPath<ClientId>,
+    ApiQuery(query): ApiQuery<DaysQuery>,
+) -> Result<axum::Json<Vec<DayTotal>>, ApiError> {
+    let days = query.days.unwrap_or(30);
+    if !(1..=crate::dataplane::monitor::TRAFFIC_DAYS_KEPT).contains(&days) {
+        return Err(ApiError::validation("days", "must be from 1 to 90"));
+    }
+    find(&app.db, id).await?;
+    let today = traffic::day_of(crate::db::now());
+    let first = today - (days - 1) * traffic::SECS_PER_DAY;
+    let stored = traffic::since(&app.db, id, first).await?;
+    let filled = (0..days)
+        .map(|i| first + i * traffic::SECS_PER_DAY)
+        .map(|day| stored.iter().find(|t| t.day == day).copied().unwrap_or(DayTotal { day, rx_bytes: 0, tx_bytes: 0 }))
+        .collect();
+    Ok(axum::Json(filled))
 }

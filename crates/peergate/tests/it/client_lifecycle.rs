@@ -384,3 +384,48 @@ async fn a_new_config_replaces_the_old_keeping_names_notes_and_history() {
     assert_problem(replace(&app, id, conf("10.77.0.0/24"), &[]).await, 409, "client_active").await;
     assert_problem(replace(&app, 999, conf("10.77.0.0/24"), &[]).await, 404, "not_found").await;
 }
+
+#[tokio::test]
+async fn daily_traffic_adds_up_readings_across_restarts_and_is_bounded() {
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
+    app.fakes.world().handshake = peergate::db::now() - 2;
+    assert_eq!(admin.post_empty(&format!("/api/clients/{id}/activate")).await.status(), 200);
+    let today = peergate::db::traffic::day_of(peergate::db::now());
+    let ancient = today - 100 * 86_400;
+    sqlx::query("INSERT INTO traffic_daily (client_id, day, rx_bytes, tx_bytes) VALUES ($1, $2, 5, 5)")
+        .bind(id)
+        .bind(ancient)
+        .execute(&app.db.pool)
+        .await
+        .unwrap();
+    let monitor = &app.state.app.dataplane.monitor;
+    // The fake's counters grow by 1000 (rx) and 500 (tx) per reading.
+    for _ in 0..3 {
+        monitor.observe_status(&app.db, 30).await.unwrap();
+    }
+    // A restart: the process forgets its counters; the stored status carries on.
+    monitor.forget(peergate::db::clients::ClientId(id));
+    monitor.observe_status(&app.db, 30).await.unwrap();
+
+    let week: Vec<Value> = admin.json(&format!("/api/clients/{id}/traffic/daily?days=7")).await;
+    assert_eq!(week.len(), 7);
+    assert_eq!(week[6]["day"], today);
+    let (rx, tx) = (week[6]["rx_bytes"].as_i64().unwrap(), week[6]["tx_bytes"].as_i64().unwrap());
+    let first = app.fakes.world().rx as i64 - 3000; // what the first reading saw, whatever ran before
+    assert_eq!((rx, tx), (first + 3000, (first + 3000) / 2), "{week:?}");
+    assert!(week[..6].iter().all(|d| d["rx_bytes"] == 0), "{week:?}");
+    let kept: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM traffic_daily WHERE day = $1")
+        .bind(ancient)
+        .fetch_one(&app.db.pool)
+        .await
+        .unwrap();
+    assert_eq!(kept, 0, "days beyond the retention are purged");
+
+    assert_eq!(admin.json::<Vec<Value>>(&format!("/api/clients/{id}/traffic/daily")).await.len(), 30);
+    for bad in ["0", "91", "x"] {
+        let res = admin.get(&format!("/api/clients/{id}/traffic/daily?days={bad}")).await;
+        assert!(matches!(res.status().as_u16(), 400 | 422), "{bad}: {}", res.status());
+    }
+    assert_problem(admin.get("/api/clients/999/traffic/daily").await, 404, "not_found").await;
+}
