@@ -78,6 +78,16 @@ export type RequestOptions = {
 const SAFE_METHODS = new Set<Method>(['GET', 'HEAD']);
 
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<T> {
+  return parseResponse<T>(await sendWithRetry(path, options));
+}
+
+/** A request answered with a text body (a file download): the text, or an `ApiError`. */
+export async function apiText(path: string, options: RequestOptions = {}): Promise<string> {
+  const response = await sendWithRetry(path, options);
+  return response.ok ? response.text() : parseResponse<never>(response);
+}
+
+async function sendWithRetry(path: string, options: RequestOptions): Promise<Response> {
   const method = options.method ?? 'GET';
   let response = await send(path, method, options);
   if (!SAFE_METHODS.has(method) && response.status === 403) {
@@ -88,7 +98,7 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
       response = await send(path, method, options);
     }
   }
-  return parseResponse<T>(response);
+  return response;
 }
 
 export const api = {

@@ -35,6 +35,9 @@ export type PendingSubnet = Schemas['PendingSubnet'];
 /** The body of PATCH /api/clients/{id}. */
 export type ClientUpdate = Schemas['ClientUpdate'];
 
+/** The body of POST /api/clients/{id}/export. */
+export type ExportRequest = Schemas['ExportRequest'];
+
 /**
  * The 422 `needs_subnet` problem. The OpenAPI document leaves a problem's extra members free-form,
  * so these are written by hand (from the server's `needs_subnet`) and read defensively.

@@ -10,7 +10,9 @@ import { useClientBusy } from '../api/client-operations';
 import { useClient } from '../api/get-client';
 import type { ClientDetail } from '../api/types';
 import { LINK_LABEL, linkState, pingSummary, repairSentence } from '../lib/status';
+import { CopyButton } from '@/components/copy-button';
 import { ClientActions } from './client-actions';
+import { ConfigDownload } from './config-download';
 import { PingChart, TrafficChart } from './client-charts';
 import { ProbeHostEditor } from './probe-host-editor';
 import { RouteCommands } from './route-commands';
@@ -133,6 +135,16 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
             <Fact label="Probe host">
               <ProbeHostEditor client={detail} />
             </Fact>
+            <Fact label="This side's public key">
+              {detail.public_key ? (
+                <span className="key-copy">
+                  <span className="mono key">{detail.public_key}</span>
+                  <CopyButton text={detail.public_key} label="this side's public key" />
+                </span>
+              ) : (
+                'Unknown (the config file cannot be read)'
+              )}
+            </Fact>
             <Fact label="Peer">
               {detail.peer_public_keys.map((key) => (
                 <span key={key} className="mono key">
@@ -146,6 +158,11 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
             <Fact label="Uploaded">
               {formatDateTime(detail.created_at)} by {detail.created_by}
             </Fact>
+            {detail.notes && (
+              <Fact label="Notes">
+                <span className="notes">{detail.notes}</span>
+              </Fact>
+            )}
           </dl>
         </section>
       </div>
@@ -180,9 +197,12 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
             Config <span className="panel__title-note">(private key redacted)</span>
           </h2>
           {detail.conf != null ? (
-            <pre className="code-block" tabIndex={0} aria-label="Sanitized config">
-              {detail.conf}
-            </pre>
+            <>
+              <pre className="code-block" tabIndex={0} aria-label="Sanitized config">
+                {detail.conf}
+              </pre>
+              <ConfigDownload client={detail} />
+            </>
           ) : (
             <p className="form-error" role="alert">
               {detail.conf_error ?? 'The config cannot be shown.'}

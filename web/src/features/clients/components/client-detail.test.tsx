@@ -131,7 +131,7 @@ describe('client detail', () => {
     renderApp('/clients/1');
     expect(await screen.findByText(/Hosts on the gateway’s LAN \(gateway 10\.201\.0\.1\) need a route/)).toBeVisible();
     expect(screen.getByText('fd00:77::/64 cannot be routed via 10.201.0.1.')).toBeVisible();
-    expect(screen.queryByRole('button', { name: /^Copy / })).not.toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /^Copy .* command/ })).not.toBeInTheDocument();
   });
 
   it('says when the client does not exist', async () => {
@@ -143,5 +143,66 @@ describe('client detail', () => {
     renderApp('/clients/9');
     expect(await screen.findByRole('alert')).toHaveTextContent('This client does not exist (any more).');
     expect(screen.getByRole('link', { name: /All clients/ })).toBeVisible();
+  });
+});
+
+describe('client detail: keys and downloads', () => {
+  beforeEach(signedIn);
+
+  it("shows this side's public key with a copy button, and the notes", async () => {
+    detailHandlers(makeDetail({ notes: 'NOC: +41 44 000 00 00\nrack 4' }));
+    const user = userEvent.setup();
+    const writeText = vi.spyOn(navigator.clipboard, 'writeText').mockResolvedValue();
+    renderApp('/clients/1');
+    expect(await screen.findByText('pOCSkrZRwni5dyxWn1+puxPZBrRqtoyd+dwrRAn4ogk=')).toBeVisible();
+    await user.click(screen.getByRole('button', { name: "Copy this side's public key" }));
+    expect(writeText).toHaveBeenCalledWith('pOCSkrZRwni5dyxWn1+puxPZBrRqtoyd+dwrRAn4ogk=');
+    expect(screen.getByText(/rack 4/)).toBeVisible();
+  });
+
+  it('downloads the redacted config at once and the one with the key only after confirming', async () => {
+    detailHandlers();
+    const bodies: unknown[] = [];
+    server.use(
+      http.post('*/api/clients/1/export', async ({ request }) => {
+        const body = (await request.json()) as { include_keys: boolean };
+        bodies.push(body);
+        return new HttpResponse(body.include_keys ? '[Interface]\nPrivateKey = secret\n' : '[Interface]\nPrivateKey = (redacted)\n', {
+          headers: { 'Content-Type': 'text/plain; charset=utf-8' },
+        });
+      }),
+    );
+    const createObjectURL = vi.fn().mockReturnValue('blob:x');
+    Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() });
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    const user = userEvent.setup();
+    renderApp('/clients/1');
+
+    await user.click(await screen.findByRole('button', { name: 'Download redacted' }));
+    await waitFor(() => expect(click).toHaveBeenCalledTimes(1));
+    expect(bodies).toEqual([{ include_keys: false }]);
+
+    await user.click(screen.getByRole('button', { name: 'Download with private key…' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog).toHaveTextContent('private key');
+    expect(dialog).toHaveTextContent('recorded in the audit log');
+    expect(bodies).toHaveLength(1);
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(bodies).toHaveLength(1);
+
+    await user.click(screen.getByRole('button', { name: 'Download with private key…' }));
+    await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Download with private key' }));
+    await waitFor(() => expect(click).toHaveBeenCalledTimes(2));
+    expect(bodies).toEqual([{ include_keys: false }, { include_keys: true }]);
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+  });
+
+  it('says why a download failed', async () => {
+    detailHandlers();
+    server.use(http.post('*/api/clients/1/export', () => problem(404, 'not_found', 'No client with id 1.')));
+    const user = userEvent.setup();
+    renderApp('/clients/1');
+    await user.click(await screen.findByRole('button', { name: 'Download redacted' }));
+    expect(await screen.findByText(/The download failed: No client with id 1./)).toBeVisible();
   });
 });
