@@ -19,6 +19,7 @@
 // Screenshots: <output>/screenshots/{dashboard-clients,subnet-prompt,client-detail}-{desktop,phone}.png
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
@@ -72,7 +73,7 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
       buffer: Buffer.from(env.conf),
     });
     await page.getByText(`${clientName}.conf`).waitFor();
-    await page.getByLabel('Name (optional)').fill(clientName);
+    await page.getByLabel('Name', { exact: true }).fill(clientName);
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
 
     const prompt = page.getByRole('region', { name: `${clientName}: which subnet is behind this tunnel?` });
@@ -128,6 +129,13 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     assert.match(confText, /PrivateKey = \(redacted\)/);
     const privateKey = /PrivateKey = (\S+)/.exec(env.conf)?.[1];
     assert.ok(privateKey && !(await page.content()).includes(privateKey), 'the private key never reaches the page');
+    // This side's public key is shown (derived by the server), and a redacted download holds no key.
+    await page.getByRole('button', { name: "Copy this side's public key" }).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download redacted' }).click()]);
+    assert.equal(download.suggestedFilename(), `${clientName}.conf`);
+    const downloaded = await fs.readFile(await download.path(), 'utf8');
+    assert.match(downloaded, /PrivateKey = \(redacted\)/);
+    assert.ok(!downloaded.includes(privateKey), 'the redacted download holds no key');
 
     const subnetEscaped = env.subnet.replace(/[./]/g, '\\$&');
     const linuxCommand = page.getByRole('definition').filter({ hasText: /ip route add/ }).first();

@@ -30,6 +30,12 @@ export const handlers = [
   http.post('*/api/auth/logout', () => new HttpResponse(null, { status: 204 })),
   http.get('*/api/clients', () => HttpResponse.json<Client[]>([])),
   http.get('*/api/clients/pending', () => HttpResponse.json<PendingUpload[]>([])),
+  // A rough stand-in for the server's rule: lower case, runs of anything else become `-`.
+  http.get('*/api/clients/interface-name', ({ request }) => {
+    const name = new URL(request.url).searchParams.get('name') ?? '';
+    const derived = name.toLowerCase().replace(/[^a-z0-9_]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 15) || 'site';
+    return HttpResponse.json({ interface: derived });
+  }),
   http.get('*/api/system/metrics', () => HttpResponse.json<SystemMetrics>(makeUnsampledMetrics())),
 ];
 

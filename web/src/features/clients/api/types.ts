@@ -35,6 +35,8 @@ export type PendingSubnet = Schemas['PendingSubnet'];
 /** The body of PATCH /api/clients/{id}. */
 export type ClientUpdate = Schemas['ClientUpdate'];
 
+export type InterfaceSuggestion = Schemas['InterfaceSuggestion'];
+
 /** The body of POST /api/clients/{id}/export. */
 export type ExportRequest = Schemas['ExportRequest'];
 

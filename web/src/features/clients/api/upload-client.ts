@@ -5,12 +5,12 @@ import { api } from '@/lib/api';
 import { upsertClient } from './cache';
 import { clientKeys, type Client } from './types';
 
-export type UploadInput = { file: File; name?: string; subnet?: string; probe_host?: string };
+export type UploadInput = { file: File; name?: string; interface?: string; subnet?: string; probe_host?: string };
 
 export function uploadClient(input: UploadInput): Promise<Client> {
   const form = new FormData();
   form.append('file', input.file, input.file.name);
-  for (const key of ['name', 'subnet', 'probe_host'] as const) {
+  for (const key of ['name', 'interface', 'subnet', 'probe_host'] as const) {
     const value = input[key]?.trim();
     if (value) form.append(key, value);
   }

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { Link } from 'react-router';
-import { formatAgo, formatMs, formatPercent, formatRate } from '@/lib/format';
+import { formatAgo, formatDateTime, formatMs, formatPercent, formatRate } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
 import { errorMessage } from '@/lib/errors';
 import { LiveIndicator } from '@/features/live/live-indicator';
@@ -10,6 +10,7 @@ import { usePendingUploads } from '../api/get-pending';
 import type { Client, PendingUpload } from '../api/types';
 import { linkState, pingSummary } from '../lib/status';
 import { ClientActions } from './client-actions';
+import { PendingDiscard } from './pending-discard';
 import { NeedsSubnetBadge, StateBadge } from './state-badge';
 import { SubnetPrompt } from './subnet-prompt';
 import { UploadPanel, createdMessage } from './upload-panel';
@@ -122,6 +123,9 @@ export function ClientList() {
           <SubnetPrompt
             pendingId={answering.id}
             name={answering.name}
+            detail={answering.message || undefined}
+            lines={answering.lines}
+            warnings={answering.warnings}
             expiresAt={answering.expires_at}
             onDone={(client) => {
               setAnswering(null);
@@ -214,7 +218,9 @@ export function ClientList() {
                   <tr key={`pending-${p.id}`} className="client-row client-row--pending">
                     <td data-label="Name" className="cell-name">
                       <span className="client-name">{p.name}</span>
-                      <span className="cell-sub">uploaded {formatAgo(p.created_at, now)}</span>
+                      <span className="cell-sub" title={formatDateTime(p.created_at)}>
+                        uploaded {formatAgo(p.created_at, now)}
+                      </span>
                     </td>
                     <td data-label="Subnet" className="cell-muted">
                       not set
@@ -237,6 +243,7 @@ export function ClientList() {
                           Enter subnet{' '}
                           <span className="visually-hidden">for {p.name}</span>
                         </button>
+                        <PendingDiscard pending={p} />
                       </div>
                     </td>
                   </tr>

@@ -41,7 +41,7 @@ describe('upload', () => {
     );
     const user = await openUpload();
     expect(screen.getByText('site-a.conf')).toBeVisible();
-    await user.type(screen.getByLabelText('Name (optional)'), 'site-a');
+    await user.type(screen.getByLabelText('Name'), 'site-a');
     await user.click(screen.getByRole('button', { name: 'Upload' }));
 
     const prompt = await screen.findByRole('region', { name: 'site-a: which subnet is behind this tunnel?' });
@@ -105,12 +105,48 @@ describe('upload', () => {
     expect(screen.getByRole('button', { name: 'Upload' })).toBeEnabled();
   });
 
-  it('puts a taken name next to the name field', async () => {
-    server.use(http.post('*/api/clients/upload', () => problem(409, 'name_taken', 'A client named site-a already exists.')));
+  it('puts a taken interface name next to the interface field', async () => {
+    const sent: (FormDataEntryValue | null)[] = [];
+    server.use(
+      http.post('*/api/clients/upload', async ({ request }) => {
+        sent.push((await request.formData()).get('interface'));
+        return problem(409, 'name_taken', 'Another client already uses the interface `site-a`; choose another interface name or leave the field empty to get a free one');
+      }),
+    );
     const user = await openUpload();
+    await user.type(screen.getByLabelText('Interface name (optional)'), 'site-a');
     await user.click(screen.getByRole('button', { name: 'Upload' }));
-    await waitFor(() => expect(screen.getByLabelText('Name (optional)')).toBeInvalid());
-    expect(screen.getByLabelText('Name (optional)')).toHaveAccessibleDescription(expect.stringContaining('A client named site-a already exists.'));
+    const field = screen.getByLabelText('Interface name (optional)');
+    await waitFor(() => expect(field).toBeInvalid());
+    expect(field).toHaveAccessibleDescription(expect.stringContaining('Another client already uses the interface'));
+    expect(screen.getByLabelText('Name')).toBeValid();
+    expect(sent).toEqual(['site-a']);
+  });
+
+  it('shows the interface name derived from the name as it is typed, and the rule when overriding it', async () => {
+    const user = await openUpload();
+    const iface = screen.getByLabelText('Interface name (optional)');
+    await waitFor(() => expect(iface).toHaveAccessibleDescription('Will be site-a (derived from the name).'));
+    await user.type(screen.getByLabelText('Name'), 'Zurich office (1)');
+    await waitFor(() => expect(iface).toHaveAccessibleDescription('Will be zurich-office-1 (derived from the name).'));
+    expect(iface).toHaveAttribute('placeholder', 'zurich-office-1');
+    await user.type(iface, 'wg-zh');
+    expect(iface).toHaveAccessibleDescription(expect.stringContaining('1 to 15 letters, digits or _ = . -, not starting with -'));
+  });
+
+  it('puts a refused display name next to the name field', async () => {
+    server.use(
+      http.post('*/api/clients/upload', () =>
+        problem(422, 'invalid_display_name', 'The client name cannot be used: the name is 65 characters long; names have at most 64', {
+          errors: [{ field: 'name', line: null, message: 'The client name cannot be used: the name is 65 characters long; names have at most 64' }],
+        }),
+      ),
+    );
+    const user = await openUpload();
+    await user.type(screen.getByLabelText('Name'), 'x');
+    await user.click(screen.getByRole('button', { name: 'Upload' }));
+    await waitFor(() => expect(screen.getByLabelText('Name')).toBeInvalid());
+    expect(screen.getByLabelText('Interface name (optional)')).toBeValid();
   });
 
   it('refuses files over 64 KiB before sending them', async () => {
@@ -136,5 +172,37 @@ describe('upload', () => {
     await user.type(await screen.findByLabelText('Remote subnet'), '10.88.0.0/16');
     await user.click(screen.getByRole('button', { name: 'Save subnet' }));
     expect(await screen.findByText(/Uploaded site-b/)).toBeVisible();
+  });
+
+  it('reopens a pending upload with why it waits, and discards one after confirming', async () => {
+    const deleted: string[] = [];
+    let pending = [
+      makePending({ id: 'p9', name: 'Home office', lines: [7], warnings: [{ line: 4, code: 'dns_dropped', message: 'DNS was removed.' }] }),
+    ];
+    server.use(
+      http.get('*/api/clients/pending', () => HttpResponse.json<PendingUpload[]>(pending)),
+      http.delete('*/api/clients/pending/:id', ({ params }) => {
+        deleted.push(String(params.id));
+        pending = [];
+        return new HttpResponse(null, { status: 204 });
+      }),
+    );
+    const user = userEvent.setup();
+    renderApp('/');
+    const row = (await screen.findByText('Home office')).closest('tr')!;
+    await user.click(within(row).getByRole('button', { name: 'Enter subnet for Home office' }));
+    const prompt = await screen.findByRole('region', { name: 'Home office: which subnet is behind this tunnel?' });
+    expect(prompt).toHaveTextContent('AllowedIPs on line 7');
+    expect(prompt).toHaveTextContent('Gateway: line 7: AllowedIPs route all traffic');
+    expect(within(prompt).getByText('DNS was removed.')).toBeVisible();
+    await user.click(within(prompt).getByRole('button', { name: 'Cancel' }));
+
+    await user.click(within(row).getByRole('button', { name: 'Discard Home office' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Discard the upload Home office?' });
+    expect(dialog).toHaveTextContent('private key');
+    await user.click(within(dialog).getByRole('button', { name: 'Discard' }));
+    expect(await screen.findByText('Discarded the upload Home office.')).toBeVisible();
+    expect(deleted).toEqual(['p9']);
+    await waitFor(() => expect(screen.queryByText('Home office')).toBeNull());
   });
 });

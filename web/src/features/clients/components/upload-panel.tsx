@@ -2,6 +2,8 @@ import { useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { useToast } from '@/components/toast';
 import { ApiError } from '@/lib/api';
 import { formatBytes } from '@/lib/format';
+import { useDebounced } from '@/lib/use-debounced';
+import { useInterfaceSuggestion } from '../api/suggest-interface';
 import { useUploadClient } from '../api/upload-client';
 import type { Client, NeedsSubnetProblem } from '../api/types';
 import { checkSubnets } from '../lib/cidr';
@@ -23,12 +25,15 @@ type Props = { onClose: () => void; onCreated?: (client: Client) => void };
 export function UploadPanel({ onClose, onCreated }: Props) {
   const toast = useToast();
   const upload = useUploadClient();
-  const ids = { file: useId(), name: useId(), probe: useId(), heading: useId() };
+  const ids = { file: useId(), name: useId(), iface: useId(), probe: useId(), heading: useId() };
   const inputRef = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
   const [dragging, setDragging] = useState(false);
   const [name, setName] = useState('');
+  const [iface, setIface] = useState('');
+  const fileStem = file ? file.name.replace(/\.conf$/i, '') : '';
+  const suggestion = useInterfaceSuggestion(useDebounced(name.trim() || fileStem, 250));
   const [subnet, setSubnet] = useState('');
   const [probe, setProbe] = useState('');
   const [pending, setPending] = useState<PendingPrompt | null>(null);
@@ -66,7 +71,7 @@ export function UploadPanel({ onClose, onCreated }: Props) {
     }
     if (subnet.trim() && !checkSubnets(subnet).ok) return;
     upload.mutate(
-      { file, name, subnet, probe_host: probe },
+      { file, name, interface: iface, subnet, probe_host: probe },
       {
         onSuccess: created,
         onError: (error) => {
@@ -74,7 +79,7 @@ export function UploadPanel({ onClose, onCreated }: Props) {
             const p = error.problem as Partial<NeedsSubnetProblem>;
             setPending({
               pendingId: String(p.pending_id),
-              name: name.trim() || file.name.replace(/\.conf$/i, ''),
+              name: name.trim() || fileStem,
               detail: error.detail,
               lines: Array.isArray(p.lines) ? p.lines : [],
               warnings: Array.isArray(p.warnings) ? p.warnings : [],
@@ -98,10 +103,12 @@ export function UploadPanel({ onClose, onCreated }: Props) {
   const error = upload.error;
   const fieldError = (field: string) => {
     if (!(error instanceof ApiError)) return undefined;
-    if (field === 'name' && error.code === 'name_taken') return error.detail;
+    if (field === 'interface' && error.code === 'name_taken') return error.detail;
     return error.fieldErrors.find((e) => e.field === field)?.message;
   };
   const nameError = fieldError('name');
+  const ifaceError = fieldError('interface');
+  const suggested = suggestion.data?.interface;
   const subnetError = fieldError('subnet');
   const probeError = fieldError('probe_host');
   const showAlert = error && !(error instanceof ApiError && error.code === 'needs_subnet');
@@ -158,28 +165,60 @@ export function UploadPanel({ onClose, onCreated }: Props) {
         </div>
         <div className="form__grid">
           <div className="field">
-            <label htmlFor={ids.name}>
-              Name<span className="field__optional"> (optional)</span>
-            </label>
+            <label htmlFor={ids.name}>Name</label>
             <input
               id={ids.name}
               name="name"
               type="text"
               autoComplete="off"
-              autoCapitalize="none"
-              spellCheck={false}
-              placeholder={file ? file.name.replace(/\.conf$/i, '') : 'from the file name'}
+              placeholder={fileStem || 'from the file name'}
               value={name}
               onChange={(e) => setName(e.target.value)}
               aria-invalid={nameError ? true : undefined}
               aria-describedby={`${ids.name}-hint${nameError ? ` ${ids.name}-error` : ''}`}
             />
             <p id={`${ids.name}-hint`} className="field__hint">
-              Becomes the interface name: up to 15 letters, digits or <code>_=+.-</code>
+              Any name, such as the remote site&apos;s; the file name when left empty.
             </p>
             {nameError && (
               <p id={`${ids.name}-error`} className="field__error">
                 {nameError}
+              </p>
+            )}
+          </div>
+          <div className="field">
+            <label htmlFor={ids.iface}>
+              Interface name<span className="field__optional"> (optional)</span>
+            </label>
+            <input
+              id={ids.iface}
+              name="interface"
+              type="text"
+              className="mono"
+              autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+              maxLength={15}
+              placeholder={suggested ?? 'derived from the name'}
+              value={iface}
+              onChange={(e) => setIface(e.target.value)}
+              aria-invalid={ifaceError ? true : undefined}
+              aria-describedby={`${ids.iface}-hint${ifaceError ? ` ${ids.iface}-error` : ''}`}
+            />
+            <p id={`${ids.iface}-hint`} className="field__hint" aria-live="polite">
+              {iface.trim() ? (
+                <>1 to 15 letters, digits or <code>_ = . -</code>, not starting with <code>-</code>; leave empty to derive it from the name.</>
+              ) : suggested ? (
+                <>
+                  Will be <code>{suggested}</code> (derived from the name).
+                </>
+              ) : (
+                'Derived from the name; type one to choose it yourself.'
+              )}
+            </p>
+            {ifaceError && (
+              <p id={`${ids.iface}-error`} className="field__error">
+                {ifaceError}
               </p>
             )}
           </div>
