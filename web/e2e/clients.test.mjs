@@ -16,7 +16,7 @@
 //                        the variable those steps are not run (they are reported as skipped, by design:
 //                        the rest of the suite still runs and must pass).
 //
-// Screenshots: <output>/screenshots/{dashboard-clients,subnet-prompt,client-detail}-{desktop,phone}.png
+// Screenshots: <output>/screenshots/{upload-panel,dashboard-clients,subnet-prompt,client-detail}-{desktop,phone}.png
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -73,7 +73,13 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
       buffer: Buffer.from(env.conf),
     });
     await page.getByText(`${clientName}.conf`).waitFor();
+    // A name in any script: the interface name derived from it is shown before uploading.
+    await page.getByLabel('Name', { exact: true }).fill('Zürich office (1)');
+    await page.getByText('Will be zurich-office-1 (derived from the name).').waitFor();
+    await shoot('upload-panel');
+    await checkAccessibility('upload panel');
     await page.getByLabel('Name', { exact: true }).fill(clientName);
+    await page.getByText(`Will be ${clientName} (derived from the name).`).waitFor();
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
 
     const prompt = page.getByRole('region', { name: `${clientName}: which subnet is behind this tunnel?` });

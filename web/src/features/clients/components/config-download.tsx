@@ -28,10 +28,10 @@ export function ConfigDownload({ client }: { client: Pick<Client, 'id' | 'interf
 
   return (
     <div className="config-download">
-      <button type="button" className="button" disabled={download.isPending} onClick={() => run(false)}>
+      <button type="button" className="button button--secondary button--small" disabled={download.isPending} onClick={() => run(false)}>
         Download redacted
       </button>
-      <button type="button" className="button" disabled={download.isPending} onClick={() => setConfirming(true)}>
+      <button type="button" className="button button--secondary button--small" disabled={download.isPending} onClick={() => setConfirming(true)}>
         Download with private key…
       </button>
       {download.isError && (
