@@ -1,7 +1,10 @@
 // Browser end-to-end test of the gateway dashboard against a running peergate (the real binary):
-// sign in, upload a full-tunnel config, answer the subnet prompt, see the client in the list, open
-// its detail view, copy a route command, screenshots + axe on every page, delete it (confirm dialog)
-// and see the empty state again. The gateway must start without clients.
+// sign in, upload a full-tunnel config named `Zürich office (1).conf` (the display name comes from
+// the file name, the interface `zurich-office-1` is derived from it and shown before uploading),
+// leave it waiting (listed with when and why; discard asks first), answer the subnet prompt, see
+// the client in the list, open its detail view (public key, downloads, route command), edit its
+// notes, screenshots + axe on every page, delete it (confirm dialog) and see the empty state again.
+// The gateway must start without clients (the derived interface name is asserted).
 //
 //   PEERGATE_URL=http://127.0.0.1:18090 PEERGATE_E2E_USER=admin PEERGATE_E2E_PASSWORD=... npm run e2e
 //
@@ -16,7 +19,7 @@
 //                        the variable those steps are not run (they are reported as skipped, by design:
 //                        the rest of the suite still runs and must pass).
 //
-// Screenshots: <output>/screenshots/{upload-panel,dashboard-clients,subnet-prompt,client-detail}-{desktop,phone}.png
+// Screenshots: <output>/screenshots/{upload-panel,subnet-prompt,pending-upload,dashboard-clients,client-detail,client-edit}-{desktop,phone}.png
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -31,7 +34,9 @@ const env = {
   subnet: process.env.PEERGATE_E2E_SUBNET || '10.77.0.0/24',
   dataplane: process.env.PEERGATE_E2E_DATAPLANE === '1',
 };
-const clientName = `e2e-${Date.now().toString(36).slice(-6)}`;
+// A display name in any script, with spaces and brackets: the file name without `.conf`.
+const clientName = 'Zürich office (1)';
+const interfaceName = 'zurich-office-1';
 
 function generatedConf() {
   const key = () => randomBytes(32).toString('base64');
@@ -73,13 +78,20 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
       buffer: Buffer.from(env.conf),
     });
     await page.getByText(`${clientName}.conf`).waitFor();
-    // A name in any script: the interface name derived from it is shown before uploading.
-    await page.getByLabel('Name', { exact: true }).fill('Zürich office (1)');
-    await page.getByText('Will be zurich-office-1 (derived from the name).').waitFor();
+    // The name defaults to the file name; the interface name the gateway derives from it is shown.
+    const name = page.getByLabel('Name', { exact: true });
+    assert.equal(await name.getAttribute('placeholder'), clientName);
+    await page.getByText(`Interface ${interfaceName} (derived from the name)`).waitFor();
     await shoot('upload-panel');
     await checkAccessibility('upload panel');
-    await page.getByLabel('Name', { exact: true }).fill(clientName);
-    await page.getByText(`Will be ${clientName} (derived from the name).`).waitFor();
+    // It can be chosen instead (the rule is shown), and left to be derived again.
+    await page.getByRole('button', { name: 'Edit interface name' }).click();
+    const iface = page.getByLabel('Interface name', { exact: true });
+    assert.equal(await iface.evaluate((el) => el === document.activeElement), true, 'the interface field has focus');
+    await page.getByText('1–15 letters, digits or _ = . -, not starting with -; leave empty to derive it from the name.').waitFor();
+    await checkAccessibility('upload panel with the interface field');
+    await page.getByRole('button', { name: 'Derive it from the name' }).click();
+    await iface.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
 
     const prompt = page.getByRole('region', { name: `${clientName}: which subnet is behind this tunnel?` });
@@ -108,12 +120,40 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     await checkAccessibility('subnet prompt');
   });
 
+  await t.test('a cancelled prompt leaves the upload waiting: listed with when and why, discard asks first', async () => {
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    const waiting = page.locator('.client-row--pending').filter({ hasText: clientName });
+    const text = await waiting.innerText();
+    assert.match(text, /Routes all traffic/, text);
+    assert.ok(await waiting.locator('time').getAttribute('title'), 'the absolute upload time is there');
+    await dismissToasts();
+    await shoot('pending-upload');
+    await checkAccessibility('pending upload');
+
+    await waiting.getByRole('button', { name: `Discard ${clientName}` }).click();
+    const dialog = page.getByRole('alertdialog', { name: `Discard the upload ${clientName}?` });
+    await dialog.waitFor();
+    assert.match(await dialog.innerText(), /private key/);
+    assert.equal(await dialog.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement), true, 'Cancel has focus');
+    await checkAccessibility('discard dialog');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
+    await waiting.getByRole('button', { name: `Enter subnet for ${clientName}` }).click();
+    const prompt = page.getByRole('region', { name: `${clientName}: which subnet is behind this tunnel?` });
+    const reopened = await prompt.innerText();
+    assert.match(reopened, /Gateway: .*AllowedIPs/, reopened);
+    assert.match(reopened, /Uploaded .+ \((just now|\d+ s ago|\d+ min ago)\)/, reopened);
+    await prompt.getByLabel('Remote subnet').fill(env.subnet);
+  });
+
   await t.test('saving the subnet creates the client, shown in the list', async () => {
     await page.getByRole('button', { name: 'Save subnet' }).click();
     await page.getByRole('status', { name: 'Notifications' }).getByText(`Uploaded ${clientName}`).waitFor();
     const row = page.getByRole('row').filter({ has: page.getByRole('link', { name: clientName }) });
     await row.waitFor();
     const text = await row.innerText();
+    assert.match(text, new RegExp(interfaceName), 'the interface is shown under the name');
     assert.match(text, new RegExp(env.subnet.replace(/[./]/g, '\\$&')));
     assert.match(text, /Inactive/);
     await row.getByRole('button', { name: `Activate ${clientName}` }).waitFor();
@@ -129,6 +169,7 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     await page.getByRole('link', { name: clientName }).click();
     await page.waitForURL((url) => /^\/clients\/\d+$/.test(url.pathname));
     await page.getByRole('heading', { name: clientName, level: 1 }).waitFor();
+    assert.match(await page.locator('.detail-header__meta').innerText(), new RegExp(`Interface ${interfaceName}`));
 
     const conf = page.getByLabel('Sanitized config');
     const confText = await conf.innerText();
@@ -137,11 +178,20 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     assert.ok(privateKey && !(await page.content()).includes(privateKey), 'the private key never reaches the page');
     // This side's public key is shown (derived by the server), and a redacted download holds no key.
     await page.getByRole('button', { name: "Copy this side's public key" }).waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download redacted' }).click()]);
-    assert.equal(download.suggestedFilename(), `${clientName}.conf`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download config (redacted)' }).click()]);
+    assert.equal(download.suggestedFilename(), `${interfaceName}.conf`);
     const downloaded = await fs.readFile(await download.path(), 'utf8');
     assert.match(downloaded, /PrivateKey = \(redacted\)/);
     assert.ok(!downloaded.includes(privateKey), 'the redacted download holds no key');
+    // With the key only after a confirmation that says so and that it is recorded.
+    await page.getByRole('button', { name: 'Download config with private key' }).click();
+    const confirm = page.getByRole('alertdialog', { name: `Download ${interfaceName}.conf with its private key?` });
+    assert.match(await confirm.innerText(), /recorded in the audit log/);
+    await checkAccessibility('download confirmation');
+    const [keyed] = await Promise.all([page.waitForEvent('download'), confirm.getByRole('button', { name: 'Download with private key' }).click()]);
+    assert.equal(keyed.suggestedFilename(), `${interfaceName}.conf`);
+    assert.ok((await fs.readFile(await keyed.path(), 'utf8')).includes(`PrivateKey = ${privateKey}`), 'the confirmed download holds the key');
+    await confirm.waitFor({ state: 'detached' });
 
     const subnetEscaped = env.subnet.replace(/[./]/g, '\\$&');
     const linuxCommand = page.getByRole('definition').filter({ hasText: /ip route add/ }).first();
@@ -150,6 +200,27 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     await page.getByRole('button', { name: `Copied Linux command for ${env.subnet}` }).waitFor();
     const copied = await page.evaluate(() => navigator.clipboard.readText());
     assert.match(copied, new RegExp(`^ip route add ${subnetEscaped}`));
+  });
+
+  await t.test('the name and notes are edited in place; Escape drops the edits', async () => {
+    const edit = page.getByRole('button', { name: 'Edit name and notes' });
+    await edit.click();
+    const form = page.getByRole('region', { name: 'Edit name and notes' });
+    await form.getByLabel('Name', { exact: true }).fill('dropped');
+    await page.keyboard.press('Escape');
+    await form.waitFor({ state: 'detached' });
+    await page.getByRole('heading', { name: clientName, level: 1 }).waitFor();
+
+    await edit.click();
+    await form.getByLabel('Notes (optional)').fill('Rack 4, Zürich office\nNOC: +41 44 000 00 00');
+    await page.mouse.move(0, 0);
+    await shoot('client-edit');
+    await checkAccessibility('client edit form');
+    await form.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('status', { name: 'Notifications' }).getByText(`Saved the name and notes of ${clientName}.`).waitFor();
+    await form.waitFor({ state: 'detached' });
+    await page.getByText('NOC: +41 44 000 00 00').waitFor();
+    await dismissToasts();
   });
 
   await t.test('client detail screenshots and accessibility', async () => {

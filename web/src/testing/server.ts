@@ -5,7 +5,7 @@ import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import type { Session, User } from '@/features/auth/api/session';
 import type { FieldError, Problem } from '@/lib/api';
-import type { Client, PendingUpload } from '@/features/clients/api/types';
+import type { Client, InterfaceSuggestion, PendingUpload } from '@/features/clients/api/types';
 import type { SystemMetrics } from '@/features/system/api/get-metrics';
 import { makeUnsampledMetrics } from './fixtures';
 
@@ -30,11 +30,12 @@ export const handlers = [
   http.post('*/api/auth/logout', () => new HttpResponse(null, { status: 204 })),
   http.get('*/api/clients', () => HttpResponse.json<Client[]>([])),
   http.get('*/api/clients/pending', () => HttpResponse.json<PendingUpload[]>([])),
-  // A rough stand-in for the server's rule: lower case, runs of anything else become `-`.
+  // A rough stand-in for the server's rule: accents dropped, lower case, runs of anything else become `-`.
   http.get('*/api/clients/interface-name', ({ request }) => {
     const name = new URL(request.url).searchParams.get('name') ?? '';
-    const derived = name.toLowerCase().replace(/[^a-z0-9_]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 15) || 'site';
-    return HttpResponse.json({ interface: derived });
+    const ascii = name.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+    const derived = ascii.replace(/[^a-z0-9_]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 15) || 'site';
+    return HttpResponse.json<InterfaceSuggestion>({ interface: derived });
   }),
   http.get('*/api/system/metrics', () => HttpResponse.json<SystemMetrics>(makeUnsampledMetrics())),
 ];

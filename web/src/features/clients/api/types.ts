@@ -35,6 +35,7 @@ export type PendingSubnet = Schemas['PendingSubnet'];
 /** The body of PATCH /api/clients/{id}. */
 export type ClientUpdate = Schemas['ClientUpdate'];
 
+/** The answer of GET /api/clients/interface-name?name=. */
 export type InterfaceSuggestion = Schemas['InterfaceSuggestion'];
 
 /** The body of POST /api/clients/{id}/export. */
@@ -47,6 +48,8 @@ export type ExportRequest = Schemas['ExportRequest'];
 export type NeedsSubnetProblem = Problem & {
   pending_id: string;
   expires_at?: number;
+  /** `full_tunnel` or `wide_public_route`. */
+  reason?: string;
   lines?: number[];
   warnings?: ConfWarning[];
 };
@@ -55,6 +58,7 @@ export const clientKeys = {
   all: ['clients'] as const,
   list: () => ['clients', 'list'] as const,
   pending: () => ['clients', 'pending'] as const,
+  interfaceName: (name: string) => ['clients', 'interface-name', name] as const,
   detail: (id: ClientId) => ['clients', 'detail', id] as const,
   pings: (id: ClientId) => ['clients', 'pings', id] as const,
   traffic: (id: ClientId) => ['clients', 'traffic', id] as const,

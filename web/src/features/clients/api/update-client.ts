@@ -1,20 +1,31 @@
-// PATCH /api/clients/{id}: change the probe host.
+// PATCH /api/clients/{id}: change the display name, the notes or the probe host (only the fields sent).
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { api } from '@/lib/api';
 import { upsertClient } from './cache';
-import type { Client, ClientUpdate } from './types';
+import type { Client, ClientId, ClientUpdate } from './types';
 
-export function updateProbeHost({ id, probe_host }: { id: number; probe_host: string }): Promise<Client> {
-  const body: ClientUpdate = { probe_host: probe_host.trim() };
-  return api.patch<Client>(`/api/clients/${id}`, body);
+export function updateClient({ id, changes }: { id: ClientId; changes: ClientUpdate }): Promise<Client> {
+  return api.patch<Client>(`/api/clients/${id}`, changes);
 }
 
-export function useUpdateProbeHost() {
+export function updateProbeHost({ id, probe_host }: { id: ClientId; probe_host: string }): Promise<Client> {
+  return updateClient({ id, changes: { probe_host: probe_host.trim() } });
+}
+
+function useUpdate<T>(mutationFn: (input: T) => Promise<Client>) {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: updateProbeHost,
+    mutationFn,
     meta: { toastOnError: false },
     onSuccess: (client) => upsertClient(queryClient, client),
   });
+}
+
+export function useUpdateClient() {
+  return useUpdate(updateClient);
+}
+
+export function useUpdateProbeHost() {
+  return useUpdate(updateProbeHost);
 }

@@ -1,4 +1,4 @@
-import { useCallback } from 'react';
+import { useCallback, useRef, useState } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { NotFoundRoute } from '@/app/not-found-route';
 import { ApiError } from '@/lib/api';
@@ -12,6 +12,7 @@ import type { ClientDetail } from '../api/types';
 import { LINK_LABEL, linkState, pingSummary, repairSentence } from '../lib/status';
 import { CopyButton } from '@/components/copy-button';
 import { ClientActions } from './client-actions';
+import { ClientEditForm } from './client-edit-form';
 import { ConfigDownload } from './config-download';
 import { PingChart, TrafficChart } from './client-charts';
 import { ProbeHostEditor } from './probe-host-editor';
@@ -65,6 +66,13 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
   const status = detail.status;
   const link = linkState(detail, now);
   const busy = useClientBusy(detail.id);
+  const [editing, setEditing] = useState(false);
+  const editRef = useRef<HTMLButtonElement>(null);
+  const closeEdit = () => {
+    // Focus goes back to where the user started before the form (and its focused field) goes away.
+    editRef.current?.focus();
+    setEditing(false);
+  };
 
   return (
     <div className="page client-detail">
@@ -74,6 +82,15 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
           <div className="detail-header__title">
             <h1>{detail.name}</h1>
             <StateBadge client={detail} now={now} />
+            <button
+              ref={editRef}
+              type="button"
+              className="button button--secondary button--small"
+              aria-expanded={editing}
+              onClick={() => setEditing(true)}
+            >
+              Edit <span className="visually-hidden">name and notes</span>
+            </button>
           </div>
           <ClientActions client={detail} busy={busy} variant="page" onDeleted={onDeleted} />
         </div>
@@ -87,6 +104,8 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
           <LiveIndicator />
         </div>
       </div>
+
+      {editing && <ClientEditForm client={detail} onClose={closeEdit} />}
 
       {detail.state === 'failed' && detail.last_error && (
         <div className="form-error" role="alert">
@@ -158,11 +177,7 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
             <Fact label="Uploaded">
               {formatDateTime(detail.created_at)} by {detail.created_by}
             </Fact>
-            {detail.notes && (
-              <Fact label="Notes">
-                <span className="notes">{detail.notes}</span>
-              </Fact>
-            )}
+            <Fact label="Notes">{detail.notes ? <span className="notes">{detail.notes}</span> : <span className="notice">None</span>}</Fact>
           </dl>
         </section>
       </div>

@@ -174,26 +174,31 @@ describe('client detail: keys and downloads', () => {
     );
     const createObjectURL = vi.fn().mockReturnValue('blob:x');
     Object.assign(URL, { createObjectURL, revokeObjectURL: vi.fn() });
-    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    const files: string[] = [];
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (this: HTMLAnchorElement) {
+      files.push(this.download);
+    });
     const user = userEvent.setup();
     renderApp('/clients/1');
 
-    await user.click(await screen.findByRole('button', { name: 'Download redacted' }));
+    await user.click(await screen.findByRole('button', { name: 'Download config (redacted)' }));
     await waitFor(() => expect(click).toHaveBeenCalledTimes(1));
     expect(bodies).toEqual([{ include_keys: false }]);
 
-    await user.click(screen.getByRole('button', { name: 'Download with private key…' }));
-    const dialog = await screen.findByRole('alertdialog');
+    await user.click(screen.getByRole('button', { name: 'Download config with private key…' }));
+    const dialog = await screen.findByRole('alertdialog', { name: 'Download site-a.conf with its private key?' });
+    expect(within(dialog).getByRole('button', { name: 'Cancel' })).toHaveFocus();
     expect(dialog).toHaveTextContent('private key');
     expect(dialog).toHaveTextContent('recorded in the audit log');
     expect(bodies).toHaveLength(1);
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(bodies).toHaveLength(1);
 
-    await user.click(screen.getByRole('button', { name: 'Download with private key…' }));
+    await user.click(screen.getByRole('button', { name: 'Download config with private key…' }));
     await user.click(within(await screen.findByRole('alertdialog')).getByRole('button', { name: 'Download with private key' }));
     await waitFor(() => expect(click).toHaveBeenCalledTimes(2));
     expect(bodies).toEqual([{ include_keys: false }, { include_keys: true }]);
+    expect(files).toEqual(['site-a.conf', 'site-a.conf']);
     expect(screen.queryByRole('alertdialog')).toBeNull();
   });
 
@@ -202,7 +207,7 @@ describe('client detail: keys and downloads', () => {
     server.use(http.post('*/api/clients/1/export', () => problem(404, 'not_found', 'No client with id 1.')));
     const user = userEvent.setup();
     renderApp('/clients/1');
-    await user.click(await screen.findByRole('button', { name: 'Download redacted' }));
+    await user.click(await screen.findByRole('button', { name: 'Download config (redacted)' }));
     expect(await screen.findByText(/The download failed: No client with id 1./)).toBeVisible();
   });
 });

@@ -12,7 +12,7 @@ import { linkState, pingSummary } from '../lib/status';
 import { ClientActions } from './client-actions';
 import { PendingDiscard } from './pending-discard';
 import { NeedsSubnetBadge, StateBadge } from './state-badge';
-import { SubnetPrompt } from './subnet-prompt';
+import { SubnetPrompt, waitReason } from './subnet-prompt';
 import { UploadPanel, createdMessage } from './upload-panel';
 import { useToast } from '@/components/toast';
 
@@ -44,10 +44,18 @@ const NO_PENDING: PendingUpload[] = [];
 
 const STATUS_ORDER = { failed: 0, active: 1, inactive: 2 } as const;
 
-function sortValue(client: Client, key: SortKey): string | number {
+// Display names are in any script: compared as people read them ("Zürich 2" before "zurich 10").
+const byName = (a: Client, b: Client) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base', numeric: true });
+
+function compareBy(a: Client, b: Client, key: SortKey): number {
+  if (key === 'name') return byName(a, b);
+  const x = sortValue(a, key);
+  const y = sortValue(b, key);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
+
+function sortValue(client: Client, key: Exclude<SortKey, 'name'>): string | number {
   switch (key) {
-    case 'name':
-      return client.name.toLowerCase();
     case 'subnet':
       return client.subnets[0] ?? '';
     case 'status':
@@ -87,13 +95,7 @@ export function ClientList() {
   const rows = useMemo(() => {
     const list = filter === 'all' ? all : filter === 'needs_subnet' ? [] : all.filter((c) => c.state === filter);
     const sign = sort.dir === 'asc' ? 1 : -1;
-    return [...list].sort((a, b) => {
-      const x = sortValue(a, sort.key);
-      const y = sortValue(b, sort.key);
-      if (x < y) return -sign;
-      if (x > y) return sign;
-      return a.name.localeCompare(b.name);
-    });
+    return [...list].sort((a, b) => sign * compareBy(a, b, sort.key) || byName(a, b));
   }, [all, filter, sort]);
   const pendingRows = filter === 'all' || filter === 'needs_subnet' ? pendingList : [];
 
@@ -123,9 +125,12 @@ export function ClientList() {
           <SubnetPrompt
             pendingId={answering.id}
             name={answering.name}
+            interfaceName={answering.interface}
+            reason={answering.reason}
             detail={answering.message || undefined}
             lines={answering.lines}
             warnings={answering.warnings}
+            uploadedAt={answering.created_at}
             expiresAt={answering.expires_at}
             onDone={(client) => {
               setAnswering(null);
@@ -218,15 +223,19 @@ export function ClientList() {
                   <tr key={`pending-${p.id}`} className="client-row client-row--pending">
                     <td data-label="Name" className="cell-name">
                       <span className="client-name">{p.name}</span>
-                      <span className="cell-sub" title={formatDateTime(p.created_at)}>
+                      <time className="cell-sub cell-sub--plain" dateTime={new Date(p.created_at * 1000).toISOString()} title={formatDateTime(p.created_at)}>
                         uploaded {formatAgo(p.created_at, now)}
-                      </span>
+                      </time>
                     </td>
                     <td data-label="Subnet" className="cell-muted">
                       not set
                     </td>
                     <td data-label="Status">
                       <NeedsSubnetBadge />
+                      <span className="cell-sub cell-sub--plain cell-sub--wrap">
+                        {waitReason(p.reason, p.lines)}
+                        {p.warnings.length > 0 && `; ${p.warnings.length} warning${p.warnings.length === 1 ? '' : 's'}`}
+                      </span>
                     </td>
                     <td data-label="Last handshake" className="cell-muted">
                       —
@@ -243,7 +252,7 @@ export function ClientList() {
                           Enter subnet{' '}
                           <span className="visually-hidden">for {p.name}</span>
                         </button>
-                        <PendingDiscard pending={p} />
+                        <PendingDiscard pending={p} onDiscarded={() => setAnswering((a) => (a?.id === p.id ? null : a))} />
                       </div>
                     </td>
                   </tr>
@@ -280,7 +289,10 @@ function ClientRow({ client, now, busy }: { client: Client; now: number; busy: b
         <Link to={`/clients/${client.id}`} className="client-name">
           {client.name}
         </Link>
-        <span className="cell-sub">{client.interface}</span>
+        <span className="cell-sub">
+          <span className="visually-hidden">interface </span>
+          {client.interface}
+        </span>
       </td>
       <td data-label="Subnet" className="cell-mono">
         {client.subnets.join(', ')}

@@ -29,10 +29,10 @@ export function ConfigDownload({ client }: { client: Pick<Client, 'id' | 'interf
   return (
     <div className="config-download">
       <button type="button" className="button button--secondary button--small" disabled={download.isPending} onClick={() => run(false)}>
-        Download redacted
+        Download config (redacted)
       </button>
       <button type="button" className="button button--secondary button--small" disabled={download.isPending} onClick={() => setConfirming(true)}>
-        Download with private key…
+        Download config with private key…
       </button>
       {download.isError && (
         <p className="form-error" role="alert">

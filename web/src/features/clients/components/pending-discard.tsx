@@ -7,7 +7,7 @@ import { useDiscardPending } from '../api/discard-pending';
 import type { PendingUpload } from '../api/types';
 
 /** "Discard" for a held upload, behind a confirmation that names it. */
-export function PendingDiscard({ pending }: { pending: PendingUpload }) {
+export function PendingDiscard({ pending, onDiscarded }: { pending: PendingUpload; onDiscarded?: () => void }) {
   const toast = useToast();
   const discard = useDiscardPending();
   const [confirming, setConfirming] = useState(false);
@@ -28,6 +28,7 @@ export function PendingDiscard({ pending }: { pending: PendingUpload }) {
             discard.mutate(pending.id, {
               onSuccess: () => {
                 setConfirming(false);
+                onDiscarded?.();
                 toast.show({ kind: 'success', message: `Discarded the upload ${pending.name}.` });
               },
               onError: (error) => {
@@ -38,8 +39,8 @@ export function PendingDiscard({ pending }: { pending: PendingUpload }) {
           }
         >
           <p>
-            Uploaded {formatDateTime(pending.created_at)}, it waits for its subnet. Its file, with the private key, is deleted; to
-            add the site later, upload the config again.
+            It was uploaded {formatDateTime(pending.created_at)} and waits for its subnet. Discarding deletes the uploaded file,
+            with its private key; to add the site later, upload the config again.
           </p>
         </ConfirmDialog>
       )}

@@ -1,45 +1,74 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError } from '@/lib/api';
-import { formatDateTime } from '@/lib/format';
+import { formatAgo, formatDateTime } from '@/lib/format';
+import { useNow } from '@/lib/use-now';
 import { useCompletePending } from '../api/complete-pending';
+import { useInterfaceSuggestion } from '../api/suggest-interface';
 import type { Client, ConfWarning } from '../api/types';
 import { checkSubnets } from '../lib/cidr';
 import { ProblemAlert } from './problem-alert';
 import { SubnetField } from './subnet-field';
+import { InterfaceRule } from './upload-name-fields';
 
 export type PendingPrompt = {
   pendingId: string;
+  /** The display name given at upload. */
   name: string;
-  /** The server's explanation (`detail` of needs_subnet), when we have it. */
+  /** The interface name asked for at upload; null when it is derived from the name. */
+  interfaceName?: string | null;
+  /** `full_tunnel` or `wide_public_route`. */
+  reason?: string;
+  /** The server's explanation (`detail` of needs_subnet, `message` of a pending upload), when we have it. */
   detail?: string;
   lines?: number[];
   warnings?: ConfWarning[];
+  uploadedAt?: number;
   expiresAt?: number;
   probeHost?: string;
 };
 
 type Props = PendingPrompt & { onDone: (client: Client) => void; onCancel: () => void; headingLevel?: 2 | 3 };
 
+/** Which field of the prompt a refusal is about (`name_taken` is about the interface name). */
+function refusedField(error: unknown): string | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  return error.code === 'name_taken' ? 'interface' : error.fieldErrors[0]?.field;
+}
+
+/** "Routes all traffic (line 7)": why an upload waits, in a few words. */
+export function waitReason(reason: string | undefined, lines: number[] = []): string {
+  const what = reason === 'wide_public_route' ? 'Routes too much public address space' : 'Routes all traffic';
+  return lines.length ? `${what} (line ${lines.join(', ')})` : what;
+}
+
 /**
- * The subnet question for a full-tunnel upload: why it is asked, the subnet validated while typed,
- * then POST /api/clients/pending/{id}/subnet.
+ * The subnet question for a full-tunnel (or too wide) upload: why it is asked, the subnet validated
+ * while typed, then POST /api/clients/pending/{id}/subnet. A refused display or interface name opens
+ * a field for it, so the upload can be completed without uploading again.
  */
-export function SubnetPrompt({ pendingId, name, detail, lines = [], warnings = [], expiresAt, probeHost = '', onDone, onCancel, headingLevel = 2 }: Props) {
-  const headingId = useId();
-  const probeId = useId();
-  const nameId = useId();
+export function SubnetPrompt(props: Props) {
+  const { pendingId, name, interfaceName = null, reason, detail, lines = [], warnings = [], uploadedAt, expiresAt, probeHost = '' } = props;
+  const { onDone, onCancel, headingLevel = 2 } = props;
+  const ids = { heading: useId(), probe: useId(), name: useId(), iface: useId() };
+  const now = useNow();
   const [subnet, setSubnet] = useState('');
   const [probe, setProbe] = useState(probeHost);
   const [newName, setNewName] = useState(name);
+  const [newIface, setNewIface] = useState(interfaceName ?? '');
+  const [ask, setAsk] = useState({ name: false, iface: false });
   const [submitted, setSubmitted] = useState(false);
   const complete = useCompletePending();
+  const free = useInterfaceSuggestion(ask.iface ? newName.trim() || name : '').data?.interface;
   const error = complete.error;
-  const fieldError = (field: string) =>
-    error instanceof ApiError ? error.fieldErrors.find((e) => e.field === field)?.message ?? (field === 'name' && error.code === 'name_taken' ? error.detail : undefined) : undefined;
-  const subnetServerError = complete.variables?.subnet === subnet ? fieldError('subnet') : undefined;
-  const probeError = complete.variables?.probe_host === probe ? fieldError('probe_host') : undefined;
-  const nameError = fieldError('name');
-  const generalError = error && !subnetServerError && !probeError && !nameError ? error : null;
+  const field = refusedField(error);
+  const sent = complete.variables;
+  const message = error instanceof ApiError ? (error.fieldErrors[0]?.message ?? error.detail) : undefined;
+  // A field's refusal shows until that field is changed.
+  const subnetServerError = field === 'subnet' && sent?.subnet === subnet ? message : undefined;
+  const probeError = field === 'probe_host' && sent?.probe_host === probe ? message : undefined;
+  const nameError = field === 'name' && (sent?.name ?? name) === newName ? message : undefined;
+  const ifaceError = field === 'interface' && (sent?.interface ?? interfaceName ?? '') === newIface ? message : undefined;
+  const generalError = error && !['subnet', 'probe_host', 'name', 'interface'].includes(field ?? '') ? error : null;
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
 
   const submit = (event: FormEvent) => {
@@ -47,8 +76,21 @@ export function SubnetPrompt({ pendingId, name, detail, lines = [], warnings = [
     setSubmitted(true);
     if (complete.isPending || !checkSubnets(subnet).ok) return;
     complete.mutate(
-      { pendingId, subnet, probe_host: probe, name: newName !== name ? newName : undefined },
-      { onSuccess: onDone },
+      {
+        pendingId,
+        subnet,
+        probe_host: probe,
+        name: newName.trim() !== name ? newName : undefined,
+        interface: newIface.trim() && newIface.trim() !== interfaceName ? newIface : undefined,
+      },
+      {
+        onSuccess: onDone,
+        onError: (e) => {
+          const refused = refusedField(e);
+          if (refused === 'name') setAsk((a) => ({ ...a, name: true }));
+          if (refused === 'interface') setAsk((a) => ({ ...a, iface: true }));
+        },
+      },
     );
   };
 
@@ -56,20 +98,38 @@ export function SubnetPrompt({ pendingId, name, detail, lines = [], warnings = [
   const expired = error instanceof ApiError && error.status === 404;
 
   return (
-    <section className="subnet-prompt" aria-labelledby={headingId}>
+    <section className="subnet-prompt" aria-labelledby={ids.heading}>
       <div className="subnet-prompt__explain">
-        <Heading id={headingId} className="subnet-prompt__title">
+        <Heading id={ids.heading} className="subnet-prompt__title">
           {name}: which subnet is behind this tunnel?
         </Heading>
-        <p>
-          This config is a <strong>full tunnel</strong>
-          {lineText}: activated as it is, it would route <strong>all of the gateway’s traffic</strong> into the tunnel — the
-          gateway would cut itself (and this page) off. Enter the remote site’s subnet instead; only that network will be routed
-          through the tunnel.
-        </p>
+        {reason === 'wide_public_route' ? (
+          <p>
+            This config routes <strong>more public address space</strong>
+            {lineText} than the gateway accepts for one site: activated as it is, much of the gateway’s internet traffic would
+            go into the tunnel. Enter the remote site’s subnet instead; only that network will be routed through the tunnel.
+          </p>
+        ) : (
+          <p>
+            This config is a <strong>full tunnel</strong>
+            {lineText}: activated as it is, it would route <strong>all of the gateway’s traffic</strong> into the tunnel — the
+            gateway would cut itself (and this page) off. Enter the remote site’s subnet instead; only that network will be routed
+            through the tunnel.
+          </p>
+        )}
         {detail && <p className="subnet-prompt__server">Gateway: {detail}</p>}
         {warnings.length > 0 && <WarningList warnings={warnings} />}
-        {expiresAt && <p className="field__hint">The upload is kept until {formatDateTime(expiresAt)}.</p>}
+        {(uploadedAt || expiresAt) && (
+          <p className="field__hint">
+            {uploadedAt && (
+              <>
+                Uploaded <time dateTime={new Date(uploadedAt * 1000).toISOString()}>{formatDateTime(uploadedAt)}</time> (
+                {formatAgo(uploadedAt, now)}).{' '}
+              </>
+            )}
+            {expiresAt && <>The upload is kept until {formatDateTime(expiresAt)}.</>}
+          </p>
+        )}
       </div>
       <form className="form subnet-prompt__form" onSubmit={submit} noValidate>
         {generalError && (
@@ -92,11 +152,11 @@ export function SubnetPrompt({ pendingId, name, detail, lines = [], warnings = [
           hint="One or more networks in CIDR form, comma-separated, e.g. 10.77.0.0/24."
         />
         <div className="field">
-          <label htmlFor={probeId}>
+          <label htmlFor={ids.probe}>
             Probe host<span className="field__optional"> (optional)</span>
           </label>
           <input
-            id={probeId}
+            id={ids.probe}
             name="probe_host"
             type="text"
             autoComplete="off"
@@ -105,28 +165,62 @@ export function SubnetPrompt({ pendingId, name, detail, lines = [], warnings = [
             value={probe}
             onChange={(e) => setProbe(e.target.value)}
             aria-invalid={probeError ? true : undefined}
-            aria-describedby={`${probeId}-error`}
+            aria-describedby={`${ids.probe}-error`}
           />
-          <p id={`${probeId}-error`} className="field__error">
+          <p id={`${ids.probe}-error`} className="field__error">
             {probeError ?? ''}
           </p>
         </div>
-        {nameError && (
+        {ask.name && (
           <div className="field">
-            <label htmlFor={nameId}>Name</label>
+            <label htmlFor={ids.name}>Name</label>
             <input
-              id={nameId}
+              id={ids.name}
               name="name"
               type="text"
               autoComplete="off"
-              spellCheck={false}
               value={newName}
               onChange={(e) => setNewName(e.target.value)}
-              aria-invalid={newName === name ? true : undefined}
-              aria-describedby={`${nameId}-error`}
+              aria-invalid={nameError ? true : undefined}
+              aria-describedby={`${ids.name}-error`}
             />
-            <p id={`${nameId}-error`} className="field__error">
-              {newName === name ? nameError : ''}
+            <p id={`${ids.name}-error`} className="field__error">
+              {nameError ?? ''}
+            </p>
+          </div>
+        )}
+        {ask.iface && (
+          <div className="field">
+            <label htmlFor={ids.iface}>Interface name</label>
+            <input
+              id={ids.iface}
+              name="interface"
+              type="text"
+              className="mono"
+              autoComplete="off"
+              autoCapitalize="none"
+              spellCheck={false}
+              maxLength={15}
+              placeholder={free}
+              value={newIface}
+              onChange={(e) => setNewIface(e.target.value)}
+              aria-invalid={ifaceError ? true : undefined}
+              aria-describedby={`${ids.iface}-hint ${ids.iface}-error`}
+            />
+            <p id={`${ids.iface}-hint`} className="field__hint">
+              <InterfaceRule />.
+              {free && free !== newIface && (
+                <>
+                  {' '}
+                  <code>{free}</code> is free.{' '}
+                  <button type="button" className="link-button" onClick={() => setNewIface(free)}>
+                    Use {free}
+                  </button>
+                </>
+              )}
+            </p>
+            <p id={`${ids.iface}-error`} className="field__error">
+              {ifaceError ?? ''}
             </p>
           </div>
         )}

@@ -105,50 +105,6 @@ describe('upload', () => {
     expect(screen.getByRole('button', { name: 'Upload' })).toBeEnabled();
   });
 
-  it('puts a taken interface name next to the interface field', async () => {
-    const sent: (FormDataEntryValue | null)[] = [];
-    server.use(
-      http.post('*/api/clients/upload', async ({ request }) => {
-        sent.push((await request.formData()).get('interface'));
-        return problem(409, 'name_taken', 'Another client already uses the interface `site-a`; choose another interface name or leave the field empty to get a free one');
-      }),
-    );
-    const user = await openUpload();
-    await user.type(screen.getByLabelText('Interface name (optional)'), 'site-a');
-    await user.click(screen.getByRole('button', { name: 'Upload' }));
-    const field = screen.getByLabelText('Interface name (optional)');
-    await waitFor(() => expect(field).toBeInvalid());
-    expect(field).toHaveAccessibleDescription(expect.stringContaining('Another client already uses the interface'));
-    expect(screen.getByLabelText('Name')).toBeValid();
-    expect(sent).toEqual(['site-a']);
-  });
-
-  it('shows the interface name derived from the name as it is typed, and the rule when overriding it', async () => {
-    const user = await openUpload();
-    const iface = screen.getByLabelText('Interface name (optional)');
-    await waitFor(() => expect(iface).toHaveAccessibleDescription('Will be site-a (derived from the name).'));
-    await user.type(screen.getByLabelText('Name'), 'Zurich office (1)');
-    await waitFor(() => expect(iface).toHaveAccessibleDescription('Will be zurich-office-1 (derived from the name).'));
-    expect(iface).toHaveAttribute('placeholder', 'zurich-office-1');
-    await user.type(iface, 'wg-zh');
-    expect(iface).toHaveAccessibleDescription(expect.stringContaining('1 to 15 letters, digits or _ = . -, not starting with -'));
-  });
-
-  it('puts a refused display name next to the name field', async () => {
-    server.use(
-      http.post('*/api/clients/upload', () =>
-        problem(422, 'invalid_display_name', 'The client name cannot be used: the name is 65 characters long; names have at most 64', {
-          errors: [{ field: 'name', line: null, message: 'The client name cannot be used: the name is 65 characters long; names have at most 64' }],
-        }),
-      ),
-    );
-    const user = await openUpload();
-    await user.type(screen.getByLabelText('Name'), 'x');
-    await user.click(screen.getByRole('button', { name: 'Upload' }));
-    await waitFor(() => expect(screen.getByLabelText('Name')).toBeInvalid());
-    expect(screen.getByLabelText('Interface name (optional)')).toBeValid();
-  });
-
   it('refuses files over 64 KiB before sending them', async () => {
     const user = userEvent.setup();
     renderApp('/');

@@ -2,14 +2,13 @@ import { useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { useToast } from '@/components/toast';
 import { ApiError } from '@/lib/api';
 import { formatBytes } from '@/lib/format';
-import { useDebounced } from '@/lib/use-debounced';
-import { useInterfaceSuggestion } from '../api/suggest-interface';
 import { useUploadClient } from '../api/upload-client';
 import type { Client, NeedsSubnetProblem } from '../api/types';
 import { checkSubnets } from '../lib/cidr';
 import { ProblemAlert } from './problem-alert';
 import { SubnetField } from './subnet-field';
 import { SubnetPrompt, type PendingPrompt } from './subnet-prompt';
+import { UploadNameFields } from './upload-name-fields';
 
 const MAX_BYTES = 64 * 1024;
 
@@ -21,11 +20,11 @@ export function createdMessage(client: Client): string {
 
 type Props = { onClose: () => void; onCreated?: (client: Client) => void };
 
-/** Upload a wg-quick .conf: drop or pick the file, optional name / subnet / probe host. */
+/** Upload a wg-quick .conf: drop or pick the file; the display name (and interface), subnet, probe host. */
 export function UploadPanel({ onClose, onCreated }: Props) {
   const toast = useToast();
   const upload = useUploadClient();
-  const ids = { file: useId(), name: useId(), iface: useId(), probe: useId(), heading: useId() };
+  const ids = { file: useId(), probe: useId(), heading: useId() };
   const inputRef = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
@@ -33,7 +32,6 @@ export function UploadPanel({ onClose, onCreated }: Props) {
   const [name, setName] = useState('');
   const [iface, setIface] = useState('');
   const fileStem = file ? file.name.replace(/\.conf$/i, '') : '';
-  const suggestion = useInterfaceSuggestion(useDebounced(name.trim() || fileStem, 250));
   const [subnet, setSubnet] = useState('');
   const [probe, setProbe] = useState('');
   const [pending, setPending] = useState<PendingPrompt | null>(null);
@@ -80,6 +78,9 @@ export function UploadPanel({ onClose, onCreated }: Props) {
             setPending({
               pendingId: String(p.pending_id),
               name: name.trim() || fileStem,
+              interfaceName: iface.trim() || null,
+              reason: typeof p.reason === 'string' ? p.reason : undefined,
+              uploadedAt: Math.floor(Date.now() / 1000),
               detail: error.detail,
               lines: Array.isArray(p.lines) ? p.lines : [],
               warnings: Array.isArray(p.warnings) ? p.warnings : [],
@@ -106,9 +107,10 @@ export function UploadPanel({ onClose, onCreated }: Props) {
     if (field === 'interface' && error.code === 'name_taken') return error.detail;
     return error.fieldErrors.find((e) => e.field === field)?.message;
   };
-  const nameError = fieldError('name');
-  const ifaceError = fieldError('interface');
-  const suggested = suggestion.data?.interface;
+  // A name or interface refusal goes away once that field is changed.
+  const sent = upload.variables;
+  const nameError = sent?.name === name ? fieldError('name') : undefined;
+  const ifaceError = sent?.interface === iface ? fieldError('interface') : undefined;
   const subnetError = fieldError('subnet');
   const probeError = fieldError('probe_host');
   const showAlert = error && !(error instanceof ApiError && error.code === 'needs_subnet');
@@ -164,64 +166,15 @@ export function UploadPanel({ onClose, onCreated }: Props) {
           )}
         </div>
         <div className="form__grid">
-          <div className="field">
-            <label htmlFor={ids.name}>Name</label>
-            <input
-              id={ids.name}
-              name="name"
-              type="text"
-              autoComplete="off"
-              placeholder={fileStem || 'from the file name'}
-              value={name}
-              onChange={(e) => setName(e.target.value)}
-              aria-invalid={nameError ? true : undefined}
-              aria-describedby={`${ids.name}-hint${nameError ? ` ${ids.name}-error` : ''}`}
-            />
-            <p id={`${ids.name}-hint`} className="field__hint">
-              Any name, such as the remote site&apos;s; the file name when left empty.
-            </p>
-            {nameError && (
-              <p id={`${ids.name}-error`} className="field__error">
-                {nameError}
-              </p>
-            )}
-          </div>
-          <div className="field">
-            <label htmlFor={ids.iface}>
-              Interface name<span className="field__optional"> (optional)</span>
-            </label>
-            <input
-              id={ids.iface}
-              name="interface"
-              type="text"
-              className="mono"
-              autoComplete="off"
-              autoCapitalize="none"
-              spellCheck={false}
-              maxLength={15}
-              placeholder={suggested ?? 'derived from the name'}
-              value={iface}
-              onChange={(e) => setIface(e.target.value)}
-              aria-invalid={ifaceError ? true : undefined}
-              aria-describedby={`${ids.iface}-hint${ifaceError ? ` ${ids.iface}-error` : ''}`}
-            />
-            <p id={`${ids.iface}-hint`} className="field__hint" aria-live="polite">
-              {iface.trim() ? (
-                <>1 to 15 letters, digits or <code>_ = . -</code>, not starting with <code>-</code>; leave empty to derive it from the name.</>
-              ) : suggested ? (
-                <>
-                  Will be <code>{suggested}</code> (derived from the name).
-                </>
-              ) : (
-                'Derived from the name; type one to choose it yourself.'
-              )}
-            </p>
-            {ifaceError && (
-              <p id={`${ids.iface}-error`} className="field__error">
-                {ifaceError}
-              </p>
-            )}
-          </div>
+          <UploadNameFields
+            name={name}
+            onNameChange={setName}
+            iface={iface}
+            onIfaceChange={setIface}
+            defaultName={fileStem}
+            nameError={nameError}
+            ifaceError={ifaceError}
+          />
           <SubnetField
             value={subnet}
             onChange={setSubnet}
