@@ -11,7 +11,7 @@ use clap::Subcommand;
 
 use super::table::{self, when};
 use crate::clients::Gateway;
-use crate::clients::import::{ImportOptions, ImportOutcome, import_paths};
+use crate::clients::import::{ImportOptions, ImportOutcome, import_paths, join};
 use crate::config::Config;
 use crate::db::Db;
 use crate::db::audit::Actor;
@@ -146,10 +146,6 @@ pub async fn run(config: &Config, db: &Db, cmd: ClientCommand) -> anyhow::Result
             Ok(())
         }
     }
-}
-
-fn join<T: ToString>(items: &[T]) -> String {
-    items.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }
 
 /// The client named by id, interface name, or display name (which must then be unambiguous).

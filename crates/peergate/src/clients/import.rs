@@ -182,6 +182,7 @@ fn same_file(a: &Path, b: &Path) -> bool {
     }
 }
 
-fn join(nets: &[ipnet::IpNet]) -> String {
+/// `a, b, c`: subnets and keys as reports and listings show them.
+pub(crate) fn join<T: ToString>(nets: &[T]) -> String {
     nets.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ")
 }

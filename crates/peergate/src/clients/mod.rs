@@ -122,8 +122,7 @@ impl Gateway {
         let _guard = self.lock.lock().await;
         let rows = clients::list(db).await?;
         warnings.extend(duplicates::warnings(&conf, &rows));
-        let existing: Vec<ExistingClient> =
-            rows.into_iter().map(|c| ExistingClient { name: c.interface, subnets: c.subnets }).collect();
+        let existing = clients::existing_of(&rows);
         let gateway = self.host.facts().await?;
         let interface = match upload.interface.map(str::trim).filter(|typed| !typed.is_empty()) {
             Some(typed) => {
@@ -149,11 +148,7 @@ impl Gateway {
         match outcome {
             Outcome::NeedsSubnet(needs) => Ok(Admission::NeedsSubnet(needs)),
             Outcome::Accepted(accepted) => {
-                warnings.extend(accepted.warnings.iter().map(|w| StoredWarning {
-                    line: w.line,
-                    code: w.code.to_string(),
-                    message: w.message.clone(),
-                }));
+                warnings.extend(accepted.warnings.iter().map(StoredWarning::from));
                 self.create(db, &accepted, &display_name, &warnings, placement, actor).await.map(Admission::Created)
             }
         }

@@ -69,11 +69,7 @@ impl Held {
             reason: needs.reason.code().to_string(),
             message: needs.message(),
             lines: needs.lines.clone(),
-            warnings: needs
-                .warnings
-                .iter()
-                .map(|w| StoredWarning { line: w.line, code: w.code.to_string(), message: w.message.clone() })
-                .collect(),
+            warnings: needs.warnings.iter().map(StoredWarning::from).collect(),
         }
     }
 }

@@ -7,7 +7,7 @@
 //! the commit fails. Only an inactive client is replaced: its tunnel is not running on the old file.
 
 use anyhow::Context;
-use peergate_core::client_policy::{self, ClientRequest, ExistingClient, Outcome, PolicyError};
+use peergate_core::client_policy::{self, ClientRequest, Outcome, PolicyError};
 use peergate_core::wg_conf;
 
 use super::{AdmitError, Gateway, audit_view, resolve_endpoints};
@@ -38,8 +38,7 @@ impl Gateway {
         let (endpoint_addrs, mut warnings) = resolve_endpoints(&conf).await;
         let _guard = self.lock.lock().await;
         let others: Vec<ClientRow> = clients::list(db).await?.into_iter().filter(|c| c.id != client.id).collect();
-        let existing: Vec<ExistingClient> =
-            others.iter().map(|c| ExistingClient { name: c.interface.clone(), subnets: c.subnets.clone() }).collect();
+        let existing = clients::existing_of(&others);
         let gateway = self.host.facts().await?;
         let current = client.subnets.iter().map(ToString::to_string).collect::<Vec<_>>().join(", ");
         let probe_kept = client.probe_host.to_string();
@@ -70,11 +69,7 @@ impl Gateway {
                 Outcome::NeedsSubnet(_) => unreachable!("typed subnets never need a subnet"),
             },
         };
-        warnings.extend(accepted.warnings.iter().map(|w| StoredWarning {
-            line: w.line,
-            code: w.code.to_string(),
-            message: w.message.clone(),
-        }));
+        warnings.extend(accepted.warnings.iter().map(StoredWarning::from));
         warnings.extend(super::duplicates::warnings(&accepted.conf, &others));
 
         let name = client.interface.as_str();

@@ -63,6 +63,12 @@ pub struct StoredWarning {
     pub message: String,
 }
 
+impl From<&peergate_core::client_policy::Warning> for StoredWarning {
+    fn from(w: &peergate_core::client_policy::Warning) -> StoredWarning {
+        StoredWarning { line: w.line, code: w.code.to_string(), message: w.message.clone() }
+    }
+}
+
 /// One interface's WireGuard status as shown to people.
 #[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ClientStatus {
@@ -216,7 +222,12 @@ pub async fn get(db: &Db, id: ClientId) -> Result<Option<ClientRow>, sqlx::Error
 
 /// Interface names and subnets of all clients, for the overlap and uniqueness checks.
 pub async fn existing(db: &Db) -> Result<Vec<ExistingClient>, sqlx::Error> {
-    Ok(list(db).await?.into_iter().map(|c| ExistingClient { name: c.interface, subnets: c.subnets }).collect())
+    Ok(existing_of(&list(db).await?))
+}
+
+/// What the policy needs to know of these clients.
+pub fn existing_of(rows: &[ClientRow]) -> Vec<ExistingClient> {
+    rows.iter().map(|c| ExistingClient { name: c.interface.clone(), subnets: c.subnets.clone() }).collect()
 }
 
 pub async fn delete(tx: &mut sqlx::AnyConnection, id: ClientId) -> Result<bool, sqlx::Error> {
