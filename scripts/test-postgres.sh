@@ -3,7 +3,9 @@
 # admin URL. Loopback only, trust auth: it exists only for tests and lives under $PG_ROOT.
 set -euo pipefail
 PG_ROOT=${PG_ROOT:-/tmp/peergate-test-pg}
-PG_PORT=${PG_PORT:-55432}
+# Above the kernel's ephemeral range (32768–60999): an outgoing connection that happened to use the
+# port (even one in TIME_WAIT) would otherwise make the bind fail.
+PG_PORT=${PG_PORT:-61432}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
 if [ -z "$PGBIN" ]; then
   echo "test-postgres: PostgreSQL is not installed (make test-deps installs it)" >&2

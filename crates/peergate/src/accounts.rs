@@ -18,6 +18,8 @@ pub enum AccountError {
     Conflict(String),
     #[error("user `{0}` does not exist")]
     NoSuchUser(String),
+    #[error("`{0}` is disabled; enable the account first")]
+    Disabled(String),
     #[error("no live token with id {0}")]
     NoSuchToken(i64),
     /// The gateway must keep an enabled admin.
@@ -31,7 +33,7 @@ crate::db::database_failure_is_internal!(AccountError);
 
 /// Creates a user with an already checked password.
 pub async fn add_user(db: &Db, username: &Username, password: &str, role: Role, actor: &Actor) -> Result<User, AccountError> {
-    let hash = credentials::hash_password(password)?;
+    let hash = credentials::hash_password_off_thread(password).await?;
     let mut change = db.change(actor).await?;
     let user = match users::create(&mut change, username, &hash, role).await {
         Err(err) if db::is_unique_violation(&err) => {
@@ -129,13 +131,25 @@ pub async fn end_session(db: &Db, id_hash: &str, actor: &Actor) -> Result<(), Ac
 /// Sets an enabled user's password (already checked) and ends their sessions, so whoever knew
 /// the old one is signed out. API tokens stay: revoke them separately.
 pub async fn set_password(db: &Db, username: &str, password: &str, actor: &Actor) -> Result<u64, AccountError> {
-    let hash = credentials::hash_password(password)?;
+    let hash = credentials::hash_password_off_thread(password).await?;
     let mut change = db.change(actor).await?;
-    let account = users::find_in(&mut change, username).await?.filter(|a| a.disabled_at.is_none());
-    let Some(account) = account else { return Err(AccountError::NoSuchUser(username.into())) };
+    let account = users::find_in(&mut change, username).await?.ok_or_else(|| AccountError::NoSuchUser(username.into()))?;
+    if account.disabled_at.is_some() {
+        return Err(AccountError::Disabled(username.into()));
+    }
     users::set_password(&mut change, username, &hash).await?;
     let ended = sessions::delete_for_user(&mut change, account.user.id).await?;
     let entry = Entry::new("user.password", format!("user:{username}")).after(serde_json::json!({ "sessions_ended": ended }));
+    change.commit(entry).await?;
+    Ok(ended)
+}
+
+/// Ends every session of a user ("sign out everywhere"); returns how many there were.
+pub async fn end_sessions(db: &Db, username: &str, actor: &Actor) -> Result<u64, AccountError> {
+    let mut change = db.change(actor).await?;
+    let account = users::find_in(&mut change, username).await?.ok_or_else(|| AccountError::NoSuchUser(username.into()))?;
+    let ended = sessions::delete_for_user(&mut change, account.user.id).await?;
+    let entry = Entry::new("user.sessions_end", format!("user:{username}")).after(serde_json::json!({ "sessions_ended": ended }));
     change.commit(entry).await?;
     Ok(ended)
 }

@@ -27,6 +27,13 @@ pub fn hash_password(password: &str) -> anyhow::Result<String> {
         .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
 }
 
+/// [`hash_password`] on the blocking pool: argon2 takes tens of milliseconds of CPU, which must
+/// not stall the async workers serving other requests.
+pub async fn hash_password_off_thread(password: &str) -> anyhow::Result<String> {
+    let password = password.to_string();
+    tokio::task::spawn_blocking(move || hash_password(&password)).await?
+}
+
 static DUMMY_HASH: LazyLock<String> =
     LazyLock::new(|| hash_password("peergate-dummy-password").expect("argon2 with default parameters"));
 

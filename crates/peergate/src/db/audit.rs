@@ -95,6 +95,11 @@ pub(super) async fn record(tx: &mut sqlx::AnyConnection, actor: &Actor, entry: E
 pub struct Filter {
     pub action: Option<String>,
     pub actor: Option<String>,
+    pub target: Option<String>,
+    /// UNIX seconds: events at or after…
+    pub since: Option<i64>,
+    /// …and before.
+    pub until: Option<i64>,
     /// Events with a smaller id (the next page of a newest-first listing).
     pub before_id: Option<i64>,
     pub limit: i64,
@@ -104,11 +109,15 @@ pub struct Filter {
 pub async fn list(db: &Db, filter: &Filter) -> Result<Vec<AuditEvent>, sqlx::Error> {
     let rows = sqlx::query(
         "SELECT id, at, actor, action, target, before, after, request_id FROM audit_events \
-         WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR id < $3) \
-         ORDER BY id DESC LIMIT $4",
+         WHERE ($1 IS NULL OR action = $1) AND ($2 IS NULL OR actor = $2) AND ($3 IS NULL OR target = $3) \
+         AND ($4 IS NULL OR at >= $4) AND ($5 IS NULL OR at < $5) AND ($6 IS NULL OR id < $6) \
+         ORDER BY id DESC LIMIT $7",
     )
     .bind(filter.action.as_deref())
     .bind(filter.actor.as_deref())
+    .bind(filter.target.as_deref())
+    .bind(filter.since)
+    .bind(filter.until)
     .bind(filter.before_id)
     .bind(filter.limit)
     .fetch_all(&db.pool)
@@ -131,4 +140,13 @@ pub async fn list(db: &Db, filter: &Filter) -> Result<Vec<AuditEvent>, sqlx::Err
             })
         })
         .collect()
+}
+
+/// The distinct actions and actors recorded, for filter choices (each list sorted, bounded).
+pub async fn facets(db: &Db) -> Result<(Vec<String>, Vec<String>), sqlx::Error> {
+    let actions =
+        sqlx::query_scalar("SELECT DISTINCT action FROM audit_events ORDER BY action LIMIT 500").fetch_all(&db.pool).await?;
+    let actors =
+        sqlx::query_scalar("SELECT DISTINCT actor FROM audit_events ORDER BY actor LIMIT 500").fetch_all(&db.pool).await?;
+    Ok((actions, actors))
 }

@@ -73,3 +73,14 @@ pub async fn purge_expired(db: &Db, now: i64) -> Result<u64, sqlx::Error> {
 pub async fn delete_for_user(tx: &mut sqlx::AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?.rows_affected())
 }
+
+/// How many live sessions each user has (users without one are absent).
+pub async fn live_counts(db: &Db, now: i64) -> Result<std::collections::HashMap<i64, i64>, sqlx::Error> {
+    let rows =
+        sqlx::query("SELECT user_id, COUNT(*) AS n FROM sessions WHERE expires_at > $1 AND last_seen_at > $2 GROUP BY user_id")
+            .bind(now)
+            .bind(now - IDLE_TIMEOUT_SECS)
+            .fetch_all(&db.pool)
+            .await?;
+    rows.iter().map(|row| Ok((row.try_get("user_id")?, row.try_get("n")?))).collect()
+}

@@ -226,7 +226,8 @@ impl From<crate::accounts::AccountError> for ApiError {
     fn from(err: crate::accounts::AccountError) -> ApiError {
         use crate::accounts::AccountError;
         match err {
-            AccountError::Conflict(detail) => ApiError::Conflict { code: "name_taken", detail },
+            AccountError::Conflict(detail) => ApiError::Conflict { code: "user_exists", detail },
+            AccountError::Disabled(_) => ApiError::Conflict { code: "user_disabled", detail: err.to_string() },
             AccountError::NoSuchUser(_) | AccountError::NoSuchToken(_) => ApiError::NotFound(err.to_string()),
             AccountError::LastAdmin(_) => ApiError::Conflict { code: "last_admin", detail: err.to_string() },
             AccountError::Internal(err) => ApiError::Internal(err),

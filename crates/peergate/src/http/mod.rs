@@ -18,6 +18,8 @@ pub mod principal;
 pub mod spa;
 pub mod system;
 pub mod token_cache;
+pub mod tokens;
+pub mod users;
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -112,6 +114,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(pending::router())
         .merge(dataplane::router())
         .merge(events::router())
+        .merge(users::router())
+        .merge(tokens::router())
 }
 
 /// The OpenAPI document served at `/api/openapi.json`, built from the handlers themselves. The

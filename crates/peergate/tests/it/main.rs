@@ -2,6 +2,7 @@
 //! PostgreSQL when `PEERGATE_TEST_POSTGRES_URL` is set), the real `peergate` executable for the CLI.
 
 mod activation;
+mod admin_api;
 mod architecture;
 mod auth;
 mod cli;

@@ -53,6 +53,10 @@ impl Caller {
         self.send(self.http.patch(self.url(path)).json(body)).await
     }
 
+    pub async fn put(&self, path: &str, body: &Value) -> Response {
+        self.send(self.http.put(self.url(path)).json(body)).await
+    }
+
     pub async fn delete(&self, path: &str) -> Response {
         self.send(self.http.delete(self.url(path))).await
     }
