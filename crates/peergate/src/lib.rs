@@ -6,6 +6,7 @@ pub mod app;
 pub mod cli;
 pub mod clients;
 pub mod config;
+pub mod control;
 pub mod credentials;
 pub mod dataplane;
 pub mod db;

@@ -103,8 +103,11 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let control_path = crate::control::socket_path(&state.app.config.data_dir);
+    let control = crate::control::bind(&control_path).await?;
     let _jobs = Jobs(jobs::spawn_all(&state.app));
     let signal = state.app.shutdown.clone();
+    tokio::spawn(crate::control::serve(control, control_path, state.app.clone(), signal.clone()));
     let limits = listener::Limits::from_config(&state.app.config);
     let trigger = signal.clone();
     tokio::spawn(async move {
@@ -122,6 +125,7 @@ pub async fn serve_on(
 
 pub async fn run(config: Config) -> anyhow::Result<()> {
     let listen = config.listen;
+    crate::control::refuse_if_served(&crate::control::socket_path(&config.data_dir)).await?;
     let state = state(config).await?;
     announce_setup(&state.app.db).await?;
     // After a reboot or a crash, bring the system back to what the database says before serving.

@@ -1,6 +1,7 @@
-//! `peergate client …`: list, show, export, remove and import gateway clients, through the same
-//! workflows as the API (actor `cli:<login>`). Running tunnels belong to the server: `remove`
-//! refuses an active client, which is deactivated in the web UI or the API first.
+//! `peergate client …`: list, show, activate, deactivate, export, remove and import gateway
+//! clients, through the same workflows as the API (actor `cli:<login>`). Running tunnels belong to
+//! the server: `activate` and `deactivate` ask it over its control socket, and `remove` refuses an
+//! active client.
 
 use std::io::Write;
 use std::os::unix::fs::OpenOptionsExt;
@@ -13,6 +14,7 @@ use super::table::{self, when};
 use crate::clients::Gateway;
 use crate::clients::import::{ImportOptions, ImportOutcome, import_paths, join};
 use crate::config::Config;
+use crate::control::{self, Request};
 use crate::db::Db;
 use crate::db::audit::Actor;
 use crate::db::clients::{self, ClientRow, ClientState};
@@ -37,6 +39,17 @@ pub enum ClientCommand {
         /// Write to this new file (created 0600, never overwritten) instead of standard output
         #[arg(long, short)]
         output: Option<PathBuf>,
+    },
+    /// Bring a client up through the running server: wg-quick up, forwarding, firewall rules,
+    /// a ping through the tunnel; undone if a step fails (audited)
+    Activate {
+        /// The client: its id, interface name, or name
+        client: String,
+    },
+    /// Bring a client down through the running server and remove its rules (audited)
+    Deactivate {
+        /// The client: its id, interface name, or name
+        client: String,
     },
     /// Delete an inactive client: its row and its file in the WireGuard directory (audited)
     Remove {
@@ -114,15 +127,12 @@ pub async fn run(config: &Config, db: &Db, cmd: ClientCommand) -> anyhow::Result
             }
             Ok(())
         }
+        ClientCommand::Activate { client } => operate(config, db, &client, Request::Activate).await,
+        ClientCommand::Deactivate { client } => operate(config, db, &client, Request::Deactivate).await,
         ClientCommand::Remove { client } => {
             let client = find(db, &client).await?;
             if client.state == ClientState::Active {
-                bail!(
-                    "client `{}` is active; deactivate it first in the web UI or with POST /api/clients/{}/deactivate \
-                     (the server owns running tunnels)",
-                    client.interface,
-                    client.id
-                );
+                bail!("client `{}` is active; deactivate it first: peergate client deactivate {}", client.interface, client.id);
             }
             gateway().await.remove(db, &client, &Actor::cli()).await?;
             println!("removed client {} `{}` ({})", client.id, client.display_name, client.interface);
@@ -146,6 +156,17 @@ pub async fn run(config: &Config, db: &Db, cmd: ClientCommand) -> anyhow::Result
             Ok(())
         }
     }
+}
+
+/// Asks the running server to activate or deactivate the client, and says how it went.
+async fn operate(config: &Config, db: &Db, wanted: &str, request: Request) -> anyhow::Result<()> {
+    let client = find(db, wanted).await?;
+    let answer = control::call(&config.data_dir, client.id, request, &Actor::cli()).await?;
+    let state = answer["state"].as_str().unwrap_or("unknown");
+    let ping = answer["last_ping"]["rtt_avg_ms"].as_f64().filter(|_| matches!(request, Request::Activate));
+    let reply = ping.map(|ms| format!("; {} answered in {ms:.1} ms", client.probe_host)).unwrap_or_default();
+    println!("client {} `{}` ({}) is {state}{reply}", client.id, client.display_name, client.interface);
+    Ok(())
 }
 
 /// The client named by id, interface name, or display name (which must then be unambiguous).

@@ -65,12 +65,17 @@ async fn deactivate_client(
     operate(&app, id, &actor, Operation::Deactivate).await
 }
 
-enum Operation {
+pub(crate) enum Operation {
     Activate,
     Deactivate,
 }
 
-async fn operate(app: &AppContext, id: ClientId, actor: &Actor, operation: Operation) -> Result<axum::Json<Client>, ApiError> {
+pub(crate) async fn operate(
+    app: &AppContext,
+    id: ClientId,
+    actor: &Actor,
+    operation: Operation,
+) -> Result<axum::Json<Client>, ApiError> {
     let client = find(&app.db, id).await?;
     let activation = &app.dataplane.activation;
     let (outcome, code) = match operation {

@@ -406,3 +406,59 @@ async fn client_list_show_export_and_remove() {
     assert_eq!(actions.iter().filter(|a| *a == "client.export").count(), 2, "{actions:?}");
     assert!(actions.contains(&"client.delete".to_string()));
 }
+
+#[tokio::test]
+async fn client_activate_and_deactivate_go_through_the_running_server() {
+    let (app, admin) = crate::support::admin_app().await;
+    let data = app.data_dir();
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
+    let socket = data.join("control.sock");
+    use std::os::unix::fs::{FileTypeExt, PermissionsExt};
+    let meta = std::fs::metadata(&socket).unwrap();
+    assert!(meta.file_type().is_socket());
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600, "only the server's user and root may connect");
+
+    // The command blocks; the server answers on this test's runtime meanwhile.
+    let cli = |args: Vec<String>| {
+        let mut cmd = peergate(&app.database_url, &data);
+        cmd.env("SUDO_USER", "alice").args(args);
+        tokio::task::spawn_blocking(move || cmd.output().unwrap())
+    };
+    let args = |verb: &str, client: &str| vec!["client".to_string(), verb.to_string(), client.to_string()];
+    let out = cli(args("activate", "site-a")).await.unwrap();
+    let stdout = stdout_of(&out);
+    assert!(stdout.starts_with(&format!("client {id} `site-a` (site-a) is active")), "{stdout}");
+    assert!(app.fakes.world().up.contains("site-a"), "the server's data plane brought it up");
+    let events: Vec<serde_json::Value> = admin.json("/api/audit?action=client.activate").await;
+    assert_eq!(events[0]["actor"], "cli:alice", "audited as the CLI user, like the other CLI commands");
+
+    let out = cli(args("deactivate", &id.to_string())).await.unwrap();
+    assert!(stdout_of(&out).contains("is inactive"));
+    assert!(app.fakes.world().up.is_empty());
+
+    let out = cli(args("activate", "nope")).await.unwrap();
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no client `nope`"));
+
+    // A second server on the same data directory is refused before it touches anything.
+    let mut second = peergate(&app.database_url, &data);
+    second.args(["serve"]).env("PEERGATE_LISTEN", "127.0.0.1:0");
+    let out = tokio::task::spawn_blocking(move || second.output().unwrap()).await.unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("another `peergate serve` answers"), "{out:?}");
+
+    // The socket speaks only for the CLI: an actor that is not `cli:<login>` is refused.
+    let raw = reqwest::Client::builder().unix_socket(socket.as_path()).build().unwrap();
+    for actor in ["admin", "cli:a\tb", &format!("cli:{}", "x".repeat(80))] {
+        let res =
+            raw.post(format!("http://peergate/clients/{id}/activate")).header("x-peergate-actor", actor).send().await.unwrap();
+        crate::support::assert_problem(res, 400, "bad_actor").await;
+    }
+    assert!(app.fakes.world().up.is_empty());
+
+    // Without a server answering, the CLI says what to do instead of driving wg-quick itself.
+    std::fs::remove_file(&socket).unwrap();
+    let out = cli(args("activate", "site-a")).await.unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the peergate server is not running"), "{out:?}");
+    assert!(app.fakes.world().up.is_empty());
+}
