@@ -3,6 +3,7 @@
 //! every behaviour is testable with plain values; the `peergate` binary does the IO.
 
 pub mod account;
+pub mod alerts;
 pub mod client_policy;
 pub mod firewall_plan;
 pub mod host;

@@ -21,6 +21,8 @@ pub struct AppContext {
     pub events: Events,
     pub gateway: Arc<Gateway>,
     pub dataplane: Arc<DataPlane>,
+    /// Down/up checks of active clients and the alert webhook.
+    pub alerts: Arc<crate::alerts::Alerts>,
     pub host: Arc<Mutex<HostSampler>>,
     /// Failed logins per name and address (shared by every login method; housekeeping ages it).
     pub throttle: Arc<Mutex<LoginThrottle>>,

@@ -10,6 +10,7 @@ use peergate_core::host::HostSample;
 use peergate_core::probe::PingResult;
 
 use crate::clients::Client;
+use crate::db::alerts::Alert;
 use crate::db::clients::{ClientId, ClientStatus};
 
 /// Events buffered per subscriber before it is dropped.
@@ -28,6 +29,7 @@ pub enum Event {
     Client(Box<Client>),
     ClientDeleted { id: ClientId },
     System(Box<HostSample>),
+    Alert(Box<Alert>),
 }
 
 impl Event {
@@ -39,6 +41,7 @@ impl Event {
             Event::Client(client) => ("client", serde_json::json!(client)),
             Event::ClientDeleted { id } => ("client_deleted", serde_json::json!({ "id": id })),
             Event::System(sample) => ("system", serde_json::json!(sample)),
+            Event::Alert(alert) => ("alert", serde_json::json!(alert)),
         };
         (name, data.to_string())
     }

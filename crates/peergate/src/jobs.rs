@@ -12,6 +12,9 @@ use crate::app::AppContext;
 use crate::db::{self, clients};
 use crate::events::Event;
 
+/// Seconds between alert checks (and webhook delivery passes).
+const ALERT_CHECK_SECS: u64 = 15;
+
 fn every(secs: u64) -> tokio::time::Interval {
     let mut tick = tokio::time::interval(Duration::from_secs(secs));
     tick.set_missed_tick_behavior(MissedTickBehavior::Skip);
@@ -96,6 +99,22 @@ pub fn spawn_all(state: &AppContext) -> Vec<JoinHandle<()>> {
         }
     }));
 
+    // Alerts: a check after the status snapshots have had time to land, then due deliveries.
+    let s = state.clone();
+    handles.push(tokio::spawn(async move {
+        let mut tick = every(ALERT_CHECK_SECS);
+        loop {
+            tick.tick().await;
+            let now = db::now();
+            if let Err(err) = s.alerts.check(&s.db, &s.events, now).await {
+                tracing::warn!(error = format!("{err:#}"), "alert check failed");
+            }
+            if let Err(err) = s.alerts.deliver_due(&s.db, now).await {
+                tracing::warn!(error = format!("{err:#}"), "alert delivery failed");
+            }
+        }
+    }));
+
     handles.push(tokio::spawn(housekeeping(state.clone())));
     handles
 }
@@ -111,6 +130,9 @@ async fn housekeeping(state: AppContext) {
         }
         if let Err(err) = state.gateway.purge_expired(&state.db, now).await {
             tracing::warn!(error = %err, "purging expired pending uploads failed");
+        }
+        if let Err(err) = db::alerts::purge(&state.db).await {
+            tracing::warn!(error = %err, "purging old alerts failed");
         }
     }
 }

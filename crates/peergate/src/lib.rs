@@ -2,6 +2,7 @@
 //! server, the database, the command line. `main.rs` only parses arguments and calls [`cli::run`].
 
 pub mod accounts;
+pub mod alerts;
 pub mod app;
 pub mod cli;
 pub mod clients;

@@ -72,10 +72,12 @@ pub async fn state_with(config: Config, backends: impl FnOnce(&Config, Option<&L
     }
     let token_cache = TokenCache::new(Duration::from_secs(config.token_cache_secs));
     let events = Events::default();
+    let alerts = Arc::new(crate::alerts::Alerts::new(&config));
     let app = AppContext {
         db,
         config: Arc::new(config),
         dataplane: Arc::new(DataPlane::new(backends, events.clone())),
+        alerts,
         events,
         gateway: Arc::new(gateway),
         host: Arc::new(Mutex::new(HostSampler::default())),

@@ -44,6 +44,15 @@ pub enum ZtProvider {
     SelfHostedController,
 }
 
+/// The alert webhook's body: peergate's JSON, or `{"text": …}` as Slack and Mattermost
+/// incoming webhooks take it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertFormat {
+    Json,
+    Slack,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LogFormat {
@@ -54,6 +63,7 @@ pub enum LogFormat {
 impl settings::FromEnv for FirewallBackend {}
 impl settings::FromEnv for ZtProvider {}
 impl settings::FromEnv for LogFormat {}
+impl settings::FromEnv for AlertFormat {}
 
 settings! {
     /// Address and port of the API and web UI.
@@ -103,6 +113,14 @@ settings! {
     ping_interval_secs: u64 = "PEERGATE_PING_INTERVAL_SECS", 60;
     /// Seconds between reconcile passes (desired state vs interfaces, rules, forwarding).
     reconcile_interval_secs: u64 = "PEERGATE_RECONCILE_INTERVAL_SECS", 30;
+    /// Where alerts are POSTed when an active client goes down or comes back (a secret: Slack and
+    /// Mattermost webhook URLs are credentials); unset = alerts only in the web UI.
+    alert_webhook_url: Option<Secret> = "PEERGATE_ALERT_WEBHOOK_URL", None;
+    /// `json` (peergate's fields) or `slack` (`{"text": …}`, also what Mattermost takes).
+    alert_webhook_format: AlertFormat = "PEERGATE_ALERT_WEBHOOK_FORMAT", AlertFormat::Json;
+    /// Seconds without a handshake before an active client counts as down (WireGuard
+    /// re-handshakes every 2 minutes while traffic flows; the periodic pings make traffic).
+    alert_down_after_secs: u64 = "PEERGATE_ALERT_DOWN_AFTER_SECS", 300;
     wg_quick_userspace_implementation: Option<String> = "WG_QUICK_USERSPACE_IMPLEMENTATION", None;
     peeringdb_issuer: String = "PEERINGDB_ISSUER", "https://auth.peeringdb.com/oauth2".into();
     peeringdb_client_id: Option<String> = "PEERINGDB_CLIENT_ID", None;
@@ -191,6 +209,15 @@ impl Config {
             if !(1..=86_400).contains(&secs) {
                 bail!("{var}: {secs} is not between 1 and 86400 seconds");
             }
+        }
+        if let Some(url) = self.alert_webhook_url.as_ref().map(Secret::expose)
+            && reqwest::Url::parse(url).map(|u| !matches!(u.scheme(), "http" | "https") || u.host().is_none()).unwrap_or(true)
+        {
+            // Not echoed: a webhook URL carries its credential in the path.
+            bail!("PEERGATE_ALERT_WEBHOOK_URL is not an http:// or https:// URL (the value is not shown: it is a secret)");
+        }
+        if !(60..=86_400).contains(&self.alert_down_after_secs) {
+            bail!("PEERGATE_ALERT_DOWN_AFTER_SECS: {} is not between 60 and 86400 seconds", self.alert_down_after_secs);
         }
         tracing_subscriber::EnvFilter::try_new(&self.log)
             .with_context(|| format!("PEERGATE_LOG: `{}` is not a valid log filter", self.log))?;

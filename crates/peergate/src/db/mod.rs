@@ -6,6 +6,7 @@
 //! every start and with `peergate migrate`. One submodule per table family (clients, pending uploads, ping history, users, sessions,
 //! tokens, audit); [`Change`] is the one way to commit a change an admin must be able to explain.
 
+pub mod alerts;
 pub mod audit;
 mod change;
 pub mod clients;

@@ -6,6 +6,7 @@
 //! guard → routes.
 //! Unknown `/api` paths and wrong methods answer problem+json; other paths fall back to the UI.
 
+pub mod alerts;
 pub mod audit;
 pub mod auth;
 pub mod clients;
@@ -115,6 +116,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .merge(dataplane::router())
         .merge(events::router())
         .merge(users::router())
+        .merge(alerts::router())
         .merge(tokens::router())
 }
 

@@ -3,6 +3,7 @@
 
 mod activation;
 mod admin_api;
+mod alerts;
 mod architecture;
 mod auth;
 mod cli;
