@@ -22,6 +22,9 @@ pub struct Observation {
 pub enum Health {
     Up,
     Down(DownReason),
+    /// Never shook hands, still within its grace: no verdict either way (an edit that moves
+    /// `active_since` must not read as "up again").
+    Waiting,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,22 +67,31 @@ pub fn assess(seen: &Observation, now: i64, down_after: i64) -> Health {
     if !seen.interface_up {
         return Health::Down(DownReason::InterfaceMissing);
     }
+    // wg-quick up makes a new interface, whose handshake time starts at 0: a non-zero one is
+    // from this activation.
     let never = seen.latest_handshake == 0;
-    let since = if never { seen.active_since } else { seen.latest_handshake.max(seen.active_since) };
+    let since = if never { seen.active_since } else { seen.latest_handshake };
     if now - since > down_after {
-        let secs = if never { now - seen.active_since } else { now - seen.latest_handshake };
-        return Health::Down(DownReason::NoHandshake { secs, never });
+        return Health::Down(DownReason::NoHandshake { secs: now - since, never });
     }
     if seen.last_ping_ok == Some(false) {
         return Health::Down(DownReason::ProbeFailing);
     }
-    Health::Up
+    if never { Health::Waiting } else { Health::Up }
+}
+
+/// An alert to raise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change<'a> {
+    WentDown(&'a DownReason),
+    CameBack,
 }
 
 /// The alert to raise, if the verdict changed: `was_down` is what the last alert said.
-pub fn transition(was_down: bool, now: &Health) -> Option<&Health> {
+pub fn transition(was_down: bool, now: &Health) -> Option<Change<'_>> {
     match (was_down, now) {
-        (false, Health::Down(_)) | (true, Health::Up) => Some(now),
+        (false, Health::Down(reason)) => Some(Change::WentDown(reason)),
+        (true, Health::Up) => Some(Change::CameBack),
         _ => None,
     }
 }
@@ -108,11 +120,18 @@ mod tests {
 
     #[test]
     fn a_client_that_never_shook_hands_gets_grace_from_its_activation() {
-        assert_eq!(assess(&seen(0, None), 1_200, 300), Health::Up);
+        assert_eq!(assess(&seen(0, None), 1_200, 300), Health::Waiting);
         let Health::Down(reason) = assess(&seen(0, None), 1_400, 300) else { panic!("down") };
         assert_eq!(reason.to_string(), "no handshake with the peer in 6 min");
-        // A handshake from before the (re)activation does not count against it.
-        assert_eq!(assess(&seen(500, None), 1_200, 300), Health::Up);
+        // Waiting is no verdict: a down client whose grace restarted is not "up again".
+        assert_eq!(transition(true, &Health::Waiting), None);
+        assert_eq!(transition(false, &Health::Waiting), None);
+    }
+
+    #[test]
+    fn a_stale_handshake_stays_down_whatever_moves_active_since() {
+        let edited = Observation { active_since: 1_990, ..seen(1_500, Some(true)) };
+        assert!(matches!(assess(&edited, 2_000, 300), Health::Down(DownReason::NoHandshake { secs: 500, never: false })));
     }
 
     #[test]
@@ -125,9 +144,9 @@ mod tests {
     #[test]
     fn only_changes_raise_alerts() {
         let down = Health::Down(DownReason::ProbeFailing);
-        assert_eq!(transition(false, &down), Some(&down));
+        assert_eq!(transition(false, &down), Some(Change::WentDown(&DownReason::ProbeFailing)));
         assert_eq!(transition(true, &down), None, "down twice is one alert");
-        assert_eq!(transition(true, &Health::Up), Some(&Health::Up));
+        assert_eq!(transition(true, &Health::Up), Some(Change::CameBack));
         assert_eq!(transition(false, &Health::Up), None);
     }
 

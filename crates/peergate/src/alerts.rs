@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use peergate_core::alerts::{Health, Observation, assess, transition};
+use peergate_core::alerts::{Change, Observation, assess, transition};
 
 use crate::config::{AlertFormat, Config, Secret};
 use crate::db::alerts::{self, Alert, AlertKind, Delivery, NewAlert};
@@ -67,10 +67,10 @@ impl Alerts {
             };
             let health = assess(&seen, now, self.down_after);
             let was_down = verdicts.get(&client.id.0) == Some(&AlertKind::Down);
-            let Some(health) = transition(was_down, &health) else { continue };
-            let (kind, reason) = match health {
-                Health::Down(reason) => (AlertKind::Down, reason.to_string()),
-                Health::Up => (AlertKind::Up, "connected again".to_string()),
+            let (kind, reason) = match transition(was_down, &health) {
+                None => continue,
+                Some(Change::WentDown(reason)) => (AlertKind::Down, reason.to_string()),
+                Some(Change::CameBack) => (AlertKind::Up, "connected again".to_string()),
             };
             let alert = NewAlert {
                 client_id: Some(client.id),
