@@ -56,6 +56,8 @@ pub fn route_commands(subnet: IpNet, gateway_lan: IpAddr) -> Result<RouteCommand
     }
 }
 
+const OPENWRT_APPLY: &str = "uci commit network\n/etc/init.d/network reload";
+
 fn openwrt(section: &str, options: &[(&str, String)]) -> String {
     let mut out = format!("uci add network {section}\n");
     let _ = writeln!(out, "uci set network.@{section}[-1].interface='lan'");
@@ -63,8 +65,28 @@ fn openwrt(section: &str, options: &[(&str, String)]) -> String {
         // Values are addresses rendered by std, so they never contain a quote.
         let _ = writeln!(out, "uci set network.@{section}[-1].{option}='{value}'");
     }
-    out.push_str("uci commit network\n/etc/init.d/network reload");
+    out.push_str(OPENWRT_APPLY);
     out
+}
+
+/// Every subnet's command per platform as one script (one "copy all" instead of a button per
+/// subnet and platform); OpenWrt commits and reloads once, at the end. Subnets of the other IP
+/// version than the gateway's address are left out (their own entries say why). `None` when
+/// nothing is left.
+pub fn route_script(subnets: &[IpNet], gateway_lan: IpAddr) -> Option<RouteCommands> {
+    let all: Vec<RouteCommands> = subnets.iter().filter_map(|s| route_commands(*s, gateway_lan).ok()).collect();
+    if all.is_empty() {
+        return None;
+    }
+    let join = |pick: fn(&RouteCommands) -> &str| all.iter().map(pick).collect::<Vec<_>>().join("\n");
+    let sections: Vec<&str> = all.iter().map(|c| c.openwrt.strip_suffix(OPENWRT_APPLY).unwrap_or(&c.openwrt)).collect();
+    Some(RouteCommands {
+        linux: join(|c| &c.linux),
+        windows: join(|c| &c.windows),
+        macos: join(|c| &c.macos),
+        routeros: join(|c| &c.routeros),
+        openwrt: format!("{}{OPENWRT_APPLY}", sections.concat()),
+    })
 }
 
 #[cfg(test)]
@@ -112,6 +134,18 @@ mod tests {
     fn mixed_families_are_refused() {
         let err = route_commands("fd00::/64".parse().unwrap(), "10.201.0.1".parse().unwrap()).unwrap_err();
         assert_eq!(err.to_string(), "fd00::/64 cannot be routed via 10.201.0.1: the addresses are of different IP versions");
+    }
+
+    #[test]
+    fn a_script_holds_every_subnet_once_per_platform() {
+        let subnets: Vec<IpNet> = ["10.77.0.0/24", "10.78.0.0/24", "fd00:77::/64"].iter().map(|s| s.parse().unwrap()).collect();
+        let script = route_script(&subnets, "10.201.0.1".parse().unwrap()).unwrap();
+        assert_eq!(script.linux, "ip route add 10.77.0.0/24 via 10.201.0.1\nip route add 10.78.0.0/24 via 10.201.0.1");
+        assert_eq!(script.routeros.lines().count(), 2, "the IPv6 subnet cannot go via an IPv4 gateway");
+        assert_eq!(script.openwrt.matches("uci add network route").count(), 2);
+        assert_eq!(script.openwrt.matches("uci commit network").count(), 1, "one commit and reload, at the end");
+        assert!(script.openwrt.ends_with("/etc/init.d/network reload"));
+        assert!(route_script(&subnets[2..], "10.201.0.1".parse().unwrap()).is_none());
     }
 
     #[test]

@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use peergate_core::status::{is_connected, rate};
+use peergate_core::status::{ObservedClient, is_connected, rate};
 use serde::Serialize;
 
 use super::Backends;
-use crate::db::clients::{self, ClientId, ClientRow, ClientState, ClientStatus};
+use crate::db::clients::{self, ClientId, ClientRow, ClientState, ClientStatus, PeerStatus};
 use crate::db::{self, Db, traffic};
 use crate::events::{ClientStatusEvent, Event, Events};
 
@@ -152,6 +152,7 @@ impl Monitor {
                     endpoint: observed.endpoint().map(str::to_string),
                     interface_up: true,
                     repair_by: None,
+                    peers: peer_statuses(observed, now),
                 };
                 let handshake_age = (handshake > 0).then_some(now - handshake);
                 exported.insert(client.id, ClientGauges { name: client.interface.clone(), rx, tx, handshake_age });
@@ -189,5 +190,25 @@ fn down_status(client: &ClientRow, now: i64, repair_within_secs: u64) -> ClientS
         endpoint: None,
         interface_up: false,
         repair_by: Some(now + repair_within_secs as i64),
+        peers: Vec::new(),
     }
+}
+
+/// Per-peer readings when the interface has several peers.
+fn peer_statuses(observed: &ObservedClient, now: i64) -> Vec<PeerStatus> {
+    if observed.peers.len() < 2 {
+        return Vec::new();
+    }
+    observed
+        .peers
+        .iter()
+        .map(|p| PeerStatus {
+            public_key: p.public_key.clone(),
+            endpoint: p.endpoint.clone(),
+            latest_handshake: p.latest_handshake,
+            connected: is_connected(p.latest_handshake, now),
+            rx_bytes: p.rx_bytes,
+            tx_bytes: p.tx_bytes,
+        })
+        .collect()
 }

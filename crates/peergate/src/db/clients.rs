@@ -89,6 +89,21 @@ pub struct ClientStatus {
     /// For a missing interface: by when the reconciler will have brought it back (UNIX seconds).
     #[serde(default)]
     pub repair_by: Option<i64>,
+    /// Each peer's own reading, for configs with several peers (router exports); empty (and
+    /// absent from the JSON) for the usual single peer, whose reading is the client's.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub peers: Vec<PeerStatus>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct PeerStatus {
+    pub public_key: String,
+    pub endpoint: Option<String>,
+    /// UNIX seconds; 0 = never.
+    pub latest_handshake: i64,
+    pub connected: bool,
+    pub rx_bytes: u64,
+    pub tx_bytes: u64,
 }
 
 /// Statuses stored before `interface_up` existed were readings of a present interface.

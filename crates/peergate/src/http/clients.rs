@@ -4,8 +4,9 @@
 use axum::extract::{Multipart, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use ipnet::IpNet;
 use peergate_core::client_policy::{DisplayName, NeedsSubnet, PolicyError, display_name_from_filename};
-use peergate_core::routes::{RouteCommands, route_commands};
+use peergate_core::routes::{RouteCommands, route_commands, route_script};
 use peergate_core::wg_conf::{self, MAX_CONF_BYTES};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -245,9 +246,35 @@ pub struct ClientDetail {
     /// Why `conf` is missing (the file was removed by hand, say).
     conf_error: Option<String>,
     route_commands: Vec<SubnetRoutes>,
+    /// All subnets' route commands as one script per platform ("copy all").
+    route_script: Option<RouteCommands>,
+    /// Each `[Peer]` of the config: its key, endpoint and AllowedIPs (status per peer is in
+    /// `status.peers`).
+    peers: Vec<PeerConfig>,
     lan: Option<Lan>,
     /// The firewall rules peergate installs for this client (text), when the LAN is known.
     rules: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PeerConfig {
+    pub public_key: String,
+    pub endpoint: String,
+    #[schema(value_type = Vec<String>)]
+    pub allowed_ips: Vec<IpNet>,
+}
+
+impl PeerConfig {
+    fn all(conf: &wg_conf::WgConf) -> Vec<PeerConfig> {
+        conf.peers
+            .iter()
+            .map(|p| PeerConfig {
+                public_key: p.public_key.value.to_string(),
+                endpoint: p.endpoint.value.to_string(),
+                allowed_ips: p.allowed_ips.iter().map(|a| a.value).collect(),
+            })
+            .collect()
+    }
 }
 
 fn routes_for(client: &ClientRow, lan: Option<&Lan>) -> Vec<SubnetRoutes> {
@@ -282,17 +309,27 @@ async fn get_client(
     ApiPath(id): ApiPath<ClientId>,
 ) -> Result<axum::Json<ClientDetail>, ApiError> {
     let client = find(&app.db, id).await?;
-    let (conf, conf_error) = match app.gateway.wg_dir.read(&client.interface) {
+    let (conf, conf_error, peers) = match app.gateway.wg_dir.read(&client.interface) {
         Ok(text) => match wg_conf::parse(&text) {
-            Ok(parsed) => (Some(wg_conf::render_redacted(&parsed)), None),
-            Err(err) => (None, Some(format!("{} no longer parses: {err}", client.conf_path))),
+            Ok(parsed) => (Some(wg_conf::render_redacted(&parsed)), None, PeerConfig::all(&parsed)),
+            Err(err) => (None, Some(format!("{} no longer parses: {err}", client.conf_path)), Vec::new()),
         },
-        Err(err) => (None, Some(format!("{} cannot be read: {err}", client.conf_path))),
+        Err(err) => (None, Some(format!("{} cannot be read: {err}", client.conf_path)), Vec::new()),
     };
     let route_commands = routes_for(&client, app.gateway.lan.as_ref());
+    let route_script = app.gateway.lan.as_ref().and_then(|lan| route_script(&client.subnets, lan.address));
     let rules = app.dataplane.backends.firewall.describe(&client.interface);
     let lan = app.gateway.lan.clone();
-    Ok(axum::Json(ClientDetail { client: Client::from(client), conf, conf_error, route_commands, lan, rules }))
+    Ok(axum::Json(ClientDetail {
+        client: Client::from(client),
+        conf,
+        conf_error,
+        route_commands,
+        route_script,
+        peers,
+        lan,
+        rules,
+    }))
 }
 
 #[derive(Debug, Deserialize, ToSchema)]

@@ -429,3 +429,54 @@ async fn daily_traffic_adds_up_readings_across_restarts_and_is_bounded() {
     }
     assert_problem(admin.get("/api/clients/999/traffic/daily").await, 404, "not_found").await;
 }
+
+#[tokio::test]
+async fn a_multi_peer_config_shows_each_peer_and_one_route_script() {
+    use crate::support::fixtures::{PEER_KEY, PRIVATE_KEY};
+    use peergate_core::status::ObservedPeer;
+    let (app, admin) = crate::support::admin_app().await;
+    const SECOND: &str = "AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=";
+    let text = format!(
+        "[Interface]\nPrivateKey = {PRIVATE_KEY}\nAddress = 10.204.0.2/32\n\n\
+         [Peer]\nPublicKey = {PEER_KEY}\nAllowedIPs = 10.77.0.0/24, 10.77.0.9/32\nEndpoint = 192.0.2.10:51820\n\n\
+         [Peer]\nPublicKey = {SECOND}\nAllowedIPs = 10.78.0.0/24\nEndpoint = 192.0.2.11:51820\n"
+    );
+    let res = admin.upload("router-export.conf", text, &[]).await;
+    assert_eq!(res.status(), 201);
+    let client: Value = res.json().await.unwrap();
+    let id = client["id"].as_i64().unwrap();
+    let now = peergate::db::now();
+    app.fakes.world().handshake = now - 5;
+    app.fakes.world().more_peers = vec![ObservedPeer {
+        public_key: SECOND.into(),
+        endpoint: Some("192.0.2.11:51820".into()),
+        latest_handshake: 0,
+        rx_bytes: 0,
+        tx_bytes: 0,
+    }];
+    assert_eq!(admin.post_empty(&format!("/api/clients/{id}/activate")).await.status(), 200);
+    app.state.app.dataplane.monitor.observe_status(&app.db, 30).await.unwrap();
+
+    let detail: Value = admin.json(&format!("/api/clients/{id}")).await;
+    let peers = detail["status"]["peers"].as_array().unwrap();
+    assert_eq!(peers.len(), 2, "{detail}");
+    assert_eq!(peers[0]["connected"], true);
+    assert_eq!(peers[1]["public_key"], SECOND);
+    assert_eq!(peers[1]["connected"], false, "the second site never shook hands: visible, not hidden by the first");
+    assert_eq!(peers[1]["latest_handshake"], 0);
+    let configured = detail["peers"].as_array().unwrap();
+    assert_eq!(configured[0]["allowed_ips"], json!(["10.77.0.0/24", "10.77.0.9/32"]));
+    assert_eq!(configured[1]["endpoint"], "192.0.2.11:51820");
+    // The /32 inside the /24 is routed once; both subnets are in one script per platform.
+    assert_eq!(detail["subnets"], json!(["10.77.0.0/24", "10.78.0.0/24"]));
+    assert_eq!(
+        detail["route_script"]["linux"],
+        "ip route add 10.77.0.0/24 via 10.201.0.1\nip route add 10.78.0.0/24 via 10.201.0.1"
+    );
+
+    // A single-peer client's status carries no per-peer list (its reading is the client's).
+    app.fakes.world().more_peers.clear();
+    app.state.app.dataplane.monitor.observe_status(&app.db, 30).await.unwrap();
+    let detail: Value = admin.json(&format!("/api/clients/{id}")).await;
+    assert!(detail["status"].get("peers").is_none(), "{}", detail["status"]);
+}

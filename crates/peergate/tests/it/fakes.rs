@@ -34,6 +34,8 @@ pub struct World {
     pub up_delay: Duration,
     pub handshake: i64,
     pub rx: u64,
+    /// Peers every interface reports besides the first (a router export's other sites).
+    pub more_peers: Vec<ObservedPeer>,
     /// What the gateway has on its interfaces (route checks read it).
     pub host: GatewayFacts,
 }
@@ -144,7 +146,8 @@ impl Tunnels for FakeTunnels {
                     rx_bytes: rx,
                     tx_bytes: rx / 2,
                 };
-                (n.clone(), ObservedClient { interface: n.clone(), peers: vec![peer] })
+                let peers = std::iter::once(peer).chain(w.more_peers.iter().cloned()).collect();
+                (n.clone(), ObservedClient { interface: n.clone(), peers })
             })
             .collect()
     }
