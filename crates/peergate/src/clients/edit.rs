@@ -22,7 +22,7 @@ pub struct Changes<'a> {
 pub enum EditError {
     #[error("No client with id {0}.")]
     NotFound(ClientId),
-    #[error("Nothing to change: send name, notes or probe_host.")]
+    #[error("Nothing to change: send name, notes, probe_host or subnet.")]
     Nothing,
     #[error("The notes cannot be saved: {0}")]
     Notes(NotesError),

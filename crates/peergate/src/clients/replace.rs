@@ -4,11 +4,12 @@
 //! full-tunnel file takes the client's current subnets unless others are typed. File and row
 //! change together, like admission: the new rendering is staged, the row updated with its audit
 //! event, the file renamed over the old one, the change committed, and the old file put back if
-//! the commit fails. Only an inactive client is replaced: its tunnel is not running on the old file.
+//! the commit fails. A running tunnel is the data plane's to move over (`dataplane::activation`).
 
 use anyhow::Context;
+use ipnet::IpNet;
 use peergate_core::client_policy::{self, ClientRequest, Outcome, PolicyError};
-use peergate_core::wg_conf;
+use peergate_core::wg_conf::{self, Located};
 
 use super::{AdmitError, Gateway, audit_view, resolve_endpoints};
 use crate::db::Db;
@@ -22,11 +23,17 @@ pub struct Replacement<'a> {
     pub subnets: Option<&'a str>,
     pub probe_host: Option<&'a str>,
     pub allow_wide: bool,
+    /// New AllowedIPs for the (single) peer, as typed: errors about them name the field, not
+    /// a line of the file.
+    pub allowed_ips: Option<&'a [IpNet]>,
+    /// The audit action: `client.replace` for a new file, `client.subnets` for an edit of the
+    /// subnets, `…_undone` when a change that could not be applied is taken back.
+    pub action: &'static str,
 }
 
 impl Gateway {
     /// Replaces `client`'s file and what the row knows of it. The caller holds the client's
-    /// data-plane lock and has checked that it is not active.
+    /// data-plane lock and brings a running tunnel to the new file (or puts the old one back).
     pub async fn replace(
         &self,
         db: &Db,
@@ -34,7 +41,10 @@ impl Gateway {
         new: Replacement<'_>,
         actor: &Actor,
     ) -> Result<ClientRow, AdmitError> {
-        let conf = wg_conf::parse_bytes(new.bytes).map_err(PolicyError::from)?;
+        let mut conf = wg_conf::parse_bytes(new.bytes).map_err(PolicyError::from)?;
+        if let (Some(nets), Some(peer)) = (new.allowed_ips, conf.peers.first_mut()) {
+            peer.allowed_ips = nets.iter().copied().map(Located::synthetic).collect();
+        }
         let (endpoint_addrs, mut warnings) = resolve_endpoints(&conf).await;
         let _guard = self.lock.lock().await;
         let others: Vec<ClientRow> = clients::list(db).await?.into_iter().filter(|c| c.id != client.id).collect();
@@ -88,7 +98,7 @@ impl Gateway {
         clients::replace_config(&mut change, client.id, &replaced).await?;
         let after = clients::get_in(&mut change, client.id).await?.context("the client vanished")?;
         staged.commit().context("moving the new client config into place")?;
-        let entry = Entry::new("client.replace", format!("client:{name}")).before(audit_view(client)).after(audit_view(&after));
+        let entry = Entry::new(new.action, format!("client:{name}")).before(audit_view(client)).after(audit_view(&after));
         if let Err(err) = change.commit(entry).await {
             if let Some(text) = original {
                 let _ = self.wg_dir.stage_replacing(name, &text).and_then(|s| s.commit());

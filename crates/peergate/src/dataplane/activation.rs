@@ -15,8 +15,7 @@ use peergate_core::wg_conf::{self, Host};
 
 use super::monitor::Monitor;
 use super::{Backends, ClientLocks};
-use crate::clients::replace::Replacement;
-use crate::clients::{AdmitError, Client, Gateway, audit_view};
+use crate::clients::{Client, Gateway, audit_view};
 use crate::db::audit::{Actor, Entry};
 use crate::db::clients::{self, ClientId, ClientRow, ClientState};
 use crate::db::{self, Db, pings};
@@ -37,18 +36,6 @@ pub enum OpError {
 }
 
 crate::db::database_failure_is_internal!(OpError);
-
-#[derive(Debug, thiserror::Error)]
-pub enum ReplaceError {
-    #[error("No such client.")]
-    NotFound,
-    #[error("The client is active; deactivate it, replace its config, then activate it again.")]
-    Active,
-    #[error(transparent)]
-    Refused(AdmitError),
-    #[error(transparent)]
-    Op(#[from] OpError),
-}
 
 /// The step of an activation or deactivation that failed, in words for the admin.
 #[derive(Debug, thiserror::Error)]
@@ -88,10 +75,10 @@ pub enum StepError {
 const RESOLVE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
 
 pub struct Activation {
-    backends: Arc<Backends>,
-    locks: Arc<ClientLocks>,
-    monitor: Arc<Monitor>,
-    events: Events,
+    pub(super) backends: Arc<Backends>,
+    pub(super) locks: Arc<ClientLocks>,
+    pub(super) monitor: Arc<Monitor>,
+    pub(super) events: Events,
 }
 
 impl Activation {
@@ -153,7 +140,7 @@ impl Activation {
     }
 
     /// The four steps, undoing earlier ones when a later one fails. Returns the probe result.
-    async fn bring_up(&self, client: &ClientRow, other_active: &[String]) -> Result<PingResult, StepError> {
+    pub(super) async fn bring_up(&self, client: &ClientRow, other_active: &[String]) -> Result<PingResult, StepError> {
         let b = &self.backends;
         let firewall = &b.firewall;
         firewall.ready().map_err(StepError::FirewallNotReady)?;
@@ -242,7 +229,7 @@ impl Activation {
         Ok(())
     }
 
-    async fn tear_down(&self, client: &ClientRow) -> Result<(), StepError> {
+    pub(super) async fn tear_down(&self, client: &ClientRow) -> Result<(), StepError> {
         let firewall = &self.backends.firewall;
         let observed = firewall.observe().await;
         firewall.remove(&client.interface, &observed).await.map_err(StepError::RemoveRules)?;
@@ -269,26 +256,7 @@ impl Activation {
         Ok(())
     }
 
-    /// Replaces a client's config under its lock, so no activation can start on the old file
-    /// meanwhile. An active client is refused: deactivate, replace, activate again.
-    pub async fn replace(
-        &self,
-        db: &Db,
-        gateway: &Gateway,
-        id: ClientId,
-        new: Replacement<'_>,
-        actor: &Actor,
-    ) -> Result<Client, ReplaceError> {
-        let _guard = self.locks.try_hold(id).ok_or(ReplaceError::Op(OpError::Busy))?;
-        let client = clients::get(db, id).await.map_err(OpError::from)?.ok_or(ReplaceError::NotFound)?;
-        if client.state == ClientState::Active || self.backends.tunnels.is_up(&client.interface) {
-            return Err(ReplaceError::Active);
-        }
-        gateway.replace(db, &client, new, actor).await.map_err(ReplaceError::Refused)?;
-        Ok(self.publish(db, id).await?)
-    }
-
-    async fn publish(&self, db: &Db, id: ClientId) -> Result<Client, OpError> {
+    pub(super) async fn publish(&self, db: &Db, id: ClientId) -> Result<Client, OpError> {
         let client = Client::from(clients::get(db, id).await?.context("client vanished")?);
         self.events.send(Event::Client(Box::new(client.clone())));
         Ok(client)

@@ -13,6 +13,8 @@ pub mod activation;
 pub mod monitor;
 pub mod probes;
 pub mod reconcile;
+pub mod replace;
+pub mod subnets;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

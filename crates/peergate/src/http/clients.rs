@@ -22,7 +22,8 @@ use crate::clients::import::{self, ImportOptions, ImportReport};
 use crate::clients::pending::Uploaded;
 use crate::clients::replace::Replacement;
 use crate::clients::{AdmitError, Client, Upload};
-use crate::dataplane::activation::ReplaceError;
+use crate::dataplane::replace::ReplaceError;
+use crate::dataplane::subnets::{SubnetChange, SubnetError};
 use crate::db::Db;
 use crate::db::audit::Actor;
 use crate::db::clients::{self, ClientId, ClientRow};
@@ -341,9 +342,15 @@ pub struct ClientUpdate {
     notes: Option<String>,
     /// The address connectivity tests ping; must lie inside one of the client's subnets.
     probe_host: Option<String>,
+    /// New subnet(s), comma-separated, for a single-peer config: checked like an upload's,
+    /// written as the peer's AllowedIPs, and applied to a running tunnel without a restart.
+    subnet: Option<String>,
+    /// `true` accepts subnets wider than the gateway's public-route limit (audited).
+    #[serde(default)]
+    allow_wide_routes: bool,
 }
 
-/// Changes a client's name, notes or probe host (only the fields sent; audited before/after).
+/// Changes a client's name, notes, probe host or subnets (only the fields sent; audited before/after).
 #[utoipa::path(patch, path = "/api/clients/{id}", tag = "clients", params(("id" = i64, Path)), request_body = ClientUpdate,
     responses((status = 200, body = Client), (status = 404, body = Problem), (status = 422, body = Problem)))]
 async fn update_client(
@@ -353,8 +360,17 @@ async fn update_client(
     ApiPath(id): ApiPath<ClientId>,
     ApiJson(body): ApiJson<ClientUpdate>,
 ) -> Result<axum::Json<Client>, ApiError> {
-    let changes =
-        Changes { display_name: body.name.as_deref(), notes: body.notes.as_deref(), probe_host: body.probe_host.as_deref() };
+    let mut probe_host = body.probe_host.as_deref();
+    if let Some(subnets) = body.subnet.as_deref() {
+        let change = SubnetChange { subnets, probe_host, allow_wide: body.allow_wide_routes };
+        let client =
+            app.dataplane.activation.change_subnets(&app.db, &app.gateway, id, change, &actor).await.map_err(subnet_error)?;
+        if body.name.is_none() && body.notes.is_none() {
+            return Ok(axum::Json(client));
+        }
+        probe_host = None; // set with the subnets
+    }
+    let changes = Changes { display_name: body.name.as_deref(), notes: body.notes.as_deref(), probe_host };
     match edit::update(&app.db, id, changes, &actor).await {
         Ok(client) => {
             let client = Client::from(client);
@@ -366,6 +382,21 @@ async fn update_client(
         Err(err @ EditError::Notes(_)) => Err(ApiError::validation("notes", err.to_string())),
         Err(EditError::Refused(err)) => Err(admission_error(AdmitError::Refused(err))),
         Err(EditError::Internal(err)) => Err(ApiError::Internal(err)),
+    }
+}
+
+fn subnet_error(err: SubnetError) -> ApiError {
+    match err {
+        SubnetError::NotFound => ApiError::NotFound("No such client.".into()),
+        err @ (SubnetError::MultiPeer(_) | SubnetError::Unreadable(_)) => ApiError::validation("subnet", err.to_string()),
+        SubnetError::Refused(err) => admission_error(err),
+        err @ SubnetError::Live(_) => ApiError::Unprocessable {
+            code: "subnets_not_applied",
+            detail: err.to_string(),
+            errors: Vec::new(),
+            extra: Default::default(),
+        },
+        SubnetError::Op(err) => super::dataplane::op_error(err, "subnets_not_applied"),
     }
 }
 
@@ -415,9 +446,10 @@ struct ReplaceForm {
     allow_wide_routes: Option<bool>,
 }
 
-/// Replaces an inactive client's config with a new file for the same site (keys rotated,
+/// Replaces a client's config with a new file for the same site (keys rotated,
 /// endpoint moved), keeping its id, names, notes and history; checked like an upload; audited
-/// (`client.replace`, before/after). An active client answers 409 `client_active`.
+/// (`client.replace`, before/after). An active client is moved to the new file (activated on
+/// it); if that fails the previous file is back (422 `replace_not_applied` says whether it runs).
 #[utoipa::path(post, path = "/api/clients/{id}/config", tag = "clients", params(("id" = i64, Path)),
     request_body(content = ReplaceForm, content_type = "multipart/form-data"),
     responses((status = 200, body = Client), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
@@ -439,17 +471,25 @@ async fn replace_client_config(
         subnets: parts.subnet.as_deref(),
         probe_host: parts.probe_host.as_deref(),
         allow_wide: parts.allow_wide_routes.unwrap_or(false),
+        allowed_ips: None,
+        action: "client.replace",
     };
     match app.dataplane.activation.replace(&app.db, &app.gateway, id, new, &actor).await {
         Ok(client) => Ok(axum::Json(client)),
         Err(ReplaceError::NotFound) => Err(ApiError::NotFound(format!("No client with id {id}."))),
-        Err(err @ ReplaceError::Active) => Err(ApiError::Conflict { code: "client_active", detail: err.to_string() }),
+        Err(err @ ReplaceError::NotApplied { .. }) => Err(ApiError::Unprocessable {
+            code: "replace_not_applied",
+            detail: err.to_string(),
+            errors: Vec::new(),
+            extra: Default::default(),
+        }),
         Err(ReplaceError::Refused(err)) => Err(admission_error(err)),
         Err(ReplaceError::Op(err)) => Err(super::dataplane::op_error(err, "replace_failed")),
     }
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SuggestQuery {
     /// The client's display name.
     name: String,

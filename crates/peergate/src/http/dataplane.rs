@@ -98,6 +98,7 @@ async fn ping_client(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PingsQuery {
     /// 1 to 1000, default 100: the newest results, returned oldest first.
     limit: Option<i64>,
@@ -133,6 +134,7 @@ async fn client_traffic(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DaysQuery {
     /// How many days, today included (1 to 90; default 30).
     days: Option<i64>,

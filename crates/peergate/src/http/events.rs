@@ -64,7 +64,7 @@ impl Drop for StreamSlot {
     }
 }
 
-/// Live events: `status`, `ping`, `client`, `client_deleted`, `system`.
+/// Live events: `status`, `ping`, `client`, `client_deleted`, `system`, `alert`.
 #[utoipa::path(get, path = "/api/events", tag = "system",
     responses((status = 200, content_type = "text/event-stream"), (status = 401, body = Problem),
               (status = 429, description = "too many open streams for this user", body = Problem)))]

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use ipnet::IpNet;
 use peergate_core::status::{ObservedClient, parse_uapi, parse_wg_dump};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -20,6 +21,9 @@ pub trait Tunnels: Send + Sync {
     fn is_up(&self, name: &str) -> bool;
     /// Status of these interfaces (those not up are absent from the answer), now = UNIX seconds.
     async fn snapshot(&self, names: &[String], now: i64) -> BTreeMap<String, ObservedClient>;
+    /// Gives one peer of a running interface new AllowedIPs and moves the routes wg-quick made
+    /// for the old ones to the new ones: the tunnel and its session stay up.
+    async fn set_allowed_ips(&self, name: &str, peer: &str, old: &[IpNet], new: &[IpNet]) -> Result<(), RunError>;
 }
 
 pub struct WgQuick {
@@ -76,6 +80,24 @@ impl Tunnels for WgQuick {
         Path::new("/sys/class/net").join(name).exists()
     }
 
+    async fn set_allowed_ips(&self, name: &str, peer: &str, old: &[IpNet], new: &[IpNet]) -> Result<(), RunError> {
+        let list = new.iter().map(ToString::to_string).collect::<Vec<_>>().join(",");
+        let set = Argv::new("wg").args(["set", name, "peer", peer, "allowed-ips"]).arg(list);
+        run(&set, Duration::from_secs(10)).await?;
+        // As wg-quick adds them for `Table = auto` (the only table policy allows): main table, via the interface.
+        for net in new.iter().filter(|n| !old.contains(n)) {
+            run(&route("replace", net, name), Duration::from_secs(10)).await?;
+        }
+        for net in old.iter().filter(|n| !new.contains(n)) {
+            match run(&route("del", net, name), Duration::from_secs(10)).await {
+                // Already gone (removed by hand): what was asked for holds.
+                Err(RunError::Failed { stderr, .. }) if stderr.contains("No such process") => {}
+                other => other.map(|_| ())?,
+            }
+        }
+        Ok(())
+    }
+
     async fn snapshot(&self, names: &[String], now: i64) -> BTreeMap<String, ObservedClient> {
         let mut out = BTreeMap::new();
         let mut need_dump = false;
@@ -109,6 +131,11 @@ impl Tunnels for WgQuick {
         }
         out
     }
+}
+
+fn route(verb: &str, net: &IpNet, name: &str) -> Argv {
+    let family = if net.addr().is_ipv4() { "-4" } else { "-6" };
+    Argv::new("ip").args([family, "route", verb]).arg(net.to_string()).args(["dev", name])
 }
 
 /// Asks a UAPI socket for its configuration (`get=1`); the answer ends with an empty line.

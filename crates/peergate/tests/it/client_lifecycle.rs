@@ -379,9 +379,6 @@ async fn a_new_config_replaces_the_old_keeping_names_notes_and_history() {
     // Another client's subnet is still an overlap; this client's own is not.
     let other = admin.create_client("site-b", "10.78.0.0/24").await;
     assert_problem(replace(&app, other, conf("10.77.0.0/24"), &[]).await, 422, "subnet_overlap").await;
-    // An active client is not replaced under its running tunnel.
-    sqlx::query("UPDATE clients SET state = 'active' WHERE id = $1").bind(id).execute(&app.db.pool).await.unwrap();
-    assert_problem(replace(&app, id, conf("10.77.0.0/24"), &[]).await, 409, "client_active").await;
     assert_problem(replace(&app, 999, conf("10.77.0.0/24"), &[]).await, 404, "not_found").await;
 }
 
@@ -479,4 +476,98 @@ async fn a_multi_peer_config_shows_each_peer_and_one_route_script() {
     app.state.app.dataplane.monitor.observe_status(&app.db, 30).await.unwrap();
     let detail: Value = admin.json(&format!("/api/clients/{id}")).await;
     assert!(detail["status"].get("peers").is_none(), "{}", detail["status"]);
+}
+
+#[tokio::test]
+async fn an_active_client_moves_to_a_replaced_config_or_keeps_the_old_one() {
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
+    app.fakes.world().handshake = peergate::db::now() - 2;
+    assert_eq!(admin.post_empty(&format!("/api/clients/{id}/activate")).await.status(), 200);
+    let file = app.wg_dir().join("site-a.conf");
+
+    // The remote site moved its endpoint: the running tunnel is brought over to the new file.
+    let moved = conf("10.77.0.0/24").replace("192.0.2.10:51820", "192.0.2.77:51820");
+    let res = replace(&app, id, moved, &[]).await;
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["state"], "active", "{body}");
+    assert_eq!(body["endpoint"], "192.0.2.77:51820");
+    assert!(app.fakes.world().up.contains("site-a") && app.fakes.world().rules.contains("site-a"));
+    assert!(std::fs::read_to_string(&file).unwrap().contains("192.0.2.77"));
+
+    // A new file that does not come up: the old one is back, and running.
+    app.fakes.world().next_up_fails = Some("RTNETLINK answers: Address already in use".into());
+    let broken = conf("10.77.0.0/24").replace("192.0.2.10:51820", "192.0.2.99:51820");
+    let problem = assert_problem(replace(&app, id, broken, &[]).await, 422, "replace_not_applied").await;
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(detail.contains("Address already in use") && detail.contains("previous config is back and running"), "{detail}");
+    assert!(std::fs::read_to_string(&file).unwrap().contains("192.0.2.77"), "the previous file is back");
+    let client: Value = admin.json(&format!("/api/clients/{id}")).await;
+    assert_eq!(client["state"], "active");
+    assert_eq!(client["endpoint"], "192.0.2.77:51820");
+    assert!(app.fakes.world().up.contains("site-a") && app.fakes.world().rules.contains("site-a"));
+    let actions = app.db_audit_actions().await;
+    assert!(actions.ends_with(&["client.replace".into(), "client.replace_undone".into()]), "{actions:?}");
+}
+
+#[tokio::test]
+async fn subnets_change_on_a_running_tunnel_without_a_restart() {
+    let (app, admin) = admin_app().await;
+    let id = admin.create_client("site-a", "10.77.0.0/24").await;
+    admin.create_client("site-b", "10.78.0.0/24").await;
+    app.fakes.world().handshake = peergate::db::now() - 2;
+    assert_eq!(admin.post_empty(&format!("/api/clients/{id}/activate")).await.status(), 200);
+    let path = format!("/api/clients/{id}");
+
+    let res = admin.patch(&path, &json!({"subnet": "10.77.0.0/24, 10.79.0.0/24", "notes": "two sites now"})).await;
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["subnets"], json!(["10.77.0.0/24", "10.79.0.0/24"]), "{body}");
+    assert_eq!(body["notes"], "two sites now");
+    assert_eq!(body["state"], "active");
+    {
+        let w = app.fakes.world();
+        assert_eq!(w.restarts_avoided, 1, "changed in place");
+        let key = format!("site-a {}", crate::support::fixtures::PEER_KEY);
+        assert_eq!(w.allowed_ips[&key].iter().map(ToString::to_string).collect::<Vec<_>>(), ["10.77.0.0/24", "10.79.0.0/24"]);
+        assert!(w.up.contains("site-a"));
+    }
+    let text = std::fs::read_to_string(app.wg_dir().join("site-a.conf")).unwrap();
+    assert!(text.contains("AllowedIPs = 10.77.0.0/24, 10.79.0.0/24"), "{text}");
+
+    // The same policy as an upload: another client's subnet, a full tunnel, junk.
+    for (subnet, code) in [("10.78.0.0/24", "subnet_overlap"), ("0.0.0.0/0", "invalid_subnet"), ("banana", "invalid_subnet")] {
+        let problem = assert_problem(admin.patch(&path, &json!({"subnet": subnet})).await, 422, code).await;
+        assert_eq!(problem["errors"][0]["field"], "subnet", "{subnet}: {problem}");
+    }
+    // The probe host must fall inside; it moves into the new subnets when it no longer does.
+    let body: Value = admin.patch(&path, &json!({"subnet": "10.79.0.0/24"})).await.json().await.unwrap();
+    assert_eq!(body["probe_host"], "10.79.0.1", "{body}");
+
+    // A running tunnel that refuses: file and row are put back.
+    app.fakes.world().set_fails = Some("Unable to modify interface: Operation not permitted".into());
+    let problem = assert_problem(admin.patch(&path, &json!({"subnet": "10.80.0.0/24"})).await, 422, "subnets_not_applied").await;
+    assert!(problem["detail"].as_str().unwrap().contains("the previous subnets are back"), "{problem}");
+    let client: Value = admin.json(&path).await;
+    assert_eq!(client["subnets"], json!(["10.79.0.0/24"]));
+    assert!(std::fs::read_to_string(app.wg_dir().join("site-a.conf")).unwrap().contains("AllowedIPs = 10.79.0.0/24"));
+    let actions = app.db_audit_actions().await;
+    assert!(
+        actions.iter().any(|a| a == "client.subnets")
+            && actions.ends_with(&["client.subnets".into(), "client.subnets_undone".into()])
+    );
+}
+
+#[tokio::test]
+async fn a_multi_peer_config_changes_its_subnets_through_a_new_file() {
+    use crate::support::fixtures::PEER_KEY;
+    let (_app, admin) = admin_app().await;
+    let text = format!(
+        "[Interface]\nPrivateKey = {PRIVATE_KEY}\nAddress = 10.204.0.2/32\n\n\
+         [Peer]\nPublicKey = {PEER_KEY}\nAllowedIPs = 10.77.0.0/24\nEndpoint = 192.0.2.10:51820\n\n\
+         [Peer]\nPublicKey = AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyA=\nAllowedIPs = 10.78.0.0/24\nEndpoint = 192.0.2.11:51820\n"
+    );
+    let client: Value = admin.upload("router.conf", text, &[]).await.json().await.unwrap();
+    let res = admin.patch(&format!("/api/clients/{}", client["id"]), &json!({"subnet": "10.79.0.0/24"})).await;
+    let problem = assert_problem(res, 422, "validation_failed").await;
+    assert!(problem["detail"].as_str().unwrap().contains("2 peers"), "{problem}");
 }

@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use async_trait::async_trait;
+use ipnet::IpNet;
 use peergate::dataplane::Backends;
 use peergate::system::firewall::{Firewall, FirewallError};
 use peergate::system::host_net::HostNetwork;
@@ -27,6 +28,8 @@ pub struct World {
     pub base_ok: bool,
     /// `wg-quick up` of these names fails with this stderr.
     pub up_fails: BTreeMap<String, String>,
+    /// The next `up` (of any name) fails with this stderr, once.
+    pub next_up_fails: Option<String>,
     /// A failing `up` leaves the interface behind, half made.
     pub up_fails_half_made: bool,
     pub probe_ok: bool,
@@ -34,6 +37,12 @@ pub struct World {
     pub up_delay: Duration,
     pub handshake: i64,
     pub rx: u64,
+    /// AllowedIPs set on a running interface, by "<interface> <peer key>".
+    pub allowed_ips: BTreeMap<String, Vec<IpNet>>,
+    /// Live AllowedIPs changes made (each one a restart avoided).
+    pub restarts_avoided: usize,
+    /// `wg set` fails with this stderr.
+    pub set_fails: Option<String>,
     /// Peers every interface reports besides the first (a router export's other sites).
     pub more_peers: Vec<ObservedPeer>,
     /// What the gateway has on its interfaces (route checks read it).
@@ -107,7 +116,7 @@ impl Tunnels for FakeTunnels {
         let delay = self.0.lock().unwrap().up_delay;
         tokio::time::sleep(delay).await;
         let mut w = self.0.lock().unwrap();
-        if let Some(stderr) = w.up_fails.get(name).cloned() {
+        if let Some(stderr) = w.next_up_fails.take().or_else(|| w.up_fails.get(name).cloned()) {
             if w.up_fails_half_made {
                 w.up.insert(name.to_string());
             }
@@ -129,6 +138,21 @@ impl Tunnels for FakeTunnels {
 
     fn is_up(&self, name: &str) -> bool {
         self.0.lock().unwrap().up.contains(name)
+    }
+
+    async fn set_allowed_ips(&self, name: &str, peer: &str, _old: &[IpNet], new: &[IpNet]) -> Result<(), RunError> {
+        let mut w = self.0.lock().unwrap();
+        if let Some(stderr) = w.set_fails.clone() {
+            return Err(RunError::Failed {
+                argv: format!("wg set {name}"),
+                status: "exit status: 1".into(),
+                stdout: String::new(),
+                stderr,
+            });
+        }
+        w.allowed_ips.insert(format!("{name} {peer}"), new.to_vec());
+        w.restarts_avoided += 1;
+        Ok(())
     }
 
     async fn snapshot(&self, names: &[String], _now: i64) -> BTreeMap<String, ObservedClient> {

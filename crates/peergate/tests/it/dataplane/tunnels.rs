@@ -86,6 +86,35 @@ fn dataplane_full_tunnel_nat_iptables() {
     full_tunnel_through_nat(Backend::Iptables);
 }
 
+/// Subnets edited on a running tunnel: AllowedIPs and routes follow, the same wireguard-go keeps
+/// running (no restart), and the LAN host's path stays up throughout.
+#[test]
+fn dataplane_subnets_change_on_the_running_tunnel() {
+    let Some(h) = setup(Backend::Nftables) else { return };
+    let c = h.upload_full_with_subnet(&h.topo.client_name(1));
+    h.activate_ok(&c);
+    let daemons = wg_daemons(h.ns(), &c.iface);
+    let path = format!("/api/clients/{}", c.id);
+    let routes = || ns_ok(h.ns(), &["ip", "-4", "route", "show", "dev", &c.iface]);
+    let allowed = || ns_ok(h.ns(), &["wg", "show", &c.iface, "allowed-ips"]);
+
+    let (status, body) = h.gw.api("PATCH", &path, Some(&json!({"subnet": format!("{REMOTE_SUBNET}, 10.79.0.0/24")})));
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["subnets"], json!([REMOTE_SUBNET, "10.79.0.0/24"]), "{body}");
+    assert!(routes().contains("10.79.0.0/24") && routes().contains(REMOTE_SUBNET), "routes: {}", routes());
+    assert!(allowed().contains("10.79.0.0/24"), "allowed-ips: {}", allowed());
+    assert_eq!(wg_daemons(h.ns(), &c.iface), daemons, "the tunnel was changed in place, not restarted");
+    assert!(lan_ping(&h.topo), "the LAN host lost its path during the change");
+
+    let (status, body) = h.gw.api("PATCH", &path, Some(&json!({"subnet": REMOTE_SUBNET})));
+    assert_eq!(status, 200, "{body}");
+    assert!(!routes().contains("10.79.0.0/24"), "the removed subnet's route stayed: {}", routes());
+    assert!(!allowed().contains("10.79.0.0/24"), "allowed-ips: {}", allowed());
+    assert_eq!(wg_daemons(h.ns(), &c.iface), daemons);
+    assert!(lan_ping(&h.topo));
+    assert_eq!(h.consistency(&c), Ok("active".to_string()));
+}
+
 // ---------------------------------------------------------------------------------------------
 // b) activation that cannot work reports why and leaves nothing behind
 
