@@ -97,6 +97,7 @@ export function makeDetail(overrides: Partial<ClientDetail> = {}): ClientDetail 
         note: null,
       },
     ],
+    peers: [{ public_key: 'hU3SB6Vqm8j2nq3Q3QkY2hq0kq4xRkM7Zq0e6yVZ5Xk=', endpoint: '192.0.2.10:51820', allowed_ips: ['10.77.0.0/24'] }],
     lan: { interface: 'eth0', address: '10.201.0.1/24', network: '10.201.0.0/24' },
     rules: 'table inet peergate {\n  chain forward { iifname "eth0" oifname "site-a" ip daddr 10.77.0.0/24 accept }\n}',
     ...overrides,
