@@ -138,9 +138,14 @@ pub fn evaluate(request: ClientRequest<'_>) -> Result<Outcome, PolicyError> {
     if existing.iter().any(|c| c.name.eq_ignore_ascii_case(interface.as_str())) {
         return Err(PolicyError::NameTaken { name: interface.to_string() });
     }
-    let mut warnings = sanitize(&mut conf)?;
-    check_listen_port(&conf, interface.as_str(), gateway)?;
-    check_addresses(&conf, &limits)?;
+    // Everything wrong with the file itself, reported at once.
+    let (mut warnings, mut refusals) = sanitize(&mut conf);
+    refusals.extend(check_listen_port(&conf, interface.as_str(), gateway).err());
+    refusals.extend(check_addresses(&conf, &limits).err());
+    refusals.sort_by_key(PolicyError::line);
+    if let Some(refused) = PolicyError::all(refusals) {
+        return Err(refused);
+    }
 
     // Wide public routes pass only when the admin said so; a full tunnel never does.
     let too_wide = |union: &Union| Breadth::of(union, &limits).filter(|b| !(allow_wide && *b != Breadth::Full));
@@ -260,14 +265,17 @@ fn routed(conf: &WgConf) -> impl Iterator<Item = &IpNet> {
 }
 
 /// Refuses hooks and non-default tables; drops `SaveConfig` and `DNS` with warnings.
-fn sanitize(conf: &mut WgConf) -> Result<Vec<Warning>, PolicyError> {
+/// Drops what is removed with a warning (`DNS`, `SaveConfig`) and lists what is refused (every
+/// hook, a `Table` other than auto).
+fn sanitize(conf: &mut WgConf) -> (Vec<Warning>, Vec<PolicyError>) {
     let i = &mut conf.interface;
-    if let Some(hook) = i.hooks.first() {
-        let line = hook.line.get().unwrap_or(0);
-        return Err(PolicyError::HookRefused { line, hook: hook.value.kind });
-    }
+    let mut refusals: Vec<PolicyError> = i
+        .hooks
+        .iter()
+        .map(|hook| PolicyError::HookRefused { line: hook.line.get().unwrap_or(0), hook: hook.value.kind })
+        .collect();
     if let Some(table) = i.table.as_ref().filter(|t| t.value != Table::Auto) {
-        return Err(PolicyError::TableRefused { line: table.line.get(), table: table.value.clone() });
+        refusals.push(PolicyError::TableRefused { line: table.line.get(), table: table.value.clone() });
     }
     let mut warnings = Vec::new();
     let mut dns_lines: Vec<Option<usize>> = i.dns.iter().map(|d| d.line.get()).collect();
@@ -287,7 +295,7 @@ fn sanitize(conf: &mut WgConf) -> Result<Vec<Warning>, PolicyError> {
         });
     }
     i.dns.clear();
-    Ok(warnings)
+    (warnings, refusals)
 }
 
 /// Parses the subnet field: comma-separated networks in CIDR form, nothing else. The field is typed

@@ -28,7 +28,11 @@ fn list(nets: &[IpNet]) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum PolicyError {
     #[error(transparent)]
-    Parse(#[from] ParseError),
+    Parse(ParseError),
+    /// Several problems of one file, each with its line, reported together (the first one's
+    /// code stands for all).
+    #[error("{} problems in this file: {}", .0.len(), .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Several(Vec<PolicyError>),
     #[error(
         "The interface name `{input}` cannot be used: {reason}. Interface names are 1 to 15 letters, \
          digits or `_ = . -`, not starting with `-`; leave the field empty to derive one from the name"
@@ -109,6 +113,7 @@ impl PolicyError {
     pub fn code(&self) -> &'static str {
         match self {
             PolicyError::Parse(e) => e.code(),
+            PolicyError::Several(all) => all.first().map_or("parse_error", PolicyError::code),
             PolicyError::InvalidName { .. } => "invalid_name",
             PolicyError::InvalidDisplayName(_) => "invalid_display_name",
             PolicyError::NameTaken { .. } => "name_taken",
@@ -133,6 +138,7 @@ impl PolicyError {
     pub fn line(&self) -> Option<usize> {
         match self {
             PolicyError::Parse(e) => e.line,
+            PolicyError::Several(all) => all.first().and_then(PolicyError::line),
             PolicyError::HookRefused { line, .. } => Some(*line),
             PolicyError::TableRefused { line, .. }
             | PolicyError::PrivilegedListenPort { line, .. }
@@ -145,6 +151,33 @@ impl PolicyError {
             | PolicyError::SubnetOverlap { line, .. } => *line,
             _ => None,
         }
+    }
+}
+
+impl PolicyError {
+    /// One error, or [`PolicyError::Several`]; `None` for none.
+    pub fn all(mut errors: Vec<PolicyError>) -> Option<PolicyError> {
+        match errors.len() {
+            0 => None,
+            1 => errors.pop(),
+            _ => Some(PolicyError::Several(errors)),
+        }
+    }
+
+    /// Each problem on its own (one, or each of [`PolicyError::Several`]).
+    pub fn each(&self) -> Vec<&PolicyError> {
+        match self {
+            PolicyError::Several(all) => all.iter().collect(),
+            one => vec![one],
+        }
+    }
+}
+
+impl From<ParseError> for PolicyError {
+    fn from(mut err: ParseError) -> PolicyError {
+        let more = std::mem::take(&mut err.more);
+        let all = std::iter::once(err).chain(more).map(PolicyError::Parse).collect();
+        PolicyError::all(all).expect("at least the first error")
     }
 }
 

@@ -140,6 +140,19 @@ fn hooks_and_tables_are_refused_with_their_line() {
 }
 
 #[test]
+fn every_refusal_of_a_file_comes_at_once_in_line_order() {
+    let extra = "Table = off\nPostUp = iptables -F\nListenPort = 80\nPreDown = true\n";
+    let err = Case::new(conf(extra, "10.60.0.0/24", "192.0.2.1:1")).run().unwrap_err();
+    let each: Vec<(&str, Option<usize>)> = err.each().iter().map(|e| (e.code(), e.line())).collect();
+    assert_eq!(
+        each,
+        [("table_refused", Some(4)), ("hook_refused", Some(5)), ("listen_port_privileged", Some(6)), ("hook_refused", Some(7))]
+    );
+    assert_eq!((err.code(), err.line()), ("table_refused", Some(4)), "the first stands for all");
+    assert!(err.to_string().starts_with("4 problems in this file: line 4: Table = off"), "{err}");
+}
+
+#[test]
 fn full_tunnels_ask_for_a_subnet_however_they_are_spelled() {
     for allowed in ["0.0.0.0/0", "::/0", "0.0.0.0/1, 128.0.0.0/1", "10.1.0.0/16, 0.0.0.0/0, ::/0", "::/1, 8000::/1"] {
         match Case::new(conf("DNS = 9.9.9.9\n", allowed, "192.0.2.1:51820")).run() {

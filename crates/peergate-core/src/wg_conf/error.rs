@@ -12,15 +12,31 @@ use super::values::{CidrError, EndpointError};
 pub struct ParseError {
     pub line: Option<usize>,
     pub kind: ParseErrorKind,
+    /// The problems of later lines: every line is read, so a file is fixed in one go rather
+    /// than one refusal per upload (at most [`MAX_REPORTED`] in all).
+    pub more: Vec<ParseError>,
 }
+
+/// Problems reported for one file at most.
+pub const MAX_REPORTED: usize = 20;
 
 impl ParseError {
     pub(crate) fn at(line: usize, kind: ParseErrorKind) -> ParseError {
-        ParseError { line: Some(line), kind }
+        ParseError { line: Some(line), kind, more: Vec::new() }
     }
 
     pub(crate) fn file(kind: ParseErrorKind) -> ParseError {
-        ParseError { line: None, kind }
+        ParseError { line: None, kind, more: Vec::new() }
+    }
+
+    /// The first of `errors` carrying the others; `None` when there are none.
+    pub(crate) fn all(mut errors: Vec<ParseError>) -> Option<ParseError> {
+        if errors.is_empty() {
+            return None;
+        }
+        let mut first = errors.remove(0);
+        first.more = errors;
+        Some(first)
     }
 
     /// Stable machine code for the HTTP layer.

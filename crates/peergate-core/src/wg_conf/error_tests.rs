@@ -188,3 +188,19 @@ fn value_errors_explain_what_is_wrong() {
         check(input, *line, message);
     }
 }
+
+#[test]
+fn every_bad_line_is_reported_at_once() {
+    let input = with_keys(&format!("{I}MTU = lots\nJc = 4\n{P}PersistentKeepalive = -1\n"));
+    let err = parse(&input).expect_err("three bad lines");
+    let lines: Vec<Option<usize>> = std::iter::once(err.line).chain(err.more.iter().map(|e| e.line)).collect();
+    assert_eq!(lines.len(), 3, "{err} / {:?}", err.more);
+    assert!(lines.windows(2).all(|w| w[0] < w[1]), "in file order: {lines:?}");
+    // Whole-file checks wait for a file whose lines all read: no cascade of "missing" errors.
+    let broken_key = with_keys(&format!("{I}{P}")).replacen("PrivateKey = ", "PrivateKey = !", 1);
+    let err = parse(&broken_key).expect_err("a bad key");
+    assert!(err.more.is_empty(), "{:?}", err.more);
+    // Bounded: a file of garbage reports the first 20.
+    let garbage = "[Interface]\n".to_string() + &"Bogus = 1\n".repeat(500);
+    assert_eq!(parse(&garbage).expect_err("garbage").more.len(), super::error::MAX_REPORTED - 1);
+}

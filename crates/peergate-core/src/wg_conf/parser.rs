@@ -3,7 +3,7 @@
 //! "required keys present". Errors come out in line order because each section is finished as soon
 //! as the next header starts. The per-section keys live in `sections`.
 
-use super::error::{ParseError, ParseErrorKind as K};
+use super::error::{MAX_REPORTED, ParseError, ParseErrorKind as K};
 use super::sections::{InterfaceDraft, PeerDraft, excerpt};
 use super::{Interface, Peer, WgConf};
 
@@ -57,10 +57,23 @@ pub fn parse(text: &str) -> Result<WgConf, ParseError> {
     // Windows editors prepend a byte-order mark; it is not part of the first key.
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut state = Parser::default();
+    let mut errors = Vec::new();
     for (index, raw) in text.lines().enumerate() {
-        state.line(index + 1, raw)?;
+        // A bad line is reported and skipped; the next ones are still read.
+        if let Err(err) = state.line(index + 1, raw) {
+            state.had_errors = true;
+            errors.push(err);
+            if errors.len() == MAX_REPORTED {
+                break;
+            }
+        }
     }
-    state.finish()
+    // What the whole file lacks is judged only on a file whose lines all read: a refused
+    // `PrivateKey` line would otherwise also come back as "no PrivateKey".
+    match ParseError::all(errors) {
+        Some(err) => Err(err),
+        None => state.finish(),
+    }
 }
 
 fn check_size(size: usize) -> Result<(), ParseError> {
@@ -73,6 +86,9 @@ fn check_size(size: usize) -> Result<(), ParseError> {
 #[derive(Default)]
 struct Parser {
     saw_setting: bool,
+    /// A line was refused: sections are no longer checked for completeness (a refused
+    /// `PrivateKey` line must not also read as a missing one).
+    had_errors: bool,
     interface: Option<Interface>,
     peers: Vec<Peer>,
     open: Open,
@@ -116,7 +132,9 @@ impl Parser {
     }
 
     fn open_section(&mut self, line: usize, name: &str) -> Result<(), ParseError> {
-        self.close_section()?;
+        // The new section opens even when the last one was incomplete, so its lines are read
+        // (and judged) as its own rather than as keys outside any section.
+        let closed = self.close_section();
         if name.eq_ignore_ascii_case("interface") {
             if let Some(first) = &self.interface {
                 let first_line = first.line.get().unwrap_or(0);
@@ -128,11 +146,15 @@ impl Parser {
         } else {
             return Err(ParseError::at(line, K::UnknownSection { name: excerpt(name) }));
         }
-        Ok(())
+        closed
     }
 
     fn close_section(&mut self) -> Result<(), ParseError> {
-        match std::mem::take(&mut self.open) {
+        let open = std::mem::take(&mut self.open);
+        if self.had_errors {
+            return Ok(()); // what an incomplete section lacks may be a refused line's doing
+        }
+        match open {
             Open::Nothing => {}
             Open::Interface(draft) => self.interface = Some(draft.finish()?),
             Open::Peer(draft) => {

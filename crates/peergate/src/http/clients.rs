@@ -193,29 +193,32 @@ fn needs_subnet(needs: &NeedsSubnet, pending: &Pending) -> ApiError {
 }
 
 /// Maps a refused admission to its problem: the policy's own code, the line, the field to fix.
+/// The request field a policy refusal is about.
+fn field_of_policy(err: &PolicyError) -> &'static str {
+    match err {
+        PolicyError::InvalidName { .. } => "interface",
+        PolicyError::InvalidDisplayName(_) => "name",
+        PolicyError::InvalidSubnet { .. } | PolicyError::SubnetNotRouted { .. } => "subnet",
+        PolicyError::SubnetOverlap { line: None, .. }
+        | PolicyError::SpecialRange { line: None, .. }
+        | PolicyError::WideRoute { line: None, .. } => "subnet",
+        PolicyError::InvalidProbeHost { .. } | PolicyError::ProbeHostOutside { .. } => "probe_host",
+        _ => "file",
+    }
+}
+
 pub fn admission_error(err: AdmitError) -> ApiError {
     match err {
         AdmitError::Refused(err @ PolicyError::NameTaken { .. }) => {
             ApiError::Conflict { code: "name_taken", detail: err.to_string() }
         }
         AdmitError::Refused(err) => {
-            let field = match &err {
-                PolicyError::InvalidName { .. } => "interface",
-                PolicyError::InvalidDisplayName(_) => "name",
-                PolicyError::InvalidSubnet { .. } | PolicyError::SubnetNotRouted { .. } => "subnet",
-                PolicyError::SubnetOverlap { line: None, .. }
-                | PolicyError::SpecialRange { line: None, .. }
-                | PolicyError::WideRoute { line: None, .. } => "subnet",
-                PolicyError::InvalidProbeHost { .. } | PolicyError::ProbeHostOutside { .. } => "probe_host",
-                _ => "file",
-            };
-            let message = err.to_string();
-            ApiError::Unprocessable {
-                code: err.code(),
-                detail: message.clone(),
-                errors: vec![FieldError { field: field.into(), line: err.line(), message }],
-                extra: Default::default(),
-            }
+            let errors = err
+                .each()
+                .into_iter()
+                .map(|one| FieldError { field: field_of_policy(one).into(), line: one.line(), message: one.to_string() })
+                .collect();
+            ApiError::Unprocessable { code: err.code(), detail: err.to_string(), errors, extra: Default::default() }
         }
         AdmitError::Taken(detail) => ApiError::Conflict { code: "name_taken", detail },
         AdmitError::Internal(err) => ApiError::Internal(err),

@@ -571,3 +571,23 @@ async fn a_multi_peer_config_changes_its_subnets_through_a_new_file() {
     let problem = assert_problem(res, 422, "validation_failed").await;
     assert!(problem["detail"].as_str().unwrap().contains("2 peers"), "{problem}");
 }
+
+#[tokio::test]
+async fn every_problem_of_a_file_is_reported_in_one_answer() {
+    let (app, admin) = admin_app().await;
+    let refused = conf_with("10.77.0.0/24", "Table = off\nPostUp = iptables -F\nListenPort = 80");
+    let problem = assert_problem(admin.upload("site.conf", refused, &[]).await, 422, "table_refused").await;
+    let lines: Vec<(String, i64)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap().to_string(), e["line"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(lines, [("file".to_string(), 5), ("file".into(), 6), ("file".into(), 7)], "{problem}");
+    assert!(problem["detail"].as_str().unwrap().starts_with("3 problems in this file"), "{problem}");
+
+    let unreadable = conf("10.77.0.0/24").replace("Address = 10.204.0.2/32", "Address = 10.204.0.2/32\nMTU = lots\nJc = 4");
+    let problem = assert_problem(admin.upload("site.conf", unreadable, &[]).await, 422, "parse_error").await;
+    assert_eq!(problem["errors"].as_array().unwrap().len(), 2, "{problem}");
+    assert_eq!(app.client_count().await, 0);
+}
