@@ -176,7 +176,7 @@ impl PolicyError {
 impl From<ParseError> for PolicyError {
     fn from(mut err: ParseError) -> PolicyError {
         let more = std::mem::take(&mut err.more);
-        let all = std::iter::once(err).chain(more).map(PolicyError::Parse).collect();
+        let all = std::iter::once(err).chain(more.into_vec()).map(PolicyError::Parse).collect();
         PolicyError::all(all).expect("at least the first error")
     }
 }

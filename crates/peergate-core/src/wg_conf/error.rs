@@ -14,7 +14,7 @@ pub struct ParseError {
     pub kind: ParseErrorKind,
     /// The problems of later lines: every line is read, so a file is fixed in one go rather
     /// than one refusal per upload (at most [`MAX_REPORTED`] in all).
-    pub more: Vec<ParseError>,
+    pub more: Box<[ParseError]>,
 }
 
 /// Problems reported for one file at most.
@@ -22,11 +22,11 @@ pub const MAX_REPORTED: usize = 20;
 
 impl ParseError {
     pub(crate) fn at(line: usize, kind: ParseErrorKind) -> ParseError {
-        ParseError { line: Some(line), kind, more: Vec::new() }
+        ParseError { line: Some(line), kind, more: Box::default() }
     }
 
     pub(crate) fn file(kind: ParseErrorKind) -> ParseError {
-        ParseError { line: None, kind, more: Vec::new() }
+        ParseError { line: None, kind, more: Box::default() }
     }
 
     /// The first of `errors` carrying the others; `None` when there are none.
@@ -35,7 +35,7 @@ impl ParseError {
             return None;
         }
         let mut first = errors.remove(0);
-        first.more = errors;
+        first.more = errors.into_boxed_slice();
         Some(first)
     }
 
