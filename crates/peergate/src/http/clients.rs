@@ -1,44 +1,38 @@
 //! Gateway clients over HTTP (admin only, every change audited): upload with the subnet prompt,
-//! list, detail with the redacted config and route commands, probe-host change, delete, import.
+//! list, the interface name a display name gives, delete, import. One client's detail is in
+//! `client_detail.rs`, changes to it in `client_changes.rs`; the router is here.
 
 use axum::extract::{Multipart, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use ipnet::IpNet;
 use peergate_core::client_policy::{DisplayName, NeedsSubnet, PolicyError, display_name_from_filename};
-use peergate_core::routes::{RouteCommands, route_commands, route_script};
-use peergate_core::wg_conf::{self, MAX_CONF_BYTES};
+use peergate_core::wg_conf::MAX_CONF_BYTES;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use super::AppState;
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, FieldError, Problem};
 use super::principal::Admin;
+use super::{AppState, client_changes, client_detail};
 use crate::app::AppContext;
-use crate::clients::edit::{self, Changes, EditError};
 use crate::clients::import::{self, ImportOptions, ImportReport};
 use crate::clients::pending::Uploaded;
-use crate::clients::replace::Replacement;
 use crate::clients::{AdmitError, Client, Upload};
-use crate::dataplane::replace::ReplaceError;
-use crate::dataplane::subnets::{SubnetChange, SubnetError};
 use crate::db::Db;
 use crate::db::audit::Actor;
 use crate::db::clients::{self, ClientId, ClientRow};
 use crate::db::pending::Pending;
 use crate::events::Event;
-use crate::system::lan::Lan;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(upload_client))
         .routes(routes!(list_clients))
         .routes(routes!(suggest_interface))
-        .routes(routes!(get_client, update_client, delete_client))
-        .routes(routes!(export_client))
-        .routes(routes!(replace_client_config))
+        .routes(routes!(client_detail::get_client, client_changes::update_client, delete_client))
+        .routes(routes!(client_changes::export_client))
+        .routes(routes!(client_changes::replace_client_config))
         .routes(routes!(import_clients))
 }
 
@@ -64,14 +58,15 @@ struct UploadForm {
     allow_wide_routes: Option<bool>,
 }
 
+/// The parts of an upload's (or a replacement's) multipart form, as read.
 #[derive(Default)]
-struct UploadParts {
-    file: Option<(Option<String>, Vec<u8>)>,
-    name: Option<String>,
-    interface: Option<String>,
-    subnet: Option<String>,
-    probe_host: Option<String>,
-    allow_wide_routes: Option<bool>,
+pub(super) struct UploadParts {
+    pub(super) file: Option<(Option<String>, Vec<u8>)>,
+    pub(super) name: Option<String>,
+    pub(super) interface: Option<String>,
+    pub(super) subnet: Option<String>,
+    pub(super) probe_host: Option<String>,
+    pub(super) allow_wide_routes: Option<bool>,
 }
 
 /// Uploads a WireGuard client config. A full-tunnel config answers 422 `needs_subnet` with a
@@ -115,7 +110,7 @@ pub(super) fn created(client: ClientRow) -> Response {
     (StatusCode::CREATED, axum::Json(Client::from(client))).into_response()
 }
 
-async fn read_upload(mut multipart: Multipart) -> Result<UploadParts, ApiError> {
+pub(super) async fn read_upload(mut multipart: Multipart) -> Result<UploadParts, ApiError> {
     let mut parts = UploadParts::default();
     while let Some(mut field) = multipart.next_field().await.map_err(multipart_error)? {
         let field_name = field.name().unwrap_or_default().to_string();
@@ -231,264 +226,9 @@ async fn list_clients(State(db): State<Db>, _admin: Admin) -> Result<axum::Json<
     Ok(axum::Json(clients::list(&db).await?.into_iter().map(Client::from).collect()))
 }
 
-#[derive(Debug, Serialize, ToSchema)]
-pub struct SubnetRoutes {
-    #[schema(value_type = String)]
-    subnet: ipnet::IpNet,
-    /// What other LAN hosts run to reach the subnet through the gateway; `null` with a `note` when
-    /// the gateway's LAN address is unknown or of the other IP version.
-    commands: Option<RouteCommands>,
-    note: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct ClientDetail {
-    #[serde(flatten)]
-    client: Client,
-    /// The config peergate wrote, with `PrivateKey` and `PresharedKey` redacted.
-    conf: Option<String>,
-    /// Why `conf` is missing (the file was removed by hand, say).
-    conf_error: Option<String>,
-    route_commands: Vec<SubnetRoutes>,
-    /// All subnets' route commands as one script per platform ("copy all").
-    route_script: Option<RouteCommands>,
-    /// Each `[Peer]` of the config: its key, endpoint and AllowedIPs (status per peer is in
-    /// `status.peers`).
-    peers: Vec<PeerConfig>,
-    lan: Option<Lan>,
-    /// The firewall rules peergate installs for this client (text), when the LAN is known.
-    rules: Option<String>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct PeerConfig {
-    pub public_key: String,
-    pub endpoint: String,
-    #[schema(value_type = Vec<String>)]
-    pub allowed_ips: Vec<IpNet>,
-}
-
-impl PeerConfig {
-    fn all(conf: &wg_conf::WgConf) -> Vec<PeerConfig> {
-        conf.peers
-            .iter()
-            .map(|p| PeerConfig {
-                public_key: p.public_key.value.to_string(),
-                endpoint: p.endpoint.value.to_string(),
-                allowed_ips: p.allowed_ips.iter().map(|a| a.value).collect(),
-            })
-            .collect()
-    }
-}
-
-fn routes_for(client: &ClientRow, lan: Option<&Lan>) -> Vec<SubnetRoutes> {
-    client
-        .subnets
-        .iter()
-        .map(|subnet| match lan {
-            None => SubnetRoutes {
-                subnet: *subnet,
-                commands: None,
-                note: Some("The gateway's LAN address is unknown: set PEERGATE_LAN_ADDRESS.".into()),
-            },
-            Some(lan) => match route_commands(*subnet, lan.address) {
-                Ok(commands) => SubnetRoutes { subnet: *subnet, commands: Some(commands), note: None },
-                Err(err) => SubnetRoutes { subnet: *subnet, commands: None, note: Some(err.to_string()) },
-            },
-        })
-        .collect()
-}
-
 /// The client named by a path's id, or 404.
 pub async fn find(db: &Db, id: ClientId) -> Result<ClientRow, ApiError> {
     clients::get(db, id).await?.ok_or_else(|| ApiError::NotFound(format!("No client with id {id}.")))
-}
-
-/// One client with its redacted config and the route commands for LAN hosts.
-#[utoipa::path(get, path = "/api/clients/{id}", tag = "clients", params(("id" = i64, Path)),
-    responses((status = 200, body = ClientDetail), (status = 404, body = Problem)))]
-async fn get_client(
-    State(app): State<AppContext>,
-    _admin: Admin,
-    ApiPath(id): ApiPath<ClientId>,
-) -> Result<axum::Json<ClientDetail>, ApiError> {
-    let client = find(&app.db, id).await?;
-    let (conf, conf_error, peers) = match app.gateway.wg_dir.read(&client.interface) {
-        Ok(text) => match wg_conf::parse(&text) {
-            Ok(parsed) => (Some(wg_conf::render_redacted(&parsed)), None, PeerConfig::all(&parsed)),
-            Err(err) => (None, Some(format!("{} no longer parses: {err}", client.conf_path)), Vec::new()),
-        },
-        Err(err) => (None, Some(format!("{} cannot be read: {err}", client.conf_path)), Vec::new()),
-    };
-    let route_commands = routes_for(&client, app.gateway.lan.as_ref());
-    let route_script = app.gateway.lan.as_ref().and_then(|lan| route_script(&client.subnets, lan.address));
-    let rules = app.dataplane.backends.firewall.describe(&client.interface);
-    let lan = app.gateway.lan.clone();
-    Ok(axum::Json(ClientDetail {
-        client: Client::from(client),
-        conf,
-        conf_error,
-        route_commands,
-        route_script,
-        peers,
-        lan,
-        rules,
-    }))
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ClientUpdate {
-    /// The name people use (any script, at most 64 characters).
-    name: Option<String>,
-    /// Free text (at most 2000 characters, several lines); empty clears them.
-    notes: Option<String>,
-    /// The address connectivity tests ping; must lie inside one of the client's subnets.
-    probe_host: Option<String>,
-    /// New subnet(s), comma-separated, for a single-peer config: checked like an upload's,
-    /// written as the peer's AllowedIPs, and applied to a running tunnel without a restart.
-    subnet: Option<String>,
-    /// `true` accepts subnets wider than the gateway's public-route limit (audited).
-    #[serde(default)]
-    allow_wide_routes: bool,
-}
-
-/// Changes a client's name, notes, probe host or subnets (only the fields sent; audited before/after).
-#[utoipa::path(patch, path = "/api/clients/{id}", tag = "clients", params(("id" = i64, Path)), request_body = ClientUpdate,
-    responses((status = 200, body = Client), (status = 404, body = Problem), (status = 422, body = Problem)))]
-async fn update_client(
-    State(app): State<AppContext>,
-    _admin: Admin,
-    actor: Actor,
-    ApiPath(id): ApiPath<ClientId>,
-    ApiJson(body): ApiJson<ClientUpdate>,
-) -> Result<axum::Json<Client>, ApiError> {
-    let mut probe_host = body.probe_host.as_deref();
-    if let Some(subnets) = body.subnet.as_deref() {
-        let change = SubnetChange { subnets, probe_host, allow_wide: body.allow_wide_routes };
-        let client =
-            app.dataplane.activation.change_subnets(&app.db, &app.gateway, id, change, &actor).await.map_err(subnet_error)?;
-        if body.name.is_none() && body.notes.is_none() {
-            return Ok(axum::Json(client));
-        }
-        probe_host = None; // set with the subnets
-    }
-    let changes = Changes { display_name: body.name.as_deref(), notes: body.notes.as_deref(), probe_host };
-    match edit::update(&app.db, id, changes, &actor).await {
-        Ok(client) => {
-            let client = Client::from(client);
-            app.events.send(Event::Client(Box::new(client.clone())));
-            Ok(axum::Json(client))
-        }
-        Err(err @ EditError::NotFound(_)) => Err(ApiError::NotFound(err.to_string())),
-        Err(err @ EditError::Nothing) => Err(ApiError::validation("name", err.to_string())),
-        Err(err @ EditError::Notes(_)) => Err(ApiError::validation("notes", err.to_string())),
-        Err(EditError::Refused(err)) => Err(admission_error(AdmitError::Refused(err))),
-        Err(EditError::Internal(err)) => Err(ApiError::Internal(err)),
-    }
-}
-
-fn subnet_error(err: SubnetError) -> ApiError {
-    match err {
-        SubnetError::NotFound => ApiError::NotFound("No such client.".into()),
-        err @ (SubnetError::MultiPeer(_) | SubnetError::Unreadable(_)) => ApiError::validation("subnet", err.to_string()),
-        SubnetError::Refused(err) => admission_error(err),
-        err @ SubnetError::Live(_) => ApiError::Unprocessable {
-            code: "subnets_not_applied",
-            detail: err.to_string(),
-            errors: Vec::new(),
-            extra: Default::default(),
-        },
-        SubnetError::Op(err) => super::dataplane::op_error(err, "subnets_not_applied"),
-    }
-}
-
-#[derive(Debug, Deserialize, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ExportRequest {
-    /// `true`: the file as peergate wrote it, with `PrivateKey` (and any `PresharedKey`), the
-    /// one secret that otherwise never leaves its 0600 file; `false`: the keys redacted.
-    include_keys: bool,
-}
-
-/// Downloads the config peergate wrote for a client, as `<interface>.conf`. Admin only; every
-/// download is audited (`client.export`, with whether it held the keys). A POST: it records.
-#[utoipa::path(post, path = "/api/clients/{id}/export", tag = "clients", params(("id" = i64, Path)), request_body = ExportRequest,
-    responses((status = 200, description = "the wg-quick file", content_type = "text/plain", body = String),
-              (status = 404, body = Problem)))]
-async fn export_client(
-    State(app): State<AppContext>,
-    _admin: Admin,
-    actor: Actor,
-    ApiPath(id): ApiPath<ClientId>,
-    ApiJson(body): ApiJson<ExportRequest>,
-) -> Result<Response, ApiError> {
-    let client = find(&app.db, id).await?;
-    let text = app.gateway.export(&app.db, &client, body.include_keys, &actor).await?;
-    // The interface name is plain ASCII (validated), so it needs no quoting beyond the quotes.
-    let disposition = format!("attachment; filename=\"{}.conf\"", client.interface);
-    let headers = [
-        (header::CONTENT_TYPE, "text/plain; charset=utf-8".to_string()),
-        (header::CONTENT_DISPOSITION, disposition),
-        (header::CACHE_CONTROL, "no-store".to_string()),
-    ];
-    Ok((headers, text).into_response())
-}
-
-/// The multipart form of a replacement (documentation only).
-#[derive(ToSchema)]
-#[allow(dead_code)]
-struct ReplaceForm {
-    /// The new wg-quick `.conf` file for the same site (at most 64 KiB).
-    #[schema(value_type = String, format = Binary)]
-    file: Vec<u8>,
-    /// Other subnet(s) than the client's; a full-tunnel file keeps the client's when absent.
-    subnet: Option<String>,
-    /// Another probe host; the client's stays when it is inside the subnets.
-    probe_host: Option<String>,
-    allow_wide_routes: Option<bool>,
-}
-
-/// Replaces a client's config with a new file for the same site (keys rotated,
-/// endpoint moved), keeping its id, names, notes and history; checked like an upload; audited
-/// (`client.replace`, before/after). An active client is moved to the new file (activated on
-/// it); if that fails the previous file is back (422 `replace_not_applied` says whether it runs).
-#[utoipa::path(post, path = "/api/clients/{id}/config", tag = "clients", params(("id" = i64, Path)),
-    request_body(content = ReplaceForm, content_type = "multipart/form-data"),
-    responses((status = 200, body = Client), (status = 404, body = Problem), (status = 409, body = Problem), (status = 422, body = Problem)))]
-async fn replace_client_config(
-    State(app): State<AppContext>,
-    _admin: Admin,
-    actor: Actor,
-    ApiPath(id): ApiPath<ClientId>,
-    multipart: Multipart,
-) -> Result<axum::Json<Client>, ApiError> {
-    let parts = read_upload(multipart).await?;
-    if parts.name.is_some() || parts.interface.is_some() {
-        let field = if parts.name.is_some() { "name" } else { "interface" };
-        return Err(ApiError::validation(field, "a replacement keeps the client's names; change the name with PATCH"));
-    }
-    let (_, bytes) = parts.file.ok_or_else(|| ApiError::validation("file", "Choose the new WireGuard .conf file."))?;
-    let new = Replacement {
-        bytes: &bytes,
-        subnets: parts.subnet.as_deref(),
-        probe_host: parts.probe_host.as_deref(),
-        allow_wide: parts.allow_wide_routes.unwrap_or(false),
-        allowed_ips: None,
-        action: "client.replace",
-    };
-    match app.dataplane.activation.replace(&app.db, &app.gateway, id, new, &actor).await {
-        Ok(client) => Ok(axum::Json(client)),
-        Err(ReplaceError::NotFound) => Err(ApiError::NotFound(format!("No client with id {id}."))),
-        Err(err @ ReplaceError::NotApplied { .. }) => Err(ApiError::Unprocessable {
-            code: "replace_not_applied",
-            detail: err.to_string(),
-            errors: Vec::new(),
-            extra: Default::default(),
-        }),
-        Err(ReplaceError::Refused(err)) => Err(admission_error(err)),
-        Err(ReplaceError::Op(err)) => Err(super::dataplane::op_error(err, "replace_failed")),
-    }
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]

@@ -9,6 +9,8 @@
 pub mod alerts;
 pub mod audit;
 pub mod auth;
+pub mod client_changes;
+pub mod client_detail;
 pub mod clients;
 pub mod dataplane;
 pub mod error;
