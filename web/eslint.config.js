@@ -25,7 +25,7 @@ export default defineConfig(
   },
   // Scripts that drive Chromium: their page.evaluate() callbacks run in the page.
   {
-    files: ['e2e/**/*.mjs', 'bench/measure.mjs'],
+    files: ['e2e/**/*.mjs', 'bench/measure.mjs', 'bench/search-measure.mjs', 'bench/session.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
   // Runs only in the page (page.addInitScript), not in node.

@@ -9,6 +9,7 @@ export const distDir = path.resolve(process.env.BENCH_DIST || path.join(webDir, 
 
 /** @typedef {'sse' | 'poll5' | 'poll1'} ScenarioKey */
 /** @typedef {{ label: string; events: boolean; pollMs: number | null }} Scenario */
+/** @typedef {'search' | 'naive'} SearchScenarioKey */
 
 export const cfg = {
   runs: intEnv('BENCH_RUNS', 5),
@@ -16,6 +17,9 @@ export const cfg = {
   clients: intEnv('BENCH_CLIENTS', 100),
   /** @type {string[]} checked against SCENARIOS by main() */
   scenarios: (process.env.BENCH_SCENARIOS || 'sse,poll5,poll1').split(',').map((s) => s.trim()).filter(Boolean),
+  searchClients: intEnv('BENCH_SEARCH_CLIENTS', 1000),
+  /** @type {string[]} checked against SEARCH_SCENARIOS by main(); empty: no search figures */
+  searchScenarios: (process.env.BENCH_SEARCH_SCENARIOS ?? 'search,naive').split(',').map((s) => s.trim()).filter(Boolean),
   chromium: process.env.CHROMIUM || '/usr/bin/chromium',
   json: process.env.BENCH_JSON || '',
 };
@@ -36,6 +40,28 @@ export const SCENARIOS = {
   poll5: { label: 'poll 5 s (fallback)', events: false, pollMs: null },
   poll1: { label: 'poll 1 s (naive)', events: false, pollMs: 1000 },
 };
+
+/**
+ * The search figures: the real bundle, and the same bundle with React's memoization and deferral
+ * switched off (fake-gateway.mjs), both with the event stream pushing every client's status each second.
+ * @type {Record<SearchScenarioKey, { label: string; naive: boolean }>}
+ */
+export const SEARCH_SCENARIOS = {
+  search: { label: 'memoized + deferred (ours)', naive: false },
+  naive: { label: 'no memo, synchronous (naive)', naive: true },
+};
+
+/** Between keystrokes typed one at a time (after the previous one's list was painted), and in a burst. */
+export const KEY_GAP_MS = 150;
+export const BURST_DELAY_MS = 40;
+
+/**
+ * @param {string} key
+ * @returns {key is SearchScenarioKey}
+ */
+export function isSearchScenario(key) {
+  return Object.hasOwn(SEARCH_SCENARIOS, key);
+}
 
 /**
  * @param {string} key

@@ -1,8 +1,10 @@
 // @ts-check
 // Browser performance benchmark of the dashboard: bundle size, time to first
 // render with 100 clients, and frame time / long tasks / layout shift while 100 clients update every
-// second. Self-contained: serves web/dist from a fake gateway on 127.0.0.1 (random port) that answers
-// the API the dashboard uses, and drives Debian's Chromium through playwright-core (no downloads).
+// second; then, with 1,000 clients, the first render, search-as-you-type latency and frame time
+// while typing and scrolling. Self-contained: serves web/dist from a fake gateway on 127.0.0.1
+// (random port) that answers the API the dashboard uses, and drives Debian's Chromium through
+// playwright-core (no downloads).
 //
 //   npm run build && npm run bench
 //
@@ -14,27 +16,39 @@
 //          has POLL_INTERVAL_MS patched to 1000, so GET /api/clients (full objects) every second.
 // In every scenario the fake's data changes every second (rates, bytes, handshakes).
 //
+// Search scenarios (1,000 clients, event stream on; see search-measure.mjs), interleaved run by run:
+//   search the real bundle: the search box's value is deferred (useDeferredValue), the list indexed
+//          once per change of the clients, the rows memoized.
+//   naive  the naive baseline: the same bundle served with React's memo, useMemo and useDeferredValue
+//          patched into no-ops, so every keystroke re-filters and re-renders all rows synchronously.
+//
 // Environment: BENCH_RUNS (default 5), BENCH_SECONDS (update window, default 30), BENCH_CLIENTS
-// (default 100), BENCH_SCENARIOS (comma list, default sse,poll5,poll1), CHROMIUM (default
+// (default 100), BENCH_SCENARIOS (comma list, default sse,poll5,poll1), BENCH_SEARCH_CLIENTS (default
+// 1000), BENCH_SEARCH_SCENARIOS (comma list, default search,naive; empty: none), CHROMIUM (default
 // /usr/bin/chromium), BENCH_JSON (optional path: write all raw per-run figures there), BENCH_DIST
 // (another build to serve instead of web/dist, e.g. an unminified one for profiling).
 
 // Modules: config.mjs (settings, scenarios), fake-world.mjs + fake-gateway.mjs (the fake gateway),
-// instrument.mjs (in-page probes), measure.mjs (one run), stats.mjs, report.mjs (bundle, tables).
+// instrument.mjs (in-page probes), session.mjs (browser, first render), measure.mjs (one run),
+// search-measure.mjs + search-report.mjs (the search figures), stats.mjs, report.mjs (bundle, tables).
 
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CHROMIUM_ARGS } from '../e2e/lib/chromium-args.mjs';
-import { BUNDLE_GOAL_KB, SCENARIOS, VIEWPORT, cfg, distDir, isScenario, webDir } from './config.mjs';
+import { BUNDLE_GOAL_KB, SCENARIOS, VIEWPORT, cfg, distDir, isScenario, isSearchScenario, webDir } from './config.mjs';
 import { startGateway } from './fake-gateway.mjs';
 import { instrument } from './instrument.mjs';
 import { measure } from './measure.mjs';
 import { bundleSize, environment, fmt, kb, ratio, table } from './report.mjs';
+import { measureSearch } from './search-measure.mjs';
+import { printSearch } from './search-report.mjs';
 import { median } from './stats.mjs';
 
 /** @typedef {import('./config.mjs').ScenarioKey} ScenarioKey */
 /** @typedef {import('./measure.mjs').Measurement} Measurement */
+/** @typedef {import('./config.mjs').SearchScenarioKey} SearchScenarioKey */
+/** @typedef {import('./search-measure.mjs').SearchMeasurement} SearchMeasurement */
 
 async function main() {
   if (!existsSync(path.join(distDir, 'index.html'))) {
@@ -50,10 +64,18 @@ async function main() {
     if (!isScenario(s)) throw new Error(`unknown scenario ${s} (known: ${Object.keys(SCENARIOS).join(', ')})`);
     scenarios.push(s);
   }
+  /** @type {SearchScenarioKey[]} */
+  const searchScenarios = [];
+  for (const s of cfg.searchScenarios) {
+    if (!isSearchScenario(s)) throw new Error(`unknown search scenario ${s} (known: search, naive)`);
+    searchScenarios.push(s);
+  }
 
   console.log('peergate dashboard benchmark');
   console.log(`  ${environment()}`);
-  console.log(`  ${cfg.clients} clients, ${cfg.runs} runs per scenario, ${cfg.seconds} s update window, viewport ${VIEWPORT.width}x${VIEWPORT.height}, fresh profile per run; medians\n`);
+  console.log(`  ${cfg.clients} clients, ${cfg.runs} runs per scenario, ${cfg.seconds} s update window, viewport ${VIEWPORT.width}x${VIEWPORT.height}, fresh profile per run; medians`);
+  if (searchScenarios.length) console.log(`  search figures: ${cfg.searchClients} clients, ${cfg.runs} runs per scenario (${searchScenarios.join(', ')})`);
+  console.log('');
 
   // 3. Bundle.
   const bundle = bundleSize();
@@ -89,7 +111,20 @@ async function main() {
       );
     }
   }
-  if (cfg.json) writeFileSync(cfg.json, JSON.stringify({ config: cfg, bundle, results }, null, 2));
+  /** @type {Record<string, SearchMeasurement[]>} */
+  const searchResults = Object.fromEntries(searchScenarios.map((s) => [s, []]));
+  for (let run = 1; run <= cfg.runs; run++) {
+    for (const s of searchScenarios) {
+      const r = await measureSearch(s);
+      searchResults[s].push(r);
+      const list = r.keys.map((k) => k.listMs).sort((a, b) => a - b);
+      process.stderr.write(
+        `search run ${run}/${cfg.runs} ${s.padEnd(6)}: rows painted at ${fmt(r.firstRender.rowsPaintedMs)} ms, keystroke -> rows p50 ${fmt(median(list), 1)} ms ` +
+          `(max ${fmt(list[list.length - 1], 1)}), scroll frames p95 ${fmt(r.scroll.frames.p95, 1)} ms${r.errors.length ? `, ${r.errors.length} errors` : ''}\n`,
+      );
+    }
+  }
+  if (cfg.json) writeFileSync(cfg.json, JSON.stringify({ config: cfg, bundle, results, search: searchResults }, null, 2));
 
   /** @typedef {(r: Measurement) => number | null} Figure */
   /** @typedef {(s: ScenarioKey, f: Figure) => number | null} Aggregate */
@@ -178,6 +213,8 @@ async function main() {
   const errs = scenarios.flatMap((s) => results[s].flatMap((r) => r.errors.map((e) => `${s}: ${e}`)));
   console.log(`rows at the end: ${rowsOk ? `${cfg.clients} in every run` : 'MISSING ROWS'}; page/console errors: ${errs.length ? errs.slice(0, 5).join(' | ') : 'none'}`);
   console.log('');
+
+  if (searchScenarios.length) printSearch(searchResults, searchScenarios);
 
   console.log('Goals');
   console.log(`  bundle < ${BUNDLE_GOAL_KB} KB gzipped (initial): ${kb(bundle.initial.gzip)} -> ${bundle.initial.gzip < BUNDLE_GOAL_KB * 1024 ? 'PASS' : 'FAIL'}`);

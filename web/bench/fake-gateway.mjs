@@ -23,7 +23,8 @@ import { createWorld } from './fake-world.mjs';
  * @typedef {object} FakeGateway
  * @property {string} url
  * @property {LogEntry[]} log every response and pushed event, for the request figures
- * @property {{ applied: boolean }} patched whether the poll interval patch found its constant
+ * @property {{ applied: boolean; naive: number }} patched whether the poll interval patch found its
+ *   constant; how many of the naive patches found their code
  * @property {() => Promise<void>} close
  */
 
@@ -43,17 +44,27 @@ const CONTENT_TYPES = {
 // the clientKeys object that follows it in the bundle).
 const POLL_CONSTANT = /([\w$]+)=5e3(,[\w$]+=\{all:\[`clients`\])/;
 
+// The naive baseline of the search figures: React's memo, useMemo and useDeferredValue made no-ops in
+// the served bundle (at their definitions in React, so every caller is affected), i.e. the same UI
+// re-filtering, re-sorting and re-rendering every row synchronously on each keystroke.
+/** @type {[RegExp, string][]} */
+const NAIVE_PATCHES = [
+  [/(\.memo=function\(([\w$]+),[\w$]+\)\{)return\{\$\$typeof:[^}]*\}\}/, '$1return $2}'],
+  [/(\.useMemo=function\(([\w$]+),[\w$]+\)\{)return [\w$.]+\.useMemo\(\2,[\w$]+\)\}/, '$1return $2()}'],
+  [/(\.useDeferredValue=function\(([\w$]+),[\w$]+\)\{)return [\w$.]+\.useDeferredValue\(\2,[\w$]+\)\}/, '$1return $2}'],
+];
+
 /**
- * @param {{ events: boolean; pollMs: number | null; clients: number }} options
+ * @param {{ events: boolean; pollMs: number | null; clients: number; naive?: boolean }} options
  * @returns {Promise<FakeGateway>}
  */
-export async function startGateway({ events, pollMs, clients }) {
+export async function startGateway({ events, pollMs, clients, naive = false }) {
   const world = createWorld(clients);
   /** @type {LogEntry[]} */
   const log = [];
   /** @type {Set<http.ServerResponse>} */
   const streams = new Set();
-  const patched = { applied: false };
+  const patched = { applied: false, naive: 0 };
   /** @type {Map<string, Buffer>} */
   const fileCache = new Map();
 
@@ -66,12 +77,21 @@ export async function startGateway({ events, pollMs, clients }) {
         body = Buffer.from(body.toString('utf8').replace(POLL_CONSTANT, `$1=${pollMs}$2`));
         patched.applied = true;
       }
+      if (naive && file.endsWith('.js')) {
+        let text = body.toString('utf8');
+        for (const [pattern, replacement] of NAIVE_PATCHES) {
+          if (!pattern.test(text)) continue;
+          text = text.replace(pattern, replacement);
+          patched.naive += 1;
+        }
+        body = Buffer.from(text);
+      }
       fileCache.set(file, body);
     }
     return body;
   };
-  // Patch eagerly so we know before the run whether the forced interval is in effect.
-  if (pollMs) for (const f of readdirSync(path.join(distDir, 'assets'))) if (f.endsWith('.js')) readAsset(path.join(distDir, 'assets', f));
+  // Patch eagerly so we know before the run whether the patches are in effect.
+  if (pollMs || naive) for (const f of readdirSync(path.join(distDir, 'assets'))) if (f.endsWith('.js')) readAsset(path.join(distDir, 'assets', f));
 
   /**
    * @param {http.ServerResponse} res

@@ -44,6 +44,8 @@ export function createWorld(count) {
   for (let i = 0; i < count; i++) {
     const n = String(i + 1).padStart(3, '0');
     const iface = `pg-c${n}`;
+    // 10.100.0.0/24, 10.100.1.0/24, … 10.100.255.0/24, 10.101.0.0/24, …: valid for any count.
+    const net = `10.${100 + (i >> 8)}.${i & 255}`;
     clients.push({
       id: i + 1,
       name: `site-${n}`,
@@ -51,10 +53,10 @@ export function createWorld(count) {
       notes: '',
       public_key: createHash('sha256').update(`self-${i}`).digest('base64'),
       conf_path: `/var/lib/peergate/clients/${iface}.conf`,
-      subnets: [`10.100.${i}.0/24`],
+      subnets: [`${net}.0/24`],
       peer_public_keys: [createHash('sha256').update(`peer-${i}`).digest('base64')],
       endpoint: `203.0.113.${(i % 250) + 1}:51820`,
-      probe_host: `10.100.${i}.1`,
+      probe_host: `${net}.1`,
       state: 'active',
       last_error: null,
       status: null,

@@ -1,10 +1,12 @@
-// The page-side state of the dashboard benchmark (bench/instrument.mjs), for the type check.
+// The page-side state of the dashboard benchmark (bench/instrument.mjs, bench/search-measure.mjs), for the type check.
 
 import type { BenchState } from './instrument.mjs';
+import type { SearchProbe } from './search-measure.mjs';
 
 declare global {
   interface Window {
     __bench: BenchState;
+    __search: SearchProbe;
   }
 }
 

@@ -2,15 +2,9 @@
 // One measurement of the dashboard benchmark: a fresh Chromium profile against a fresh fake
 // gateway, the first render, then the update window.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-// Same Chromium flags as the e2e tests.
-import { CHROMIUM_ARGS } from '../e2e/lib/chromium-args.mjs';
-import { LONG_TASK_MS, SCENARIOS, SETTLE_MS, VIEWPORT, cfg } from './config.mjs';
+import { LONG_TASK_MS, SCENARIOS, SETTLE_MS, cfg } from './config.mjs';
 import { startGateway } from './fake-gateway.mjs';
-import { instrument } from './instrument.mjs';
+import { metricsOf, openDashboard, startFrames, stopFrames } from './session.mjs';
 import { pct, sum } from './stats.mjs';
 
 /** @typedef {Awaited<ReturnType<typeof measure>>} Measurement */
@@ -23,76 +17,25 @@ export async function measure(scenarioKey) {
     await gateway.close();
     throw new Error('poll1: could not find POLL_INTERVAL_MS (=5e3 before clientKeys) in the bundle; update POLL_CONSTANT.');
   }
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'peergate-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: cfg.chromium,
-    headless: true,
-    args: CHROMIUM_ARGS,
-    viewport: VIEWPORT,
-  });
-  /** @type {string[]} */
-  const errors = [];
+  /** @type {import('./session.mjs').Session | undefined} */
+  let session;
   try {
-    const page = context.pages()[0] ?? (await context.newPage());
-    page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/the server responded with a status of 404|EventSource's response has a MIME type/i.test(m.text()))
-        errors.push(`console: ${m.text()}`);
-    });
-    await page.addInitScript(instrument, cfg.clients);
-    const cdp = await context.newCDPSession(page);
-    await cdp.send('Performance.enable');
-
     // 1. First render.
-    const t0 = performance.now();
-    await page.goto(`${gateway.url}/`, { waitUntil: 'commit' });
-    await page.waitForFunction((n) => document.querySelectorAll('tbody tr.client-row').length >= n, cfg.clients, {
-      timeout: 30_000,
-      polling: 'raf',
-    });
-    const wallMs = performance.now() - t0;
-    await page.waitForFunction(() => window.__bench.rowsFrameAt !== null, null, { timeout: 10_000 });
-    const load = await page.evaluate(() => {
-      const nav = /** @type {PerformanceNavigationTiming | undefined} */ (performance.getEntriesByType('navigation')[0]);
-      const fcp = performance.getEntriesByName('first-contentful-paint')[0];
-      return {
-        fcp: fcp ? fcp.startTime : null,
-        rowsAt: window.__bench.rowsAt,
-        rowsFrameAt: window.__bench.rowsFrameAt,
-        domContentLoaded: nav ? nav.domContentLoadedEventEnd : null,
-      };
-    });
+    session = await openDashboard(gateway.url, cfg.clients);
+    const { page, cdp, errors, firstRender } = session;
 
     // 2. Updates.
     await page.waitForTimeout(SETTLE_MS);
     const before = metricsOf(await cdp.send('Performance.getMetrics'));
-    const winStart = await page.evaluate(() => {
-      const b = window.__bench;
-      /** @type {number[]} */
-      const frames = [];
-      b.frames = frames;
-      /** @type {number | null} */
-      let last = null;
-      /** @param {number} t */
-      const loop = (t) => {
-        if (last !== null) frames.push(t - last);
-        last = t;
-        if (!b.stop) requestAnimationFrame(loop);
-      };
-      requestAnimationFrame(loop);
-      return performance.now();
-    });
+    const winStart = await startFrames(page);
     const serverStart = Date.now();
     await page.waitForTimeout(cfg.seconds * 1000);
-    const winEnd = await page.evaluate(() => {
-      window.__bench.stop = true;
-      return performance.now();
-    });
+    const { end: winEnd, frames } = await stopFrames(page);
     const serverEnd = Date.now();
     const after = metricsOf(await cdp.send('Performance.getMetrics'));
     const raw = await page.evaluate(() => {
       const b = window.__bench;
-      return { longtasks: b.longtasks, shifts: b.shifts, commits: b.commits, dataAt: b.dataAt, handlerMs: b.handlerMs, frames: b.frames ?? [] };
+      return { longtasks: b.longtasks, shifts: b.shifts, commits: b.commits, dataAt: b.dataAt, handlerMs: b.handlerMs };
     });
     const rows = await page.locator('tbody tr.client-row').count();
     const liveText = await page.locator('.live-indicator').first().textContent().catch(() => '');
@@ -102,7 +45,6 @@ export async function measure(scenarioKey) {
     const inWin = (t) => t >= winStart && t <= winEnd;
     const tasks = raw.longtasks.filter((e) => inWin(e.start));
     const loadTasks = raw.longtasks.filter((e) => e.start < winStart);
-    const frames = raw.frames;
     const sortedFrames = [...frames].sort((a, b) => a - b);
     const commits = raw.commits.filter(inWin);
     const data = raw.dataAt.filter(inWin);
@@ -133,11 +75,7 @@ export async function measure(scenarioKey) {
       live: (liveText || '').trim(),
       errors,
       firstRender: {
-        wallMs,
-        rowsAtMs: load.rowsAt,
-        rowsPaintedMs: load.rowsFrameAt,
-        fcpMs: load.fcp,
-        dclMs: load.domContentLoaded,
+        ...firstRender,
         loadLongTasks: loadTasks.length,
         loadLongTaskMaxMs: Math.max(0, ...loadTasks.map((e) => e.dur)),
         loadCls: sum(raw.shifts.filter((s) => s.start < winStart).map((s) => s.value)),
@@ -171,17 +109,7 @@ export async function measure(scenarioKey) {
       },
     };
   } finally {
-    await context.close().catch(() => {});
+    await session?.close();
     await gateway.close();
-    rmSync(userDataDir, { recursive: true, force: true });
   }
-}
-
-/**
- * CDP `Performance.getMetrics` as name -> value.
- * @param {{ metrics: { name: string; value: number }[] }} result
- * @returns {Record<string, number>}
- */
-function metricsOf(result) {
-  return Object.fromEntries(result.metrics.map((m) => [m.name, m.value]));
 }

@@ -42,9 +42,10 @@ export function readEnv() {
 
 /**
  * Starts Chromium with a fresh profile. Returns the page, the CSP violations and page errors it
- * collects, and a `close()` that also removes the profile.
+ * collects, and a `close()` that also removes the profile. `colorScheme` ('light' or 'dark') is
+ * what `prefers-color-scheme` reports to the pages.
  */
-export async function openBrowser(env, { timeout = 10_000, permissions = [] } = {}) {
+export async function openBrowser(env, { timeout = 10_000, permissions = [], colorScheme = 'light' } = {}) {
   if (env.missing.length > 0) {
     throw new Error(
       `Browser e2e needs ${env.missing.join(', ')} (unset). Example: PEERGATE_URL=http://127.0.0.1:18080 ` +
@@ -58,6 +59,7 @@ export async function openBrowser(env, { timeout = 10_000, permissions = [] } = 
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: VIEWPORTS.desktop,
+    colorScheme,
   });
   if (permissions.length > 0) await context.grantPermissions(permissions, { origin: new URL(env.url).origin });
   const page = context.pages()[0] ?? (await context.newPage());
@@ -85,6 +87,22 @@ export async function shoot(page, env, name) {
     await page.screenshot({ path: path.join(env.screenshots, `${name}-${label}.png`), fullPage: true });
   }
   await page.setViewportSize(VIEWPORTS.desktop);
+}
+
+/**
+ * Nothing sticks out sideways: the document is no wider than the window, and the page in <main>
+ * no wider than <main>'s content box (its padding would hide a small overflow from the first check).
+ * Content of scroll containers (wide tables, tab bars) does not count.
+ */
+export async function checkNoSidewaysOverflow(page, label) {
+  const found = await page.evaluate(() => {
+    const sizes = [['document', document.documentElement.scrollWidth, window.innerWidth]];
+    for (const el of document.querySelectorAll('#main > *')) {
+      sizes.push([`#main > .${[...el.classList].join('.')}`, el.scrollWidth, el.clientWidth]);
+    }
+    return sizes.filter(([, scroll, client]) => scroll > client);
+  });
+  assert.deepEqual(found, [], `on the ${label}, [what, content width, box width] of what sticks out sideways`);
 }
 
 // axe runs through DevTools (page.evaluate), which the page's CSP does not apply to; a <script>

@@ -1,6 +1,8 @@
 import { Link } from 'react-router';
+import { usePageTitle } from '@/lib/use-page-title';
 
 export function NotFoundRoute() {
+  usePageTitle('Page not found');
   return (
     <div className="page">
       <h1>Page not found</h1>

@@ -1,16 +1,19 @@
 import { useEffect, useRef } from 'react';
 import type uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
+import { formatClock, formatShortDate, formatTime } from '@/lib/format';
+import { resolveCssColor, useColorScheme } from '@/lib/use-color-scheme';
 
 export type ChartSeries = {
   label: string;
   values: (number | null)[];
+  /** Any CSS colour; `var(--color-chart-…)` follows the colour scheme (see styles/base.css). */
   color: string;
   /** Formats values on the axis and in the legend. */
   format: (value: number) => string;
   /** Second y axis (right side), e.g. loss next to latency. */
   axis?: 'left' | 'right';
-  /** Drawn as filled area (e.g. loss). */
+  /** Drawn as filled area (e.g. loss), in a colour as `color`. */
   fill?: string;
   /** Fixed range for this series' axis. */
   range?: [number, number];
@@ -29,13 +32,16 @@ type Props = {
 
 /**
  * A time-series chart drawn by uPlot on a canvas. The space is reserved by CSS (no layout shift as
- * data arrives); uPlot sets only CSSOM style properties, which the strict CSP allows.
+ * data arrives); uPlot sets only CSSOM style properties, which the strict CSP allows. A canvas
+ * keeps the colours it was drawn with, so they are read from the stylesheet's variables and the
+ * plot is drawn again when the colour scheme changes.
  */
 export function TimeChart({ title, times, series, summary, emptyText, height = 200 }: Props) {
   const hostRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const empty = times.length === 0;
-  const shape = series.map((s) => `${s.label}:${s.axis ?? 'left'}`).join('|');
+  const shape = series.map((s) => `${s.label}:${s.axis ?? 'left'}:${s.color}`).join('|');
+  const scheme = useColorScheme();
 
   // Create the plot (uPlot is loaded on demand: only pages with charts pay for it).
   useEffect(() => {
@@ -45,6 +51,9 @@ export function TimeChart({ title, times, series, summary, emptyText, height = 2
     let observer: ResizeObserver | undefined;
     void import('uplot').then(({ default: UPlot }) => {
       if (cancelled || !hostRef.current) return;
+      const color = (value: string) => resolveCssColor(value, host);
+      const axis = color('var(--color-chart-axis)');
+      const grid = color('var(--color-chart-grid)');
       const opts: uPlot.Options = {
         width: Math.max(200, host.clientWidth),
         height,
@@ -56,12 +65,18 @@ export function TimeChart({ title, times, series, summary, emptyText, height = 2
           right: { range: series.find((s) => s.axis === 'right')?.range ?? [0, 100] },
         },
         axes: [
-          { stroke: '#4b5563', grid: { stroke: '#e5e7eb', width: 1 }, ticks: { stroke: '#d8dee8', width: 1 } },
+          {
+            stroke: axis,
+            space: 70,
+            grid: { stroke: grid, width: 1 },
+            ticks: { stroke: color('var(--color-chart-tick)'), width: 1 },
+            values: (_u, ticks) => timeLabels(ticks),
+          },
           {
             scale: 'left',
-            stroke: '#4b5563',
+            stroke: axis,
             size: 72,
-            grid: { stroke: '#e5e7eb', width: 1 },
+            grid: { stroke: grid, width: 1 },
             ticks: { show: false },
             values: (_u, ticks) => ticks.map((t) => (series[0] ? series[0].format(t) : String(t))),
           },
@@ -70,7 +85,7 @@ export function TimeChart({ title, times, series, summary, emptyText, height = 2
                 {
                   scale: 'right',
                   side: 1 as const,
-                  stroke: '#4b5563',
+                  stroke: axis,
                   size: 52,
                   grid: { show: false },
                   ticks: { show: false },
@@ -80,13 +95,13 @@ export function TimeChart({ title, times, series, summary, emptyText, height = 2
             : []),
         ],
         series: [
-          { label: 'Time', value: (_u, v) => (v == null ? '—' : new Date(v * 1000).toLocaleTimeString()) },
+          { label: 'Time', value: (_u, v) => (v == null ? '—' : formatTime(v)) },
           ...series.map((s) => ({
             label: s.label,
             scale: s.axis === 'right' ? 'right' : 'left',
-            stroke: s.color,
+            stroke: color(s.color),
             width: 2,
-            fill: s.fill,
+            fill: s.fill && color(s.fill),
             spanGaps: false,
             points: { show: false },
             value: (_u: uPlot, v: number | null) => (v == null ? '—' : s.format(v)),
@@ -106,9 +121,10 @@ export function TimeChart({ title, times, series, summary, emptyText, height = 2
       plotRef.current?.destroy();
       plotRef.current = null;
     };
-    // Re-create only when the set of series changes; data updates go through setData below.
+    // Re-create only when the set of series or the colour scheme changes; data updates go through
+    // setData below.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [shape, empty, height]);
+  }, [shape, empty, height, scheme]);
 
   useEffect(() => {
     plotRef.current?.setData([times, ...series.map((s) => s.values)] as uPlot.AlignedData);
@@ -125,4 +141,10 @@ export function TimeChart({ title, times, series, summary, emptyText, height = 2
       </div>
     </figure>
   );
+}
+
+/** Time axis labels in the formats of lib/format.ts: the clock, with the day when the axis spans days. */
+function timeLabels(ticks: number[]): string[] {
+  const spansDays = ticks.length > 1 && ticks[ticks.length - 1]! - ticks[0]! >= 86_400;
+  return ticks.map((t) => (spansDays ? `${formatShortDate(t)}\n${formatClock(t)}` : formatClock(t)));
 }

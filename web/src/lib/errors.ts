@@ -7,3 +7,8 @@ export function errorMessage(error: unknown): string {
   if (error instanceof Error && error.message) return error.message;
   return 'Something went wrong.';
 }
+
+/** Why an action the user started failed: the server's detail, or that the gateway could not be reached. */
+export function actionErrorMessage(error: unknown): string {
+  return error instanceof NetworkError ? 'The gateway could not be reached. Try again once the connection is back.' : errorMessage(error);
+}

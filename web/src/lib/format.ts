@@ -51,6 +51,21 @@ export function formatDateTime(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** A calendar day in the reader's locale ("Dec 3, 2025", the date of `formatDateTime`); `utc` for UTC days. */
+export function formatDate(unixSeconds: number, utc = false): string {
+  return new Date(unixSeconds * 1000).toLocaleDateString(undefined, { dateStyle: 'medium', timeZone: utc ? 'UTC' : undefined });
+}
+
+/** A day without its year, for chart axes ("Dec 3"). */
+export function formatShortDate(unixSeconds: number, utc = false): string {
+  return new Date(unixSeconds * 1000).toLocaleDateString(undefined, { month: 'short', day: 'numeric', timeZone: utc ? 'UTC' : undefined });
+}
+
+/** A time of day to the minute, for chart axes ("14:03"). */
+export function formatClock(unixSeconds: number): string {
+  return new Date(unixSeconds * 1000).toLocaleTimeString(undefined, { timeStyle: 'short' });
+}
+
 /** A time of day, to the second (for "by 14:03:27"). */
 export function formatTime(unixSeconds: number): string {
   return new Date(unixSeconds * 1000).toLocaleTimeString(undefined, { timeStyle: 'medium' });

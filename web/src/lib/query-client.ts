@@ -2,7 +2,7 @@
 
 import { MutationCache, QueryCache, QueryClient } from '@tanstack/react-query';
 import { ApiError, NetworkError } from './api';
-import { errorMessage } from './errors';
+import { actionErrorMessage } from './errors';
 
 type MutationMeta = {
   /** Set to false when the component shows the error itself (e.g. inline in a form). */
@@ -35,8 +35,7 @@ export function createQueryClient(options: { onMutationError?: (message: string)
         const meta = mutation.meta;
         if (meta?.toastOnError === false) return;
         // The banner already says the connection is gone; the toast says this action did not happen.
-        const message =
-          error instanceof NetworkError ? 'The gateway could not be reached. Try again once the connection is back.' : errorMessage(error);
+        const message = actionErrorMessage(error);
         options.onMutationError?.(meta?.errorTitle ? `${meta.errorTitle}: ${message}` : message);
       },
     }),

@@ -2,7 +2,7 @@ import { useSyncExternalStore } from 'react';
 
 // One shared clock for relative times ("12 s ago"): components re-render every 5 s while anything
 // listens, and read the current time whenever they render (live data re-renders them too).
-const TICK_MS = 5000;
+export const TICK_MS = 5000;
 let tick = 0;
 let timer: number | undefined;
 const listeners = new Set<() => void>();

@@ -1,7 +1,7 @@
 // Bodies of the gateway's API for tests, typed by the types generated from openapi.json: a fixture
 // that drifts from the server's document fails the type check.
 
-import type { Client, ClientDetail, ClientStatus, PendingUpload, PingResult, TrafficSample } from '@/features/clients/api/types';
+import type { Client, ClientDetail, ClientStatus, DayTotal, PendingUpload, PingResult, TrafficSample } from '@/features/clients/api/types';
 import type { SampledMetrics, SystemMetrics, SystemSnapshot } from '@/features/system/api/get-metrics';
 
 const NOW = () => Math.floor(Date.now() / 1000);
@@ -133,4 +133,12 @@ export function makeMetrics(overrides: Partial<SampledMetrics> = {}): SampledMet
 /** GET /api/system/metrics before the gateway's first sample: only the history. */
 export function makeUnsampledMetrics(): SystemMetrics {
   return { history: [] } satisfies SystemMetrics;
+}
+
+// ---------- Daily traffic (client detail page) ----------
+
+/** `count` UTC days ending today, oldest first and zero-filled like the server's; `bytes` by index (0 = the oldest). */
+export function makeDays(count: number, bytes: Record<number, Partial<Omit<DayTotal, 'day'>>> = {}): DayTotal[] {
+  const today = Math.floor(NOW() / 86_400) * 86_400;
+  return Array.from({ length: count }, (_, i) => ({ day: today - (count - 1 - i) * 86_400, rx_bytes: 0, tx_bytes: 0, ...bytes[i] }) satisfies DayTotal);
 }

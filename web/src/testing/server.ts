@@ -7,7 +7,7 @@ import type { Session, User } from '@/features/auth/api/session';
 import type { FieldError, Problem } from '@/lib/api';
 import type { Client, InterfaceSuggestion, PendingUpload } from '@/features/clients/api/types';
 import type { SystemMetrics } from '@/features/system/api/get-metrics';
-import { makeUnsampledMetrics } from './fixtures';
+import { makeDays, makeUnsampledMetrics } from './fixtures';
 
 export const alice = { id: 1, username: 'alice', role: 'admin' } satisfies User;
 
@@ -40,9 +40,18 @@ export const handlers = [
   http.get('*/api/system/metrics', () => HttpResponse.json<SystemMetrics>(makeUnsampledMetrics())),
 ];
 
+// ---------- Daily traffic (client detail page): no traffic yet, for any client ----------
+
+const dailyTrafficHandlers = [
+  http.get('*/api/clients/:id/traffic/daily', ({ request }) => {
+    const days = Number(new URL(request.url).searchParams.get('days') ?? 30);
+    return HttpResponse.json(makeDays(days));
+  }),
+];
+
 /** A signed-in admin (alice) with CSRF token `token-1`. */
 export function signedIn() {
   server.use(http.get('*/api/auth/me', () => session()));
 }
 
-export const server = setupServer(...handlers);
+export const server = setupServer(...handlers, ...dailyTrafficHandlers);

@@ -34,6 +34,11 @@ export function AppLayout() {
             <NavLink to="/" end className="app-nav__link">
               Dashboard
             </NavLink>
+            {session?.user.role === 'admin' && (
+              <NavLink to="/admin" className="app-nav__link">
+                Admin
+              </NavLink>
+            )}
           </nav>
           {session && (
             <p className="user-badge">

@@ -1,6 +1,7 @@
-// GET /api/events (Server-Sent Events): writes each event into the query cache. While the stream is
-// down (network loss, gateway restart) the live state says so and queries poll instead; the
-// stream is retried with backoff and, once it is back, everything is refetched once to catch up.
+// GET /api/events (Server-Sent Events): writes each event into the query cache (an `alert` only
+// reaches the alerts list, which only admins load). While the stream is down (network loss,
+// gateway restart) the live state says so and queries poll instead; the stream is retried with
+// backoff and, once it is back, everything is refetched once to catch up.
 
 import { useEffect } from 'react';
 import { useQueryClient, type QueryClient } from '@tanstack/react-query';
@@ -8,6 +9,8 @@ import { openEventSource, setLiveState, type EventSourceLike } from '@/lib/live'
 import { applyPing, applyStatus, removeClient, upsertClient } from '@/features/clients/api/cache';
 import { clientKeys, type Client, type ClientStatus, type PingResult } from '@/features/clients/api/types';
 import { applySystemMetrics, type SystemSnapshot } from '@/features/system/api/get-metrics';
+import { applyAlertEvent } from '@/features/admin/api/cache';
+import { adminKeys, type Alert } from '@/features/admin/api/types';
 
 export const EVENTS_URL = '/api/events';
 const RETRY_MIN_MS = 2000;
@@ -36,6 +39,7 @@ const handlers: Handlers = {
     if (typeof id === 'number') removeClient(qc, id);
   },
   system: (qc, data) => applySystemMetrics(qc, data as SystemSnapshot),
+  alert: (qc, data) => applyAlertEvent(qc, data as Alert),
 };
 
 export function useEventStream(enabled = true): void {
@@ -55,7 +59,10 @@ export function useEventStream(enabled = true): void {
         delay = RETRY_MIN_MS;
         setLiveState('live');
         // Events may have been missed while the stream was down: catch up once.
-        if (wasDown) void queryClient.invalidateQueries({ queryKey: clientKeys.all });
+        if (wasDown) {
+          void queryClient.invalidateQueries({ queryKey: clientKeys.all });
+          void queryClient.invalidateQueries({ queryKey: adminKeys.alerts() });
+        }
         wasDown = false;
       };
       source.onerror = () => {

@@ -40,6 +40,19 @@ describe('login form', () => {
     expect(username).toHaveFocus();
   });
 
+  it('is titled "Sign in" and offers only what exists: a local account, the first one made on the gateway', async () => {
+    renderApp('/login');
+    await screen.findByLabelText('Username');
+    expect(document.title).toBe('Sign in · peergate');
+    const main = screen.getByRole('main');
+    expect(main).toHaveTextContent('Sign in with your peergate account.');
+    // The command wraps only between its words, so each word is an element of its own.
+    const command = within(main).getByText((_, element) => element?.tagName === 'CODE' && element.textContent === 'peergate user add --username NAME --role admin');
+    expect(command).toBeVisible();
+    expect(main).not.toHaveTextContent(/PeeringDB|ZeroTier|portal|single sign-on|sign up/i);
+    expect(within(main).getAllByRole('button').map((b) => b.textContent)).toEqual(['Sign in']);
+  });
+
   it('sends the user to /login when signed out, then back to the dashboard after signing in', async () => {
     const received = loginSucceeds();
     const { router } = renderApp('/');
@@ -54,7 +67,8 @@ describe('login form', () => {
     expect(await screen.findByText('No clients yet.')).toBeVisible();
     const header = screen.getByRole('banner');
     expect(within(header).getByText('alice')).toBeVisible();
-    expect(within(header).getByText('Admin')).toBeVisible();
+    // The role tag (a span), not the Admin link of the navigation.
+    expect(within(header).getByText('Admin', { selector: 'span' })).toBeVisible();
     expect(await screen.findByText('Signed in as alice')).toBeVisible();
   });
 

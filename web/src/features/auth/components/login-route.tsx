@@ -1,8 +1,10 @@
+import { Fragment } from 'react';
 import { Navigate, useLocation, useNavigate } from 'react-router';
 import { Logo } from '@/components/layout/logo';
 import { PageLoader } from '@/components/layout/page-loader';
 import { ConnectionBanner } from '@/components/connection-banner';
 import { useToast } from '@/components/toast';
+import { usePageTitle } from '@/lib/use-page-title';
 import { useMe } from '../api/get-me';
 import type { Session } from '../api/session';
 import { LoginForm } from './login-form';
@@ -16,6 +18,7 @@ function safeTarget(state: unknown): string {
 }
 
 export function LoginRoute() {
+  usePageTitle('Sign in');
   const location = useLocation();
   const navigate = useNavigate();
   const toast = useToast();
@@ -48,9 +51,31 @@ export function LoginRoute() {
         <h1 id="login-title" className="login-card__title">
           Sign in
         </h1>
-        <p className="login-card__subtitle">Site gateway and operator access portal</p>
+        {/* Only what works today: local accounts (no single sign-on, no self-service). */}
+        <p className="login-card__subtitle">WireGuard gateway to remote sites</p>
         <LoginForm onSuccess={onSuccess} />
+        <p className="login-card__help">
+          Sign in with your peergate account. Admins add accounts under Admin → Users; the first admin is created on the
+          gateway with <Command text={FIRST_ADMIN_COMMAND} />.
+        </p>
       </main>
     </div>
+  );
+}
+
+const FIRST_ADMIN_COMMAND = 'peergate user add --username NAME --role admin';
+
+/** A command that wraps only between its words (a break after the `-` of `--role` misleads). */
+function Command({ text }: { text: string }) {
+  const words = text.split(' ');
+  return (
+    <code>
+      {words.map((word, i) => (
+        <Fragment key={i}>
+          {i > 0 && ' '}
+          <span className="login-card__word">{word}</span>
+        </Fragment>
+      ))}
+    </code>
   );
 }

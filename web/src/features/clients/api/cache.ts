@@ -24,6 +24,7 @@ export function removeClient(queryClient: QueryClient, id: number): void {
   queryClient.removeQueries({ queryKey: clientKeys.detail(id) });
   queryClient.removeQueries({ queryKey: clientKeys.pings(id) });
   queryClient.removeQueries({ queryKey: clientKeys.traffic(id) });
+  queryClient.removeQueries({ queryKey: clientKeys.dailyTraffic(id) });
 }
 
 function patchClient(queryClient: QueryClient, id: number, patch: Partial<Client>): void {

@@ -29,6 +29,9 @@ export type PendingUpload = Schemas['PendingUpload'];
 
 export type TrafficSample = Schemas['TrafficPoint'];
 
+/** Bytes of one UTC day (GET /api/clients/{id}/traffic/daily). */
+export type DayTotal = Schemas['DayTotal'];
+
 /** The body of POST /api/clients/pending/{pending_id}/subnet. */
 export type PendingSubnet = Schemas['PendingSubnet'];
 
@@ -62,6 +65,8 @@ export const clientKeys = {
   detail: (id: ClientId) => ['clients', 'detail', id] as const,
   pings: (id: ClientId) => ['clients', 'pings', id] as const,
   traffic: (id: ClientId) => ['clients', 'traffic', id] as const,
+  /** Daily totals of one client, any period (the query adds the number of days). */
+  dailyTraffic: (id: ClientId) => ['clients', 'daily', id] as const,
   /** Mutation key of every operation on one client (activate, deactivate, ping, delete). */
   operation: (id: ClientId) => ['clients', 'operation', id] as const,
 };

@@ -59,7 +59,7 @@ export const ClientActions = memo(function ClientActions({ client, busy, variant
 
   const failed = (action: string, error: unknown) => {
     if (error instanceof ApiError && error.code === 'activation_failed') {
-      toast.show({ kind: 'error', message: `${action} ${client.name} failed. wg-quick said:`, detail: error.detail });
+      toast.show({ kind: 'error', message: `${action} ${client.name} failed:`, detail: error.detail });
       return;
     }
     const message =

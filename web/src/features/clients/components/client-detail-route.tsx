@@ -14,6 +14,7 @@ import { CopyButton } from '@/components/copy-button';
 import { ClientActions } from './client-actions';
 import { ClientEditForm } from './client-edit-form';
 import { ConfigDownload } from './config-download';
+import { DailyTrafficChart } from './daily-traffic-chart';
 import { PingChart, TrafficChart } from './client-charts';
 import { ProbeHostEditor } from './probe-host-editor';
 import { RouteCommands } from './route-commands';
@@ -190,6 +191,7 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
           <PingChart clientId={detail.id} />
           <TrafficChart clientId={detail.id} />
         </div>
+        <DailyTrafficChart clientId={detail.id} />
       </section>
 
       <section className="panel" aria-labelledby="routes-heading">

@@ -1,12 +1,11 @@
 import type { ReactNode } from 'react';
-import { ApiError, NetworkError } from '@/lib/api';
-import { errorMessage } from '@/lib/errors';
+import { ApiError } from '@/lib/api';
+import { actionErrorMessage } from '@/lib/errors';
 
 /** An API error as an inline alert: the server's detail, the config line it points at, the code. */
 export function ProblemAlert({ error, prefix, children }: { error: unknown; prefix?: string; children?: ReactNode }) {
   const line = error instanceof ApiError ? error.line : undefined;
-  const full =
-    error instanceof NetworkError ? 'The gateway could not be reached. Try again once the connection is back.' : errorMessage(error);
+  const full = actionErrorMessage(error);
   // The line is shown as a tag: drop the detail's own "line N: " prefix.
   const message = line !== undefined ? full.replace(/^line \d+:\s*/i, '') : full;
   return (

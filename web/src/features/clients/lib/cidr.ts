@@ -22,7 +22,7 @@ export function checkSubnet(text: string): SubnetCheck {
   const address = match[1]!;
   const prefixText = match[2]!;
   const prefix = Number(prefixText);
-  const bits = address.includes(':') ? parseIPv6(address) : parseIPv4(address);
+  const bits = addressBits(address);
   if (!bits) return { ok: false, message: `“${address}” is not a valid IP address.` };
   const width = bits.length;
   if (prefix > width) return { ok: false, message: `The prefix length /${prefix} is too long for an IPv${width === 32 ? 4 : 6} address (at most /${width}).` };
@@ -33,6 +33,11 @@ export function checkSubnet(text: string): SubnetCheck {
     return { ok: false, message: `${text} has host bits set: did you mean ${suggestion}?` };
   }
   return { ok: true };
+}
+
+/** An IPv4 (32) or IPv6 (128) address as its bits, most significant first; null if it is not one. */
+export function addressBits(text: string): number[] | null {
+  return text.includes(':') ? parseIPv6(text) : parseIPv4(text);
 }
 
 function parseIPv4(text: string): number[] | null {
