@@ -135,7 +135,10 @@ test('users, API tokens and the audit log, as an admin and as an operator', asyn
   await t.test(`${operator} signs in in another browser: no Admin link, /admin/audit says it needs an admin`, async () => {
     opBrowser = await openBrowser(env, { timeout: 15_000 });
     opPage = opBrowser.page;
-    await signIn(opPage, operator, opPassword);
+    await signIn(opPage, operator, opPassword, { operator: true });
+    // No dead end: nothing they cannot use is offered, and nothing polls into a 403.
+    assert.equal(await opPage.getByRole('button', { name: /Upload/ }).count(), 0, 'no Upload button for an operator');
+    assert.equal(await opPage.getByText('Live updates unavailable').count(), 0);
     assert.ok(await opPage.getByRole('banner').getByText(operator, { exact: true }).isVisible(), 'the operator is shown in the header');
     assert.equal(await opPage.getByRole('link', { name: 'Admin', exact: true }).count(), 0, 'no Admin link for an operator');
 
@@ -247,7 +250,7 @@ test('users, API tokens and the audit log, as an admin and as an operator', asyn
     await opPage.getByLabel('Password').fill(opPassword);
     assert.equal(await signInStatus(opPage), 200, 'the new password is accepted');
     await opPage.waitForURL((url) => url.pathname === '/');
-    await opPage.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+    await home(opPage, operator, true);
   });
 
   await t.test(`end the sessions of ${operator}: their browser is signed out`, async () => {
@@ -448,13 +451,19 @@ async function signInStatus(on) {
   return response.status();
 }
 
-async function signIn(on, username, password) {
+/** Signs in; an admin lands on the client list, an operator on the page saying what they may do. */
+async function signIn(on, username, password, { operator = false } = {}) {
   await on.goto(`${env.url}/login`);
   await on.getByLabel('Username').fill(username);
   await on.getByLabel('Password').fill(password);
   await on.getByRole('button', { name: 'Sign in' }).click();
   await on.waitForURL((url) => url.pathname === '/');
-  await on.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
+  await home(on, username, operator);
+}
+
+async function home(on, username, operator) {
+  const heading = operator ? `Signed in as ${username}, an operator` : 'Clients';
+  await on.getByRole('heading', { name: heading, level: 1 }).waitFor();
 }
 
 /** The users table's row of `username` (its row header is the name, with "you" on your own). */

@@ -9,8 +9,10 @@ export type ChartSeries = {
   values: (number | null)[];
   /** Any CSS colour; `var(--color-chart-…)` follows the colour scheme (see styles/base.css). */
   color: string;
-  /** Formats values on the axis and in the legend. */
+  /** Formats values in the legend (and on the axis, unless `ticks` is given). */
   format: (value: number) => string;
+  /** Formats all labels of this series' axis at once, so they share one precision. */
+  ticks?: (values: number[]) => string[];
   /** Second y axis (right side), e.g. loss next to latency. */
   axis?: 'left' | 'right';
   /** Drawn as filled area (e.g. loss), in a colour as `color`. */
@@ -78,7 +80,7 @@ export function TimeChart({ title, times, series, summary, emptyText, height = 2
             size: 72,
             grid: { stroke: grid, width: 1 },
             ticks: { show: false },
-            values: (_u, ticks) => ticks.map((t) => (series[0] ? series[0].format(t) : String(t))),
+            values: (_u, ticks) => axisLabels(series[0], ticks),
           },
           ...(series.some((s) => s.axis === 'right')
             ? [
@@ -89,13 +91,14 @@ export function TimeChart({ title, times, series, summary, emptyText, height = 2
                   size: 52,
                   grid: { show: false },
                   ticks: { show: false },
-                  values: (_u: uPlot, ticks: number[]) => ticks.map((t) => (series.find((s) => s.axis === 'right')?.format(t) ?? String(t))),
+                  values: (_u: uPlot, ticks: number[]) => axisLabels(series.find((s) => s.axis === 'right'), ticks),
                 },
               ]
             : []),
         ],
         series: [
-          { label: 'Time', value: (_u, v) => (v == null ? '—' : formatTime(v)) },
+          // Not hovering (idx null), the legend shows the latest values instead of dashes.
+          { label: 'Time', value: (u, v, _s, idx) => legendValue(idx == null ? latest(u.data[0]) : v, formatTime) },
           ...series.map((s) => ({
             label: s.label,
             scale: s.axis === 'right' ? 'right' : 'left',
@@ -104,7 +107,7 @@ export function TimeChart({ title, times, series, summary, emptyText, height = 2
             fill: s.fill && color(s.fill),
             spanGaps: false,
             points: { show: false },
-            value: (_u: uPlot, v: number | null) => (v == null ? '—' : s.format(v)),
+            value: (u: uPlot, v: number | null, sidx: number, idx: number | null) => legendValue(idx == null ? latest(u.data[sidx]) : v, s.format),
           })),
         ],
       };
@@ -127,7 +130,11 @@ export function TimeChart({ title, times, series, summary, emptyText, height = 2
   }, [shape, empty, height, scheme]);
 
   useEffect(() => {
-    plotRef.current?.setData([times, ...series.map((s) => s.values)] as uPlot.AlignedData);
+    const plot = plotRef.current;
+    if (!plot) return;
+    plot.setData([times, ...series.map((s) => s.values)] as uPlot.AlignedData);
+    // Refresh the legend's latest values (a hover keeps its point).
+    plot.setLegend({});
   }, [times, series]);
 
   return (
@@ -147,4 +154,23 @@ export function TimeChart({ title, times, series, summary, emptyText, height = 2
 function timeLabels(ticks: number[]): string[] {
   const spansDays = ticks.length > 1 && ticks[ticks.length - 1]! - ticks[0]! >= 86_400;
   return ticks.map((t) => (spansDays ? `${formatShortDate(t)}\n${formatClock(t)}` : formatClock(t)));
+}
+
+function axisLabels(series: ChartSeries | undefined, ticks: number[]): string[] {
+  if (!series) return ticks.map(String);
+  return series.ticks ? series.ticks(ticks) : ticks.map(series.format);
+}
+
+/** The last value that is not a gap, or null. */
+export function latest(values: ArrayLike<number | null | undefined> | undefined): number | null {
+  if (!values) return null;
+  for (let i = values.length - 1; i >= 0; i -= 1) {
+    const v = values[i];
+    if (v != null && Number.isFinite(v)) return v;
+  }
+  return null;
+}
+
+function legendValue(value: number | null | undefined, format: (value: number) => string): string {
+  return value == null ? '—' : format(value);
 }

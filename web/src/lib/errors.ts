@@ -12,3 +12,11 @@ export function errorMessage(error: unknown): string {
 export function actionErrorMessage(error: unknown): string {
   return error instanceof NetworkError ? 'The gateway could not be reached. Try again once the connection is back.' : errorMessage(error);
 }
+
+/**
+ * True when every field error of `error` is shown on one of `fields`: its `detail` ("field:
+ * message") would only say the same again, so no alert or toast repeats it.
+ */
+export function shownOnFields(error: unknown, fields: readonly string[]): boolean {
+  return error instanceof ApiError && error.fieldErrors.length > 0 && error.fieldErrors.every((e) => fields.includes(e.field));
+}

@@ -79,3 +79,31 @@ export function formatMs(ms: number | null | undefined): string {
 export function formatPercent(fraction: number): string {
   return `${Math.round(fraction * 100)} %`;
 }
+
+/** Decimals the ticks of one axis need, the same for every label ("0.5 ms", "1.0 ms", "1.5 ms"). */
+export function tickDecimals(ticks: number[]): number {
+  let step = Infinity;
+  for (let i = 1; i < ticks.length; i += 1) step = Math.min(step, Math.abs(ticks[i]! - ticks[i - 1]!));
+  if (!Number.isFinite(step) || step >= 1) return ticks.every(Number.isInteger) ? 0 : 1;
+  return step >= 0.1 ? 1 : 2;
+}
+
+/** Latency axis labels, all with one precision (never "0.0 ms" next to "20 ms"). */
+export function formatMsTicks(ticks: number[]): string[] {
+  const decimals = tickDecimals(ticks);
+  return ticks.map((t) => `${t.toFixed(decimals)} ms`);
+}
+
+/** Rate axis labels, all in the unit of the largest tick and with one precision. */
+export function formatRateTicks(ticks: number[]): string[] {
+  const top = Math.max(0, ...ticks.map((t) => t * 8));
+  let unit = 0;
+  let scale = 1;
+  while (top / scale >= 1000 && unit < RATE_UNITS.length - 1) {
+    scale *= 1000;
+    unit += 1;
+  }
+  const scaled = ticks.map((t) => Math.max(0, (t * 8) / scale));
+  const decimals = tickDecimals(scaled);
+  return scaled.map((v) => `${v.toFixed(decimals)} ${RATE_UNITS[unit]}`);
+}

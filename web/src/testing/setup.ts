@@ -11,6 +11,7 @@ import { server } from './server';
 vi.mock('uplot', () => ({
   default: class {
     setData() {}
+    setLegend() {}
     setSize() {}
     destroy() {}
   },

@@ -12,8 +12,9 @@ export function AppLayout() {
   const { data: session } = useMe();
   const logout = useLogout();
   const navigate = useNavigate();
-  // Live updates (status, pings, clients, metrics) for every signed-in page.
-  useEventStream(Boolean(session));
+  // Live updates (status, pings, clients, metrics) for every signed-in admin's page; the stream is
+  // admin-only (an operator would get a 403 and fall back to polling what it cannot read either).
+  useEventStream(session?.user.role === 'admin');
 
   const signOut = () =>
     logout.mutate(undefined, { onSuccess: () => navigate('/login', { replace: true }) });

@@ -43,10 +43,13 @@ describe('admin pages', () => {
     server.use(http.get('*/api/users', () => HttpResponse.json([])));
     document.title = 'peergate';
     const user = userEvent.setup();
-    renderApp('/admin/users');
+    const { unmount } = renderApp('/admin/users');
     await screen.findByRole('heading', { name: 'Users' });
     expect(document.title).toBe('Users · peergate');
+    // The dashboard has a title of its own; leaving the app puts the first one back.
     await user.click(screen.getByRole('link', { name: 'Dashboard' }));
-    await waitFor(() => expect(document.title).toBe('peergate'));
+    await waitFor(() => expect(document.title).toBe('Clients · peergate'));
+    unmount();
+    expect(document.title).toBe('peergate');
   });
 });

@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { ApiError, NetworkError } from '@/lib/api';
-import { errorMessage } from '@/lib/errors';
+import { errorMessage, shownOnFields } from '@/lib/errors';
 import { useLogin } from '../api/login';
 import type { Session } from '../api/session';
 
@@ -23,12 +23,14 @@ export function LoginForm({ onSuccess }: Props) {
   const fieldError = (field: string) => fieldErrors.find((e) => e.field === field)?.message;
   const usernameError = fieldError('username');
   const passwordError = fieldError('password');
+  // Field errors show on their fields; the alert is for the rest (and never repeats them as "username: …").
+  const alert = error && !shownOnFields(error, ['username', 'password']) ? error : null;
 
   return (
-    <form className="form" onSubmit={submit} noValidate aria-describedby={error ? ids.error : undefined}>
-      {error && (
+    <form className="form" onSubmit={submit} noValidate aria-describedby={alert ? ids.error : undefined}>
+      {alert && (
         <div id={ids.error} className="form-error" role="alert">
-          {describeLoginError(error)}
+          {describeLoginError(alert)}
         </div>
       )}
       <div className="field">

@@ -1,11 +1,11 @@
 import { useMemo } from 'react';
 import { TimeChart } from '@/components/time-chart';
-import { formatMs, formatRate } from '@/lib/format';
+import { formatMs, formatMsTicks, formatRate, formatRateTicks } from '@/lib/format';
 import { usePings } from '../api/get-pings';
 import { useTraffic } from '../api/get-traffic';
 
 /** Latency and loss of the stored pings. */
-export function PingChart({ clientId }: { clientId: number }) {
+export function PingChart({ clientId, active }: { clientId: number; active: boolean }) {
   const pings = usePings(clientId);
   const data = pings.data;
   const chart = useMemo(() => {
@@ -24,8 +24,16 @@ export function PingChart({ clientId }: { clientId: number }) {
       times,
       summary,
       series: [
-        { label: 'Latency', values: latency, color: '#1d4ed8', format: (v: number) => formatMs(v) },
-        { label: 'Loss', values: loss, color: '#b91c1c', fill: 'rgba(185, 28, 28, 0.12)', axis: 'right' as const, range: [0, 100] as [number, number], format: (v: number) => `${Math.round(v)} %` },
+        { label: 'Latency', values: latency, color: 'var(--color-chart-latency)', format: (v: number) => formatMs(v), ticks: formatMsTicks },
+        {
+          label: 'Loss',
+          values: loss,
+          color: 'var(--color-chart-loss)',
+          fill: 'var(--color-chart-loss-fill)',
+          axis: 'right' as const,
+          range: [0, 100] as [number, number],
+          format: (v: number) => `${Math.round(v)} %`,
+        },
       ],
     };
   }, [data]);
@@ -36,7 +44,14 @@ export function PingChart({ clientId }: { clientId: number }) {
       times={chart.times}
       series={chart.series}
       summary={pings.isPending ? 'Loading…' : chart.summary}
-      emptyText={pings.isPending ? 'Loading…' : 'No pings yet. Activate the client, or press “Ping now”.'}
+      emptyText={
+        pings.isPending
+          ? 'Loading…'
+          : // "Ping now" is disabled while the client is inactive: suggest it only when it can be pressed.
+            active
+            ? 'No pings yet. Press “Ping now”, or wait for the next check.'
+            : 'No pings yet. Activate the client to ping through it.'
+      }
     />
   );
 }
@@ -52,8 +67,8 @@ export function TrafficChart({ clientId }: { clientId: number }) {
       times: list.map((s) => s.at),
       summary: last ? `Now: ↓ ${formatRate(last.rx_rate)} received, ↑ ${formatRate(last.tx_rate)} sent.` : 'No traffic samples yet.',
       series: [
-        { label: 'Received', values: list.map((s) => s.rx_rate), color: '#15803d', format: (v: number) => formatRate(v) },
-        { label: 'Sent', values: list.map((s) => s.tx_rate), color: '#7c3aed', format: (v: number) => formatRate(v) },
+        { label: 'Received', values: list.map((s) => s.rx_rate), color: 'var(--color-chart-rx)', format: (v: number) => formatRate(v), ticks: formatRateTicks },
+        { label: 'Sent', values: list.map((s) => s.tx_rate), color: 'var(--color-chart-tx)', format: (v: number) => formatRate(v), ticks: formatRateTicks },
       ],
     };
   }, [data]);

@@ -5,17 +5,19 @@ import { ApiError } from '@/lib/api';
 import { errorMessage } from '@/lib/errors';
 import { formatAgo, formatBytes, formatDateTime, formatRate } from '@/lib/format';
 import { useNow } from '@/lib/use-now';
+import { usePageTitle } from '@/lib/use-page-title';
 import { LiveIndicator } from '@/features/live/live-indicator';
 import { useClientBusy } from '../api/client-operations';
 import { useClient } from '../api/get-client';
 import type { ClientDetail } from '../api/types';
 import { LINK_LABEL, linkState, pingSummary, repairSentence } from '../lib/status';
-import { CopyButton } from '@/components/copy-button';
 import { ClientActions } from './client-actions';
 import { ClientEditForm } from './client-edit-form';
 import { ConfigDownload } from './config-download';
 import { DailyTrafficChart } from './daily-traffic-chart';
 import { PingChart, TrafficChart } from './client-charts';
+import { CopyButton } from '@/components/copy-button';
+import { PeerKey, SubnetList } from './peer-key';
 import { ProbeHostEditor } from './probe-host-editor';
 import { RouteCommands } from './route-commands';
 import { StateBadge } from './state-badge';
@@ -30,6 +32,7 @@ export function ClientDetailRoute() {
 
 function ClientDetailPage({ id }: { id: number }) {
   const query = useClient(id);
+  usePageTitle(query.data?.name ?? 'Client');
   const navigate = useNavigate();
   const onDeleted = useCallback(() => navigate('/', { replace: true }), [navigate]);
 
@@ -100,7 +103,10 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
             Interface <span className="mono">{detail.interface}</span>
           </span>
           <span>
-            Subnet <span className="mono">{detail.subnets.join(', ')}</span>
+            Subnet{' '}
+            <span className="mono">
+              <SubnetList subnets={detail.subnets} />
+            </span>
           </span>
           <LiveIndicator />
         </div>
@@ -146,6 +152,7 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
               {detail.last_ping ? `${pingSummary(detail.last_ping)} (${formatAgo(detail.last_ping.at, now)})` : '—'}
             </Fact>
           </dl>
+          {status?.peers && status.peers.length > 0 && <PeerTable detail={detail} peers={status.peers} now={now} />}
         </section>
         <section className="panel" aria-labelledby="settings-heading">
           <h2 id="settings-heading" className="panel__title">
@@ -157,19 +164,14 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
             </Fact>
             <Fact label="This side's public key">
               {detail.public_key ? (
-                <span className="key-copy">
-                  <span className="mono key">{detail.public_key}</span>
-                  <CopyButton text={detail.public_key} label="this side's public key" />
-                </span>
+                <PeerKey value={detail.public_key} label="this side's public key" />
               ) : (
                 'Unknown (the config file cannot be read)'
               )}
             </Fact>
-            <Fact label="Peer">
+            <Fact label={detail.peer_public_keys.length > 1 ? 'Peers' : 'Peer'}>
               {detail.peer_public_keys.map((key) => (
-                <span key={key} className="mono key">
-                  {key}
-                </span>
+                <PeerKey key={key} value={key} label={`peer key ${key.slice(0, 8)}…`} />
               ))}
             </Fact>
             <Fact label="Config file">
@@ -188,7 +190,7 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
           Connectivity
         </h2>
         <div className="detail-grid">
-          <PingChart clientId={detail.id} />
+          <PingChart clientId={detail.id} active={detail.state === 'active'} />
           <TrafficChart clientId={detail.id} />
         </div>
         <DailyTrafficChart clientId={detail.id} />
@@ -229,11 +231,21 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
         <section className="panel" aria-labelledby="rules-heading">
           <h2 id="rules-heading" className="panel__title">
             Firewall rules
+            {detail.rules && detail.state !== 'active' && <span className="panel__title-note"> (would install when active)</span>}
           </h2>
           {detail.rules ? (
-            <pre className="code-block" tabIndex={0} aria-label="Applied firewall rules">
-              {detail.rules}
-            </pre>
+            <>
+              {detail.state !== 'active' && (
+                <p className="notice">Not installed: the client is not active. These rules are installed when it is activated.</p>
+              )}
+              <pre
+                className="code-block"
+                tabIndex={0}
+                aria-label={detail.state === 'active' ? 'Applied firewall rules' : 'Firewall rules that would be installed when active'}
+              >
+                {detail.rules}
+              </pre>
+            </>
           ) : (
             <p className="notice">
               {detail.state === 'active' ? 'No rules reported for this client.' : 'No rules are applied while the client is not active.'}
@@ -252,4 +264,54 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
       <dd>{children}</dd>
     </div>
   );
+}
+
+type PeerStatus = NonNullable<NonNullable<ClientDetail['status']>['peers']>[number];
+
+/** Each peer's own reading, for a config with several peers (a router export). */
+function PeerTable({ detail, peers, now }: { detail: ClientDetail; peers: PeerStatus[]; now: number }) {
+  return (
+    <div className="peer-table-wrap" role="region" aria-label="Peers" tabIndex={0}>
+      <table className="peer-table">
+        <caption className="visually-hidden">Status of each peer</caption>
+        <thead>
+          <tr>
+            <th scope="col">Peer</th>
+            <th scope="col">Endpoint</th>
+            <th scope="col">AllowedIPs</th>
+            <th scope="col">Last handshake</th>
+            <th scope="col">Received</th>
+            <th scope="col">Sent</th>
+          </tr>
+        </thead>
+        <tbody>
+          {peers.map((peer) => {
+            const config = detail.peers.find((p) => p.public_key === peer.public_key);
+            return (
+              <tr key={peer.public_key}>
+                <td>
+                  <span className="key-copy key-copy--short">
+                    <span className="mono" title={peer.public_key}>
+                      {shortKey(peer.public_key)}
+                    </span>
+                    <CopyButton text={peer.public_key} label={`peer key ${shortKey(peer.public_key)}`} />
+                  </span>
+                </td>
+                <td className="mono">{peer.endpoint ?? config?.endpoint ?? '—'}</td>
+                <td className="mono">{config ? <SubnetList subnets={config.allowed_ips} /> : '—'}</td>
+                <td>{formatAgo(peer.latest_handshake, now)}</td>
+                <td>{formatBytes(peer.rx_bytes)}</td>
+                <td>{formatBytes(peer.tx_bytes)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** "hU3SB6Vq…yVZ5Xk=": enough of a key to tell peers apart. */
+function shortKey(key: string): string {
+  return key.length > 16 ? `${key.slice(0, 8)}…${key.slice(-6)}` : key;
 }

@@ -3,7 +3,7 @@ import userEvent from '@testing-library/user-event';
 import { HttpResponse, http } from 'msw';
 import { problem, server, signedIn } from '@/testing/server';
 import { renderApp } from '@/testing/render';
-import { makeClient, makeDetail, makePing, makeTraffic } from '@/testing/fixtures';
+import { makeClient, makeDetail, makePing, makeStatus, makeTraffic } from '@/testing/fixtures';
 import type { PingResult, TrafficSample } from '../api/types';
 
 const now = () => Math.floor(Date.now() / 1000);
@@ -22,7 +22,9 @@ describe('client detail', () => {
   beforeEach(signedIn);
 
   it('shows the redacted config, warnings, rules and route commands for every platform', async () => {
-    detailHandlers(makeDetail({ warnings: [{ line: 4, code: 'dns_dropped', message: 'DNS = 1.1.1.1 was dropped: it would change the gateway’s resolver.' }] }));
+    detailHandlers(
+      makeDetail({ state: 'active', warnings: [{ line: 4, code: 'dns_dropped', message: 'DNS = 1.1.1.1 was dropped: it would change the gateway’s resolver.' }] }),
+    );
     renderApp('/clients/1');
 
     expect(await screen.findByRole('heading', { name: 'site-a', level: 1 })).toBeVisible();
@@ -209,5 +211,66 @@ describe('client detail: keys and downloads', () => {
     renderApp('/clients/1');
     await user.click(await screen.findByRole('button', { name: 'Download config (redacted)' }));
     expect(await screen.findByText(/The download failed: No client with id 1./)).toBeVisible();
+  });
+});
+
+describe('client detail, rough edges', () => {
+  beforeEach(signedIn);
+
+  it('titles the page, labels an inactive client’s rules as not installed and does not suggest a disabled Ping now', async () => {
+    detailHandlers(makeDetail({ state: 'inactive' }));
+    server.use(http.get('*/api/clients/1/pings', () => HttpResponse.json<PingResult[]>([])));
+    renderApp('/clients/1');
+    expect(await screen.findByRole('heading', { name: 'site-a', level: 1 })).toBeVisible();
+    expect(document.title).toBe('site-a · peergate');
+    expect(screen.getByRole('heading', { name: /Firewall rules.*would install when active/ })).toBeVisible();
+    expect(screen.getByLabelText('Firewall rules that would be installed when active')).toHaveTextContent('oifname "site-a"');
+    expect(screen.queryByLabelText('Applied firewall rules')).not.toBeInTheDocument();
+    expect(await screen.findByText('No pings yet. Activate the client to ping through it.')).toBeVisible();
+    expect(screen.getByRole('button', { name: 'Ping now' })).toBeDisabled();
+  });
+
+  it('offers one Copy all per platform for several subnets, and a table of several peers', async () => {
+    const keyA = 'hU3SB6Vqm8j2nq3Q3QkY2hq0kq4xRkM7Zq0e6yVZ5Xk=';
+    const keyB = 'Zb1Qm2Vx8j2nq3Q3QkY2hq0kq4xRkM7Zq0e6yVZ9Qw=';
+    const routes = (subnet: string) => ({
+      subnet,
+      commands: { linux: `ip route add ${subnet}`, windows: `route add ${subnet}`, macos: `route add ${subnet}`, routeros: `/ip route ${subnet}`, openwrt: `uci ${subnet}` },
+      note: null,
+    });
+    detailHandlers(
+      makeDetail({
+        state: 'active',
+        subnets: ['10.77.0.0/24', '192.168.150.0/24'],
+        route_commands: [routes('10.77.0.0/24'), routes('192.168.150.0/24')],
+        route_script: { linux: 'ip route add 10.77.0.0/24\nip route add 192.168.150.0/24', windows: 'w', macos: 'm', routeros: 'r', openwrt: 'o' },
+        peers: [
+          { public_key: keyA, endpoint: '192.0.2.10:51820', allowed_ips: ['10.77.0.0/24'] },
+          { public_key: keyB, endpoint: '192.0.2.11:51820', allowed_ips: ['192.168.150.0/24'] },
+        ],
+        status: makeStatus({
+          peers: [
+            { public_key: keyA, endpoint: '192.0.2.10:51820', latest_handshake: now() - 30, connected: true, rx_bytes: 2048, tx_bytes: 1024 },
+            { public_key: keyB, endpoint: null, latest_handshake: 0, connected: false, rx_bytes: 0, tx_bytes: 0 },
+          ],
+        }),
+      }),
+    );
+    renderApp('/clients/1');
+    expect(await screen.findByRole('heading', { name: 'All 2 subnets' })).toBeVisible();
+    for (const label of ['Linux', 'Windows', 'macOS', 'Router: MikroTik RouterOS', 'Router: OpenWrt']) {
+      expect(screen.getByRole('button', { name: `Copy all ${label} commands` })).toBeVisible();
+    }
+    expect(screen.queryByRole('button', { name: /command for 10\.77\.0\.0\/24/ })).not.toBeInTheDocument();
+
+    const table = screen.getByRole('table', { name: 'Status of each peer' });
+    const rows = within(table).getAllByRole('row');
+    expect(rows).toHaveLength(3);
+    expect(rows[1]).toHaveTextContent('hU3SB6Vq…VZ5Xk=');
+    expect(rows[1]).toHaveTextContent('10.77.0.0/24');
+    expect(rows[1]).toHaveTextContent('2.0 KiB');
+    expect(rows[2]).toHaveTextContent('192.0.2.11:51820');
+    expect(rows[2]).toHaveTextContent('never');
+    expect(within(rows[2]!).getByRole('button', { name: /Copy peer key/ })).toBeVisible();
   });
 });

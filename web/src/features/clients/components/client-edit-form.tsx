@@ -25,7 +25,7 @@ export function ClientEditForm({ client, onClose }: Props) {
     error instanceof ApiError && sent?.[field] === value ? error.fieldErrors.find((e) => e.field === field)?.message : undefined;
   const nameError = refusal('name', name.trim());
   const notesError = refusal('notes', notes);
-  const generalError = error && !(error instanceof ApiError && error.fieldErrors.some((e) => e.field === 'name' || e.field === 'notes')) ? error : null;
+  const generalError = error;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -61,7 +61,7 @@ export function ClientEditForm({ client, onClose }: Props) {
         Edit name and notes
       </h2>
       <form className="form" onSubmit={submit} onKeyDown={onKeyDown} noValidate>
-        {generalError && <ProblemAlert error={generalError} prefix="Not saved" />}
+        {generalError && <ProblemAlert error={generalError} prefix="Not saved" fields={['name', 'notes']} />}
         <div className="field">
           <label htmlFor={ids.name}>Name</label>
           <input
@@ -111,7 +111,7 @@ export function ClientEditForm({ client, onClose }: Props) {
             {update.isPending && <span className="spinner spinner--small spinner--on-primary" aria-hidden="true" />}
             {update.isPending ? 'Saving…' : 'Save'}
           </button>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={update.isPending}>
+          <button type="button" className="button button--secondary" onClick={onClose} disabled={update.isPending} data-cancel>
             Cancel
           </button>
         </div>

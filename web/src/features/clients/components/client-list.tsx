@@ -42,6 +42,15 @@ export function ClientList() {
   const [query, setQuery] = useState('');
   const [selectedIds, setSelectedIds] = useState<ReadonlySet<number>>(() => new Set());
   const [answering, setAnswering] = useState<PendingUpload | null>(null);
+  // One form at a time: opening the upload panel closes a pending row's prompt, and the other way round.
+  const startUpload = () => {
+    setAnswering(null);
+    setUploading(true);
+  };
+  const answer = useCallback((p: PendingUpload) => {
+    setUploading(false);
+    setAnswering(p);
+  }, []);
 
   const live = clients.data ?? NO_CLIENTS;
   // The live status re-renders every row once a second; deferred, that work gives way to typing and
@@ -99,7 +108,7 @@ export function ClientList() {
           <LiveIndicator />
         </div>
         {!uploading && (
-          <button type="button" className="button button--primary" onClick={() => setUploading(true)}>
+          <button type="button" className="button button--primary" onClick={startUpload}>
             Upload config
           </button>
         )}
@@ -108,8 +117,14 @@ export function ClientList() {
       {uploading && <UploadPanel onClose={() => setUploading(false)} />}
 
       {answering && (
-        <div className="panel upload-panel">
+        <div
+          className="panel upload-panel"
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') setAnswering(null);
+          }}
+        >
           <SubnetPrompt
+            key={answering.id}
             pendingId={answering.id}
             name={answering.name}
             interfaceName={answering.interface}
@@ -154,7 +169,7 @@ export function ClientList() {
             Start by uploading the WireGuard config (<code>.conf</code>) of a remote site. peergate checks it, asks for the site’s
             subnet if the config would route everything, and keeps it inactive until you activate it.
           </p>
-          <button type="button" className="button button--primary" onClick={() => setUploading(true)}>
+          <button type="button" className="button button--primary" onClick={startUpload}>
             Upload your first config
           </button>
         </div>
@@ -187,7 +202,7 @@ export function ClientList() {
             pending={pendingRows}
             selected={selectedIds}
             onSelect={select}
-            onAnswer={setAnswering}
+            onAnswer={answer}
             onDiscarded={onDiscarded}
             sort={sort}
             onSort={toggleSort}

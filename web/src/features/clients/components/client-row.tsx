@@ -6,6 +6,7 @@ import type { Client, PendingUpload } from '../api/types';
 import { linkState, pingSummary } from '../lib/status';
 import { ClientActions } from './client-actions';
 import { PendingDiscard } from './pending-discard';
+import { SubnetList } from './peer-key';
 import { NeedsSubnetBadge, StateBadge } from './state-badge';
 import { waitReason } from './subnet-prompt';
 
@@ -58,7 +59,7 @@ export const ClientRow = memo(function ClientRow({ client, now, busy, selected, 
         </span>
       </td>
       <td data-label="Subnet" className="cell-mono">
-        {client.subnets.join(', ')}
+        <SubnetList subnets={client.subnets} />
       </td>
       <td data-label="Status">
         <StateBadge client={client} now={now} />
@@ -73,7 +74,8 @@ export const ClientRow = memo(function ClientRow({ client, now, busy, selected, 
             {ping.loss > 0 && <span className="cell-sub cell-sub--plain">{formatPercent(ping.loss)} loss</span>}
           </>
         ) : (
-          pingSummary(ping)
+          // "no reply (100 % loss)" is longer than a latency: it wraps inside its own column.
+          <span className="cell-wrap">{pingSummary(ping)}</span>
         )}
       </td>
       <td data-label="Traffic" className="cell-num">

@@ -14,6 +14,9 @@ const PLATFORMS: { key: Platform; label: string }[] = [
 
 /** What other LAN hosts run to reach the remote subnet(s) through the gateway, with copy buttons. */
 export function RouteCommands({ detail }: { detail: ClientDetail }) {
+  // Several subnets with the server's script of them all: one "Copy all" per platform instead of a
+  // copy button per subnet and platform.
+  const script = detail.route_commands.length > 1 ? detail.route_script : null;
   return (
     <div className="route-commands">
       {detail.lan && (
@@ -23,6 +26,24 @@ export function RouteCommands({ detail }: { detail: ClientDetail }) {
         </p>
       )}
       {detail.route_commands.length === 0 && <p className="notice">No route commands reported for this client.</p>}
+      {script && (
+        <div className="route-commands__subnet">
+          <h3 className="route-commands__title">All {detail.route_commands.length} subnets</h3>
+          <dl className="command-list">
+            {PLATFORMS.map(({ key, label }) => (
+              <div key={key} className="command">
+                <dt className="command__label">{label}</dt>
+                <dd className="command__body">
+                  <pre className="code-block code-block--command">
+                    <code>{script[key]}</code>
+                  </pre>
+                  <CopyButton text={script[key]} label={`all ${label} commands`} />
+                </dd>
+              </div>
+            ))}
+          </dl>
+        </div>
+      )}
       {detail.route_commands.map(({ subnet, commands, note }) => (
         <div key={subnet} className="route-commands__subnet">
           <h3 className="route-commands__title">
@@ -37,7 +58,7 @@ export function RouteCommands({ detail }: { detail: ClientDetail }) {
                     <pre className="code-block code-block--command">
                       <code>{commands[key]}</code>
                     </pre>
-                    <CopyButton text={commands[key]} label={`${label} command for ${subnet}`} />
+                    {!script && <CopyButton text={commands[key]} label={`${label} command for ${subnet}`} />}
                   </dd>
                 </div>
               ))}

@@ -42,7 +42,13 @@ export function SubnetField({ value, onChange, serverError, required = false, sh
         required={required}
         value={value}
         onChange={(e) => onChange(e.target.value)}
-        onBlur={() => setTouched(true)}
+        onBlur={(e) => {
+          // Leaving for Cancel (or for nowhere: Safari does not focus a clicked button) does not
+          // validate: the message would move the buttons between press and release, and the click
+          // would miss Cancel. Submitting validates anyway.
+          const next = e.relatedTarget;
+          if (next instanceof HTMLElement && !next.hasAttribute('data-cancel')) setTouched(true);
+        }}
         aria-invalid={error ? true : undefined}
         aria-describedby={describedBy}
       />

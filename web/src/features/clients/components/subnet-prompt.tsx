@@ -35,6 +35,8 @@ function refusedField(error: unknown): string | undefined {
   return error.code === 'name_taken' ? 'interface' : error.fieldErrors[0]?.field;
 }
 
+const PROMPT_FIELDS = ['subnet', 'probe_host', 'name', 'interface'] as const;
+
 /** "Routes all traffic (line 7)": why an upload waits, in a few words. */
 export function waitReason(reason: string | undefined, lines: number[] = []): string {
   const what = reason === 'wide_public_route' ? 'Routes too much public address space' : 'Routes all traffic';
@@ -60,15 +62,16 @@ export function SubnetPrompt(props: Props) {
   const complete = useCompletePending();
   const free = useInterfaceSuggestion(ask.iface ? newName.trim() || name : '').data?.interface;
   const error = complete.error;
-  const field = refusedField(error);
   const sent = complete.variables;
-  const message = error instanceof ApiError ? (error.fieldErrors[0]?.message ?? error.detail) : undefined;
-  // A field's refusal shows until that field is changed.
-  const subnetServerError = field === 'subnet' && sent?.subnet === subnet ? message : undefined;
-  const probeError = field === 'probe_host' && sent?.probe_host === probe ? message : undefined;
-  const nameError = field === 'name' && (sent?.name ?? name) === newName ? message : undefined;
-  const ifaceError = field === 'interface' && (sent?.interface ?? interfaceName ?? '') === newIface ? message : undefined;
-  const generalError = error && !['subnet', 'probe_host', 'name', 'interface'].includes(field ?? '') ? error : null;
+  // Each field shows its own refusal (never the detail, which reads "field: message"), until it is changed.
+  const message = (f: string) =>
+    error instanceof ApiError ? (f === 'interface' && error.code === 'name_taken' ? error.detail : error.fieldErrors.find((e) => e.field === f)?.message) : undefined;
+  const subnetServerError = sent?.subnet === subnet ? message('subnet') : undefined;
+  const probeError = sent?.probe_host === probe ? message('probe_host') : undefined;
+  const nameError = (sent?.name ?? name) === newName ? message('name') : undefined;
+  const ifaceError = (sent?.interface ?? interfaceName ?? '') === newIface ? message('interface') : undefined;
+  // What no field shows goes to the alert (ProblemAlert leaves the fields' own errors out).
+  const generalError = error && !(error instanceof ApiError && error.code === 'name_taken') ? error : null;
   const Heading = headingLevel === 2 ? 'h2' : 'h3';
 
   const submit = (event: FormEvent) => {
@@ -133,7 +136,7 @@ export function SubnetPrompt(props: Props) {
       </div>
       <form className="form subnet-prompt__form" onSubmit={submit} noValidate>
         {generalError && (
-          <ProblemAlert error={generalError} prefix={expired ? undefined : 'The subnet was refused'}>
+          <ProblemAlert error={generalError} prefix={expired ? undefined : 'The subnet was refused'} fields={PROMPT_FIELDS} focus>
             {expired && (
               <button type="button" className="button button--secondary button--small" onClick={onCancel}>
                 Upload again
@@ -229,7 +232,7 @@ export function SubnetPrompt(props: Props) {
             {complete.isPending && <span className="spinner spinner--small spinner--on-primary" aria-hidden="true" />}
             {complete.isPending ? 'Saving…' : 'Save subnet'}
           </button>
-          <button type="button" className="button button--secondary" onClick={onCancel} disabled={complete.isPending}>
+          <button type="button" className="button button--secondary" onClick={onCancel} disabled={complete.isPending} data-cancel>
             Cancel
           </button>
         </div>

@@ -162,3 +162,79 @@ describe('upload', () => {
     await waitFor(() => expect(screen.queryByText('Home office')).toBeNull());
   });
 });
+
+describe('upload panel, rough edges', () => {
+  beforeEach(signedIn);
+
+  it('starts on the file field, and Escape closes it', async () => {
+    const user = userEvent.setup();
+    renderApp('/');
+    await user.click(await screen.findByRole('button', { name: 'Upload your first config' }));
+    expect(screen.getByLabelText('Choose file')).toHaveFocus();
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('region', { name: 'Upload a client config' })).not.toBeInTheDocument();
+  });
+
+  it('lists every problem of a refused file with its line, once, and moves focus to the list', async () => {
+    const scrolled = vi.fn();
+    Element.prototype.scrollIntoView = scrolled;
+    server.use(
+      http.post('*/api/clients/upload', () =>
+        problem(422, 'invalid_config', '3 problems in this file: line 2: bad key; line 5: bad address; line 9: unknown section', {
+          errors: [
+            { field: 'file', line: 2, message: 'PrivateKey is not a WireGuard key.' },
+            { field: 'file', line: 5, message: 'Address is not an address.' },
+            { field: 'file', line: 9, message: 'Unknown section [Foo].' },
+          ],
+        }),
+      ),
+    );
+    const user = await openUpload();
+    await user.click(screen.getByRole('button', { name: 'Upload' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Upload refused: 3 problems:');
+    const items = within(alert).getAllByRole('listitem');
+    expect(items.map((li) => li.textContent)).toEqual([
+      'Line 2 PrivateKey is not a WireGuard key.',
+      'Line 5 Address is not an address.',
+      'Line 9 Unknown section [Foo].',
+    ]);
+    expect(alert).not.toHaveTextContent('3 problems in this file');
+    expect(alert).toHaveFocus();
+    expect(scrolled).toHaveBeenCalled();
+  });
+
+  it('shows a refused field’s message on the field only, without the “field: message” detail', async () => {
+    server.use(
+      http.post('*/api/clients/upload', () =>
+        problem(422, 'invalid_input', 'probe_host: not an address', { errors: [{ field: 'probe_host', message: 'not an address' }] }),
+      ),
+    );
+    const user = await openUpload();
+    await user.type(screen.getByLabelText(/Probe host/), 'nope');
+    await user.click(screen.getByRole('button', { name: 'Upload' }));
+    expect(await screen.findByText('not an address')).toBeVisible();
+    expect(screen.queryByText(/probe_host:/)).not.toBeInTheDocument();
+    expect(screen.queryByText(/Upload refused/)).not.toBeInTheDocument();
+  });
+
+  it('closes the prompt with one click on Cancel, and opens only one form at a time', async () => {
+    server.use(http.get('*/api/clients/pending', () => HttpResponse.json<PendingUpload[]>([makePending({ id: 'p1', name: 'Lab' })])));
+    const user = userEvent.setup();
+    renderApp('/');
+    await user.click(await screen.findByRole('button', { name: 'Enter subnet for Lab' }));
+    const prompt = await screen.findByRole('region', { name: 'Lab: which subnet is behind this tunnel?' });
+    expect(within(prompt).getByLabelText('Remote subnet')).toHaveFocus();
+    await user.click(within(prompt).getByRole('button', { name: 'Cancel' }));
+    expect(screen.queryByRole('region', { name: /which subnet/ })).not.toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Enter subnet for Lab' }));
+    await screen.findByRole('region', { name: /which subnet/ });
+    await user.click(screen.getByRole('button', { name: 'Upload config' }));
+    expect(screen.getByRole('region', { name: 'Upload a client config' })).toBeVisible();
+    expect(screen.queryByRole('region', { name: /which subnet/ })).not.toBeInTheDocument();
+    await user.click(screen.getByRole('button', { name: 'Enter subnet for Lab' }));
+    expect(screen.queryByRole('region', { name: 'Upload a client config' })).not.toBeInTheDocument();
+  });
+});

@@ -1,4 +1,4 @@
-import { useId, useRef, useState, type DragEvent, type FormEvent } from 'react';
+import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
 import { useToast } from '@/components/toast';
 import { ApiError } from '@/lib/api';
 import { formatBytes } from '@/lib/format';
@@ -11,6 +11,8 @@ import { SubnetPrompt, type PendingPrompt } from './subnet-prompt';
 import { UploadNameFields } from './upload-name-fields';
 
 const MAX_BYTES = 64 * 1024;
+/** The fields that show their own refusals (the file's problems go to the alert, with their lines). */
+const FORM_FIELDS = ['name', 'interface', 'subnet', 'probe_host'] as const;
 
 export function createdMessage(client: Client): string {
   const count = client.warnings.length;
@@ -35,6 +37,9 @@ export function UploadPanel({ onClose, onCreated }: Props) {
   const [subnet, setSubnet] = useState('');
   const [probe, setProbe] = useState('');
   const [pending, setPending] = useState<PendingPrompt | null>(null);
+
+  // Focus starts on the first field (the file), not on <body> behind the panel.
+  useEffect(() => inputRef.current?.focus(), []);
 
   const created = (client: Client) => {
     toast.show({ kind: 'success', message: createdMessage(client) });
@@ -65,6 +70,8 @@ export function UploadPanel({ onClose, onCreated }: Props) {
     if (upload.isPending) return;
     if (!file) {
       setFileError('Choose a WireGuard .conf file to upload.');
+      inputRef.current?.scrollIntoView?.({ block: 'center' });
+      inputRef.current?.focus({ preventScroll: true });
       return;
     }
     if (subnet.trim() && !checkSubnets(subnet).ok) return;
@@ -93,9 +100,17 @@ export function UploadPanel({ onClose, onCreated }: Props) {
     );
   };
 
+  // Escape closes the panel, as Cancel does (not while the upload is on its way).
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Escape' && !upload.isPending) {
+      event.stopPropagation();
+      onClose();
+    }
+  };
+
   if (pending) {
     return (
-      <div className="panel upload-panel">
+      <div className="panel upload-panel" onKeyDown={onKeyDown}>
         <SubnetPrompt {...pending} onDone={created} onCancel={onClose} />
       </div>
     );
@@ -113,16 +128,17 @@ export function UploadPanel({ onClose, onCreated }: Props) {
   const ifaceError = sent?.interface === iface ? fieldError('interface') : undefined;
   const subnetError = fieldError('subnet');
   const probeError = fieldError('probe_host');
-  const showAlert = error && !(error instanceof ApiError && error.code === 'needs_subnet');
+  // needs_subnet opens the prompt; name_taken is shown on the interface field.
+  const showAlert = error && !(error instanceof ApiError && (error.code === 'needs_subnet' || error.code === 'name_taken'));
 
   return (
-    <section className="panel upload-panel" aria-labelledby={ids.heading}>
+    <section className="panel upload-panel" aria-labelledby={ids.heading} onKeyDown={onKeyDown}>
       <div className="upload-panel__header">
         <h2 id={ids.heading}>Upload a client config</h2>
         <p className="field__hint">A wg-quick <code>.conf</code> of the remote site. peergate checks it and stores it inactive.</p>
       </div>
       <form className="form" onSubmit={submit} noValidate>
-        {showAlert && <ProblemAlert error={error} prefix="Upload refused" />}
+        {showAlert && <ProblemAlert error={error} prefix="Upload refused" fields={FORM_FIELDS} focus />}
         <div
           className={`dropzone${dragging ? ' dropzone--active' : ''}${file ? ' dropzone--filled' : ''}`}
           onDragOver={(e) => {
@@ -212,7 +228,7 @@ export function UploadPanel({ onClose, onCreated }: Props) {
             {upload.isPending && <span className="spinner spinner--small spinner--on-primary" aria-hidden="true" />}
             {upload.isPending ? 'Uploading…' : 'Upload'}
           </button>
-          <button type="button" className="button button--secondary" onClick={onClose} disabled={upload.isPending}>
+          <button type="button" className="button button--secondary" onClick={onClose} disabled={upload.isPending} data-cancel>
             Cancel
           </button>
         </div>

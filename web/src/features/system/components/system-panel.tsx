@@ -31,7 +31,7 @@ export function SystemPanel() {
           <div className="panel metric">
             <h3 className="metric__title">CPU</h3>
             <Gauge value={data.cpu_percent / 100} label="CPU usage" valueText={`${Math.round(data.cpu_percent)} percent`} />
-            <Sparkline values={data.history.map((p) => p.cpu_percent)} max={100} />
+            <Sparkline values={data.history.map((p) => p.cpu_percent)} times={data.history.map((p) => p.at)} max={100} />
             <p className="metric__note">
               Load {data.load_average.map((l) => l.toFixed(2)).join(' · ')}
             </p>
@@ -43,7 +43,11 @@ export function SystemPanel() {
               label="Memory usage"
               valueText={`${formatBytes(data.memory_used_bytes)} of ${formatBytes(data.memory_total_bytes)} used`}
             />
-            <Sparkline values={data.history.map((p) => p.memory_used_bytes)} max={data.memory_total_bytes || undefined} />
+            <Sparkline
+              values={data.history.map((p) => p.memory_used_bytes)}
+              times={data.history.map((p) => p.at)}
+              max={data.memory_total_bytes || undefined}
+            />
             <p className="metric__note">
               {formatBytes(data.memory_used_bytes)} of {formatBytes(data.memory_total_bytes)}
             </p>
