@@ -26,6 +26,9 @@ pub struct Alerts {
     http: reqwest::Client,
     webhook: Option<(Secret, AlertFormat)>,
     down_after: i64,
+    /// A status reading older than this is no evidence either way (the monitor has not run
+    /// since a restart, say): the client is skipped until a fresh one comes.
+    fresh_within: i64,
     /// The gateway's name in messages (the host name).
     gateway: String,
     /// One delivery pass at a time (the job and a test alert), so no alert is sent twice.
@@ -45,6 +48,7 @@ impl Alerts {
             http,
             webhook: config.alert_webhook_url.clone().map(|url| (url, config.alert_webhook_format)),
             down_after: i64::try_from(config.alert_down_after_secs).unwrap_or(i64::MAX),
+            fresh_within: i64::try_from(config.status_interval_secs.saturating_mul(3).max(30)).unwrap_or(i64::MAX),
             gateway: if gateway.is_empty() { "peergate".into() } else { gateway },
             delivering: tokio::sync::Mutex::new(()),
         }
@@ -59,11 +63,14 @@ impl Alerts {
         let verdicts = alerts::last_verdicts(db).await?;
         let mut raised = Vec::new();
         for client in clients::list(db).await?.into_iter().filter(|c| c.state == ClientState::Active) {
+            let Some(status) = client.status.as_ref().filter(|s| now - s.observed_at <= self.fresh_within) else {
+                continue; // not observed since the start (or the monitor is stuck): no verdict
+            };
             let seen = Observation {
-                latest_handshake: client.status.as_ref().map_or(0, |s| s.latest_handshake),
+                latest_handshake: status.latest_handshake,
                 active_since: client.updated_at,
                 last_ping_ok: client.last_ping.as_ref().map(|p| p.ok),
-                interface_up: client.status.as_ref().is_none_or(|s| s.interface_up),
+                interface_up: status.interface_up,
             };
             let health = assess(&seen, now, self.down_after);
             let was_down = verdicts.get(&client.id.0) == Some(&AlertKind::Down);
