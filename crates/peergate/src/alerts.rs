@@ -115,8 +115,7 @@ impl Alerts {
         let mut change = db.change(actor).await?;
         let id = alerts::insert(&mut change, alert).await?;
         change.commit(entry).await?;
-        let stored = alerts::list(db, 50).await?.into_iter().find(|a| a.id == id);
-        let stored = stored.ok_or_else(|| anyhow::anyhow!("alert {id} vanished after it was raised"))?;
+        let stored = alerts::get(db, id).await?.ok_or_else(|| anyhow::anyhow!("alert {id} vanished after it was raised"))?;
         events.send(Event::Alert(Box::new(stored.clone())));
         Ok(stored)
     }

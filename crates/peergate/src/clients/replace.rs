@@ -31,6 +31,21 @@ pub struct Replacement<'a> {
     pub action: &'static str,
 }
 
+impl<'a> Replacement<'a> {
+    /// Puts back a file the client had (a change that could not be applied is taken back): it
+    /// was admitted as it is, wide routes an admin allowed included.
+    pub fn undo(original: &'a str, probe_host: &'a str, action: &'static str) -> Replacement<'a> {
+        Replacement {
+            bytes: original.as_bytes(),
+            subnets: None,
+            probe_host: Some(probe_host),
+            allow_wide: true,
+            allowed_ips: None,
+            action,
+        }
+    }
+}
+
 impl Gateway {
     /// Replaces `client`'s file and what the row knows of it. The caller holds the client's
     /// data-plane lock and brings a running tunnel to the new file (or puts the old one back).

@@ -89,34 +89,49 @@ impl Activation {
     pub async fn activate(&self, db: &Db, client: &ClientRow, actor: &Actor) -> Result<Client, OpError> {
         let _guard = self.locks.try_hold(client.id).ok_or(OpError::Busy)?;
         let started = Instant::now();
-        let others: Vec<String> = clients::list(db)
-            .await?
-            .into_iter()
-            .filter(|c| c.state == ClientState::Active && c.id != client.id)
-            .map(|c| c.interface)
-            .collect();
+        let others = self.other_active(db, client.id).await?;
         let outcome = self.bring_up(client, &others).await;
         let error = outcome.as_ref().err().map(ToString::to_string);
-        let (state, action) = match &outcome {
-            Ok(_) => (ClientState::Active, "client.activate"),
-            Err(_) => (ClientState::Failed, "client.activate_failed"),
-        };
-        let mut change = db.change(actor).await?;
-        clients::set_state(&mut change, client.id, state, error.as_deref()).await?;
-        change
-            .commit(
-                Entry::new(action, format!("client:{}", client.interface))
-                    .before(audit_view(client))
-                    .after(serde_json::json!({ "state": state, "error": error, "ping": outcome.as_ref().ok() })),
-            )
-            .await?;
-        if let Ok(ping) = &outcome {
-            pings::record(db, client.id, ping).await?;
-        }
+        let state = if outcome.is_ok() { ClientState::Active } else { ClientState::Failed };
+        self.record_outcome(db, client, state, error.as_deref(), outcome.as_ref().ok(), actor).await?;
         let label = if outcome.is_ok() { "ok" } else { "failed" };
         metrics::histogram!("peergate_activation_duration_seconds", "outcome" => label).record(started.elapsed().as_secs_f64());
         let updated = self.publish(db, client.id).await?;
         outcome.map(|_| updated).map_err(OpError::Failed)
+    }
+
+    /// The interfaces of the other active clients (forwarding and the ruleset are shared with them).
+    pub(super) async fn other_active(&self, db: &Db, id: ClientId) -> Result<Vec<String>, OpError> {
+        Ok(clients::list(db)
+            .await?
+            .into_iter()
+            .filter(|c| c.state == ClientState::Active && c.id != id)
+            .map(|c| c.interface)
+            .collect())
+    }
+
+    /// Records how an activation ended: the state, its audit event (`client.activate` or
+    /// `client.activate_failed`) and the probe result.
+    pub(super) async fn record_outcome(
+        &self,
+        db: &Db,
+        client: &ClientRow,
+        state: ClientState,
+        error: Option<&str>,
+        ping: Option<&PingResult>,
+        actor: &Actor,
+    ) -> Result<(), OpError> {
+        let mut change = db.change(actor).await?;
+        clients::set_state(&mut change, client.id, state, error).await?;
+        let action = if state == ClientState::Active { "client.activate" } else { "client.activate_failed" };
+        let entry = Entry::new(action, format!("client:{}", client.interface))
+            .before(audit_view(client))
+            .after(serde_json::json!({ "state": state, "error": error, "ping": ping }));
+        change.commit(entry).await?;
+        if let Some(ping) = ping {
+            pings::record(db, client.id, ping).await?;
+        }
+        Ok(())
     }
 
     /// Before anything changes: the gateway may have gained an address or route since the upload,

@@ -5,12 +5,10 @@
 //! file is put back (`client.replace_undone`) and brought up again — the client ends as it was,
 //! or `failed` with both reasons if even that does not work. Nothing is left half applied.
 
-use peergate_core::probe::PingResult;
-
 use super::activation::{Activation, OpError, StepError};
 use crate::clients::replace::Replacement;
-use crate::clients::{AdmitError, Client, Gateway, audit_view};
-use crate::db::audit::{Actor, Entry};
+use crate::clients::{AdmitError, Client, Gateway};
+use crate::db::audit::Actor;
 use crate::db::clients::{self, ClientId, ClientRow, ClientState};
 use crate::db::{Db, pings};
 
@@ -56,13 +54,13 @@ impl Activation {
         };
         match moved {
             Ok(ping) => {
-                self.mark(db, &after, ClientState::Active, None, Some(&ping), actor).await?;
+                self.record_outcome(db, &after, ClientState::Active, None, Some(&ping), actor).await?;
                 Ok(self.publish(db, id).await?)
             }
             Err(error) => {
                 let restored = self.undo(db, gateway, &after, original.as_deref(), &client, &others, actor).await?;
                 if !restored {
-                    self.mark(db, &client, ClientState::Failed, Some(&error.to_string()), None, actor).await?;
+                    self.record_outcome(db, &client, ClientState::Failed, Some(&error.to_string()), None, actor).await?;
                 }
                 self.publish(db, id).await?;
                 Err(ReplaceError::NotApplied { error, restored })
@@ -83,15 +81,8 @@ impl Activation {
         actor: &Actor,
     ) -> Result<bool, OpError> {
         let Some(text) = original else { return Ok(false) };
-        let undo = Replacement {
-            bytes: text.as_bytes(),
-            subnets: None,
-            probe_host: Some(&before.probe_host.to_string()),
-            // It was admitted as it is (an admin may have allowed wide routes then).
-            allow_wide: true,
-            allowed_ips: None,
-            action: "client.replace_undone",
-        };
+        let probe_host = before.probe_host.to_string();
+        let undo = Replacement::undo(text, &probe_host, "client.replace_undone");
         let restored = match gateway.replace(db, after, undo, actor).await {
             Ok(row) => row,
             Err(err) => {
@@ -109,37 +100,5 @@ impl Activation {
                 Ok(false)
             }
         }
-    }
-
-    async fn other_active(&self, db: &Db, id: ClientId) -> Result<Vec<String>, OpError> {
-        Ok(clients::list(db)
-            .await?
-            .into_iter()
-            .filter(|c| c.state == ClientState::Active && c.id != id)
-            .map(|c| c.interface)
-            .collect())
-    }
-
-    /// Records the client's state after the move (audited as an activation).
-    async fn mark(
-        &self,
-        db: &Db,
-        client: &ClientRow,
-        state: ClientState,
-        error: Option<&str>,
-        ping: Option<&PingResult>,
-        actor: &Actor,
-    ) -> Result<(), OpError> {
-        let mut change = db.change(actor).await?;
-        clients::set_state(&mut change, client.id, state, error).await?;
-        let action = if state == ClientState::Active { "client.activate" } else { "client.activate_failed" };
-        let entry = Entry::new(action, format!("client:{}", client.interface))
-            .before(audit_view(client))
-            .after(serde_json::json!({ "state": state, "error": error, "ping": ping }));
-        change.commit(entry).await?;
-        if let Some(ping) = ping {
-            pings::record(db, client.id, ping).await?;
-        }
-        Ok(())
     }
 }

@@ -78,15 +78,8 @@ impl Activation {
             let peer = conf.peers[0].public_key.value.to_string();
             let tunnels = &self.backends.tunnels;
             if let Err(err) = tunnels.set_allowed_ips(name, &peer, &old, &wanted).await {
-                let undo = Replacement {
-                    bytes: original.as_bytes(),
-                    subnets: None,
-                    probe_host: Some(&client.probe_host.to_string()),
-                    // It was admitted as it is (an admin may have allowed wide routes then).
-                    allow_wide: true,
-                    allowed_ips: None,
-                    action: "client.subnets_undone",
-                };
+                let probe_host = client.probe_host.to_string();
+                let undo = Replacement::undo(&original, &probe_host, "client.subnets_undone");
                 if let Err(undo_err) = gateway.replace(db, &after, undo, actor).await {
                     tracing::error!(client = name, error = %undo_err, "putting the previous subnets back failed");
                 }

@@ -117,6 +117,11 @@ pub async fn list(db: &Db, limit: i64) -> Result<Vec<Alert>, sqlx::Error> {
     rows.iter().map(from_row).collect()
 }
 
+pub async fn get(db: &Db, id: i64) -> Result<Option<Alert>, sqlx::Error> {
+    let row = sqlx::query(concat!("SELECT ", columns!(), " FROM alerts WHERE id = $1")).bind(id).fetch_optional(&db.pool).await?;
+    row.as_ref().map(from_row).transpose()
+}
+
 /// Each client's newest down/up alert kind: its last verdict.
 pub async fn last_verdicts(db: &Db) -> Result<std::collections::HashMap<i64, AlertKind>, sqlx::Error> {
     let rows = sqlx::query(

@@ -88,13 +88,22 @@ pub async fn touch(db: &Db, token_id: i64, at: i64) -> Result<(), sqlx::Error> {
         .map(|_| ())
 }
 
+macro_rules! info_query {
+    ($tail:literal) => {
+        concat!(
+            "SELECT t.id, u.username, t.name, t.created_at, t.expires_at, t.last_used_at, t.revoked_at \
+             FROM api_tokens t JOIN users u ON u.id = t.user_id ",
+            $tail
+        )
+    };
+}
+
 pub async fn list(db: &Db) -> Result<Vec<TokenInfo>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT t.id, u.username, t.name, t.created_at, t.expires_at, t.last_used_at, t.revoked_at \
-         FROM api_tokens t JOIN users u ON u.id = t.user_id ORDER BY t.id",
-    )
-    .fetch_all(&db.pool)
-    .await
+    sqlx::query_as(info_query!("ORDER BY t.id")).fetch_all(&db.pool).await
+}
+
+pub async fn get(db: &Db, id: i64) -> Result<Option<TokenInfo>, sqlx::Error> {
+    sqlx::query_as(info_query!("WHERE t.id = $1")).bind(id).fetch_optional(&db.pool).await
 }
 
 /// Revokes a live token; `false` when there is no such live token.

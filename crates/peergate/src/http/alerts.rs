@@ -71,6 +71,6 @@ async fn test_alert(State(app): State<AppContext>, _admin: Admin, actor: Actor) 
     let alert = app.alerts.test(&app.db, &app.events, &actor).await?;
     // Delivered now rather than at the next pass, so the admin sees the outcome at once.
     app.alerts.deliver_due(&app.db, alert.at).await?;
-    let alert = alerts::list(&app.db, 50).await?.into_iter().find(|a| a.id == alert.id).unwrap_or(alert);
+    let alert = alerts::get(&app.db, alert.id).await?.unwrap_or(alert);
     Ok((StatusCode::CREATED, axum::Json(alert)).into_response())
 }

@@ -62,8 +62,9 @@ async fn create_token(
     }
     let username = body.username.unwrap_or(admin.user.username);
     let issued = accounts::create_token(&state.app.db, &username, &name, body.expires_in_days, &actor).await?;
-    let info = tokens::list(&state.app.db).await?.into_iter().find(|t| t.id == issued.id);
-    let info = info.ok_or_else(|| anyhow::anyhow!("token {} vanished after it was issued", issued.id))?;
+    let info = tokens::get(&state.app.db, issued.id)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("token {} vanished after it was issued", issued.id))?;
     Ok((StatusCode::CREATED, axum::Json(IssuedToken { token: issued.secret, info })).into_response())
 }
 

@@ -7,6 +7,7 @@ mod alerts;
 mod architecture;
 mod auth;
 mod cli;
+mod client_config;
 mod client_lifecycle;
 mod clients;
 mod connections;
