@@ -119,7 +119,7 @@ export function UserAddForm({ onClose }: { onClose: () => void }) {
               <option value="admin">Admin</option>
             </select>
             <p id={`${ids.role}-hint`} className="field__hint">
-              Operators manage the clients; admins also manage users and API tokens and read the audit log.
+              Admins manage the clients, users and API tokens and read the audit log; operators cannot change anything on this gateway yet.
             </p>
           </div>
         </div>
