@@ -3,6 +3,7 @@
 import { Navigate, type RouteObject } from 'react-router';
 import { AppLayout } from '@/components/layout/app-layout';
 import { LoginRoute } from '@/features/auth/components/login-route';
+import { RequireAdmin } from '@/features/auth/components/require-admin';
 import { RequireAuth } from '@/features/auth/components/require-auth';
 import { DashboardRoute } from '@/features/dashboard/components/dashboard-route';
 import { ClientDetailRoute } from '@/features/clients/components/client-detail-route';
@@ -22,7 +23,8 @@ export const routes: RouteObject[] = [
         element: <AppLayout />,
         children: [
           { index: true, element: <DashboardRoute /> },
-          { path: 'clients/:id', element: <ClientDetailRoute /> },
+          // The client API is admin-only: an operator gets the page saying so, not a page of 403s.
+          { element: <RequireAdmin />, children: [{ path: 'clients/:id', element: <ClientDetailRoute /> }] },
           {
             path: 'admin',
             element: <AdminLayout />,

@@ -112,6 +112,29 @@ describe('login form', () => {
     expect(screen.getByLabelText('Username')).toBeInvalid();
   });
 
+  it("shows a field error only at its field, without the problem's detail as an alert", async () => {
+    server.use(
+      http.post('*/api/auth/login', () =>
+        problem(422, 'validation_failed', 'username: Username must not be empty.', {
+          errors: [{ field: 'username', message: 'Username must not be empty.' }],
+        }),
+      ),
+    );
+    renderApp('/login');
+    const user = userEvent.setup();
+    await user.type(await screen.findByLabelText('Password'), 'pw');
+    await user.click(screen.getByRole('button', { name: 'Sign in' }));
+
+    const username = screen.getByLabelText('Username');
+    expect(await screen.findByText('Username must not be empty.')).toBeVisible();
+    expect(username).toHaveAccessibleDescription('Username must not be empty.');
+    expect(username).toBeInvalid();
+    expect(screen.getByLabelText('Password')).toBeValid();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
+    expect(screen.queryByText(/username: /)).not.toBeInTheDocument();
+    expect(username.closest('form')).not.toHaveAttribute('aria-describedby');
+  });
+
   it('disables the button while signing in', async () => {
     let release!: () => void;
     const released = new Promise<void>((resolve) => (release = resolve));
