@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'react';
+import { useCallback, useRef, useState, type ReactNode } from 'react';
 import { Link, useNavigate, useParams } from 'react-router';
 import { NotFoundRoute } from '@/app/not-found-route';
 import { ApiError } from '@/lib/api';
@@ -13,6 +13,7 @@ import type { ClientDetail } from '../api/types';
 import { LINK_LABEL, linkState, pingSummary, repairSentence } from '../lib/status';
 import { ClientActions } from './client-actions';
 import { ClientEditForm } from './client-edit-form';
+import { ConfigReplace } from './config-replace';
 import { ConfigDownload } from './config-download';
 import { DailyTrafficChart } from './daily-traffic-chart';
 import { PingChart, TrafficChart } from './client-charts';
@@ -21,7 +22,11 @@ import { PeerKey, SubnetList } from './peer-key';
 import { ProbeHostEditor } from './probe-host-editor';
 import { RouteCommands } from './route-commands';
 import { StateBadge } from './state-badge';
+import { SubnetEditor } from './subnet-editor';
 import { WarningList } from './subnet-prompt';
+
+/** The forms that change a client; one is open at a time. */
+type Change = 'edit' | 'subnets' | 'replace';
 
 export function ClientDetailRoute() {
   const params = useParams();
@@ -70,13 +75,28 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
   const status = detail.status;
   const link = linkState(detail, now);
   const busy = useClientBusy(detail.id);
-  const [editing, setEditing] = useState(false);
-  const editRef = useRef<HTMLButtonElement>(null);
-  const closeEdit = () => {
+  const [open, setOpen] = useState<Change | null>(null);
+  const openers = useRef<Partial<Record<Change, HTMLButtonElement | null>>>({});
+  const close = () => {
     // Focus goes back to where the user started before the form (and its focused field) goes away.
-    editRef.current?.focus();
-    setEditing(false);
+    if (open) openers.current[open]?.focus();
+    setOpen(null);
   };
+  const opener = (change: Change, label: ReactNode, disabled = false) => (
+    <button
+      ref={(el) => {
+        openers.current[change] = el;
+      }}
+      type="button"
+      className="button button--secondary button--small"
+      aria-expanded={open === change}
+      disabled={disabled}
+      onClick={() => setOpen(change)}
+    >
+      {label}
+    </button>
+  );
+  const singlePeer = detail.peers.length === 1;
 
   return (
     <div className="page client-detail">
@@ -86,15 +106,16 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
           <div className="detail-header__title">
             <h1>{detail.name}</h1>
             <StateBadge client={detail} now={now} />
-            <button
-              ref={editRef}
-              type="button"
-              className="button button--secondary button--small"
-              aria-expanded={editing}
-              onClick={() => setEditing(true)}
-            >
-              Edit <span className="visually-hidden">name and notes</span>
-            </button>
+            <div className="detail-header__changes">
+              {opener(
+                'edit',
+                <>
+                  Edit <span className="visually-hidden">name and notes</span>
+                </>,
+              )}
+              {singlePeer && opener('subnets', 'Change subnets', busy)}
+              {opener('replace', 'Replace config', busy)}
+            </div>
           </div>
           <ClientActions client={detail} busy={busy} variant="page" onDeleted={onDeleted} />
         </div>
@@ -112,7 +133,9 @@ function ClientDetailView({ detail, onDeleted }: { detail: ClientDetail; onDelet
         </div>
       </div>
 
-      {editing && <ClientEditForm client={detail} onClose={closeEdit} />}
+      {open === 'edit' && <ClientEditForm client={detail} onClose={close} />}
+      {open === 'subnets' && <SubnetEditor client={detail} onClose={close} />}
+      {open === 'replace' && <ConfigReplace client={detail} onClose={close} />}
 
       {detail.state === 'failed' && detail.last_error && (
         <div className="form-error" role="alert">

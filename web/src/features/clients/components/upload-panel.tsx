@@ -1,16 +1,16 @@
-import { useEffect, useId, useRef, useState, type DragEvent, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { TextField } from '@/components/text-field';
 import { useToast } from '@/components/toast';
 import { ApiError } from '@/lib/api';
-import { formatBytes } from '@/lib/format';
 import { useUploadClient } from '../api/upload-client';
 import type { Client, NeedsSubnetProblem } from '../api/types';
 import { checkSubnets } from '../lib/cidr';
+import { ConfFilePicker } from './conf-file-picker';
 import { ProblemAlert } from './problem-alert';
 import { SubnetField } from './subnet-field';
 import { SubnetPrompt, type PendingPrompt } from './subnet-prompt';
 import { UploadNameFields } from './upload-name-fields';
 
-const MAX_BYTES = 64 * 1024;
 /** The fields that show their own refusals (the file's problems go to the alert, with their lines). */
 const FORM_FIELDS = ['name', 'interface', 'subnet', 'probe_host'] as const;
 
@@ -26,11 +26,10 @@ type Props = { onClose: () => void; onCreated?: (client: Client) => void };
 export function UploadPanel({ onClose, onCreated }: Props) {
   const toast = useToast();
   const upload = useUploadClient();
-  const ids = { file: useId(), probe: useId(), heading: useId() };
+  const headingId = useId();
   const inputRef = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [fileError, setFileError] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
   const [name, setName] = useState('');
   const [iface, setIface] = useState('');
   const fileStem = file ? file.name.replace(/\.conf$/i, '') : '';
@@ -45,24 +44,6 @@ export function UploadPanel({ onClose, onCreated }: Props) {
     toast.show({ kind: 'success', message: createdMessage(client) });
     onCreated?.(client);
     onClose();
-  };
-
-  const choose = (chosen: File | undefined | null) => {
-    upload.reset();
-    if (!chosen) return;
-    if (chosen.size > MAX_BYTES) {
-      setFile(null);
-      setFileError(`${chosen.name} is ${formatBytes(chosen.size)}; a WireGuard config is at most 64 KiB.`);
-      return;
-    }
-    setFileError(null);
-    setFile(chosen);
-  };
-
-  const onDrop = (event: DragEvent) => {
-    event.preventDefault();
-    setDragging(false);
-    choose(event.dataTransfer.files?.[0]);
   };
 
   const submit = (event: FormEvent) => {
@@ -132,55 +113,23 @@ export function UploadPanel({ onClose, onCreated }: Props) {
   const showAlert = error && !(error instanceof ApiError && (error.code === 'needs_subnet' || error.code === 'name_taken'));
 
   return (
-    <section className="panel upload-panel" aria-labelledby={ids.heading} onKeyDown={onKeyDown}>
+    <section className="panel upload-panel" aria-labelledby={headingId} onKeyDown={onKeyDown}>
       <div className="upload-panel__header">
-        <h2 id={ids.heading}>Upload a client config</h2>
+        <h2 id={headingId}>Upload a client config</h2>
         <p className="field__hint">A wg-quick <code>.conf</code> of the remote site. peergate checks it and stores it inactive.</p>
       </div>
       <form className="form" onSubmit={submit} noValidate>
         {showAlert && <ProblemAlert error={error} prefix="Upload refused" fields={FORM_FIELDS} focus />}
-        <div
-          className={`dropzone${dragging ? ' dropzone--active' : ''}${file ? ' dropzone--filled' : ''}`}
-          onDragOver={(e) => {
-            e.preventDefault();
-            setDragging(true);
+        <ConfFilePicker
+          file={file}
+          error={fileError}
+          inputRef={inputRef}
+          onChange={(chosen, refused) => {
+            upload.reset();
+            setFile(chosen);
+            setFileError(refused);
           }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={onDrop}
-        >
-          <svg className="dropzone__icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
-            <path d="M12 16V4m0 0-4 4m4-4 4 4M4 16v3a1 1 0 0 0 1 1h14a1 1 0 0 0 1-1v-3" />
-          </svg>
-          {file ? (
-            <p className="dropzone__file">
-              <strong>{file.name}</strong> <span className="dropzone__size">({formatBytes(file.size)})</span>
-            </p>
-          ) : (
-            <p className="dropzone__text">Drag a .conf file here, or</p>
-          )}
-          <input
-            ref={inputRef}
-            id={ids.file}
-            className="visually-hidden"
-            type="file"
-            name="file"
-            accept=".conf,text/plain"
-            onChange={(e) => {
-              choose(e.target.files?.[0]);
-              e.target.value = '';
-            }}
-            aria-invalid={fileError ? true : undefined}
-            aria-describedby={fileError ? `${ids.file}-error` : undefined}
-          />
-          <label htmlFor={ids.file} className="button button--secondary button--small dropzone__choose">
-            {file ? 'Choose another file' : 'Choose file'}
-          </label>
-          {fileError && (
-            <p id={`${ids.file}-error`} className="field__error" role="alert">
-              {fileError}
-            </p>
-          )}
-        </div>
+        />
         <div className="form__grid">
           <UploadNameFields
             name={name}
@@ -197,31 +146,16 @@ export function UploadPanel({ onClose, onCreated }: Props) {
             serverError={subnetError}
             hint="Needed when the config routes all traffic (0.0.0.0/0)."
           />
-          <div className="field">
-            <label htmlFor={ids.probe}>
-              Probe host<span className="field__optional"> (optional)</span>
-            </label>
-            <input
-              id={ids.probe}
-              name="probe_host"
-              type="text"
-              autoComplete="off"
-              spellCheck={false}
-              placeholder="first host of the subnet"
-              value={probe}
-              onChange={(e) => setProbe(e.target.value)}
-              aria-invalid={probeError ? true : undefined}
-              aria-describedby={`${ids.probe}-hint${probeError ? ` ${ids.probe}-error` : ''}`}
-            />
-            <p id={`${ids.probe}-hint`} className="field__hint">
-              An address in the subnet that connectivity checks ping.
-            </p>
-            {probeError && (
-              <p id={`${ids.probe}-error`} className="field__error">
-                {probeError}
-              </p>
-            )}
-          </div>
+          <TextField
+            label="Probe host"
+            optional
+            name="probe_host"
+            placeholder="first host of the subnet"
+            value={probe}
+            onChange={setProbe}
+            hint="An address in the subnet that connectivity checks ping."
+            error={probeError}
+          />
         </div>
         <div className="form__actions">
           <button type="submit" className="button button--primary" disabled={upload.isPending}>
