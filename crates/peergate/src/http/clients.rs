@@ -101,13 +101,17 @@ async fn upload_client(
         allow_wide: parts.allow_wide_routes.unwrap_or(false),
     };
     match app.gateway.upload(&app.db, admin.user.id, upload, &actor).await.map_err(admission_error)? {
-        Uploaded::Created(client) => Ok(created(client)),
+        Uploaded::Created(client) => Ok(created(&app, client)),
         Uploaded::NeedsSubnet(needs, pending) => Err(needs_subnet(&needs, &pending)),
     }
 }
 
-pub(super) fn created(client: ClientRow) -> Response {
-    (StatusCode::CREATED, axum::Json(Client::from(client))).into_response()
+/// 201 with the new client, which every open dashboard is told of too (another admin's list
+/// shows it without a reload).
+pub(super) fn created(app: &AppContext, client: ClientRow) -> Response {
+    let client = Client::from(client);
+    app.events.send(Event::Client(Box::new(client.clone())));
+    (StatusCode::CREATED, axum::Json(client)).into_response()
 }
 
 pub(super) async fn read_upload(mut multipart: Multipart) -> Result<UploadParts, ApiError> {
@@ -295,8 +299,11 @@ async fn import_clients(
     ApiJson(body): ApiJson<ImportRequest>,
 ) -> Result<axum::Json<Vec<ImportReport>>, ApiError> {
     let options = ImportOptions { subnets: body.subnet, probe_host: None, allow_wide: false };
-    import::import_from_wg_dir(&app.gateway, &app.db, body.files.as_deref(), &options, &actor)
+    let reports = import::import_from_wg_dir(&app.gateway, &app.db, body.files.as_deref(), &options, &actor)
         .await
-        .map(axum::Json)
-        .map_err(|bad| ApiError::validation("files", bad.to_string()))
+        .map_err(|bad| ApiError::validation("files", bad.to_string()))?;
+    for client in reports.iter().filter_map(|r| r.client.clone()) {
+        app.events.send(Event::Client(Box::new(client)));
+    }
+    Ok(axum::Json(reports))
 }

@@ -1,5 +1,6 @@
 //! Event streams outlive their request, so they must end when the login behind them ends and when
-//! the server stops, and one user cannot hold an unbounded number of them.
+//! the server stops, and one user cannot hold an unbounded number of them; what they carry reaches
+//! every open dashboard (a new client, however it was made).
 
 use std::time::{Duration, Instant};
 
@@ -96,4 +97,45 @@ async fn shutdown_ends_open_streams_and_returns_promptly() {
     assert!(ends_within(stream, Duration::from_secs(5)).await.is_some(), "the stream outlived shutdown");
     tokio::time::timeout(Duration::from_secs(8), stopping).await.expect("the server stops within 8 s").unwrap();
     assert!(started.elapsed() < Duration::from_secs(8));
+}
+
+/// Reads `stream` until a `client` event naming `name` has come (or fails after 5 s).
+async fn client_event(stream: &mut reqwest::Response, seen: &mut String, name: &str) {
+    let wanted = format!("\"name\":\"{name}\"");
+    while !seen.split("\n\n").any(|event| event.contains("event: client\n") && event.contains(&wanted)) {
+        let chunk = tokio::time::timeout(Duration::from_secs(5), stream.chunk())
+            .await
+            .unwrap_or_else(|_| panic!("no client event for {name}; got {seen}"))
+            .unwrap()
+            .expect("the stream stays open");
+        seen.push_str(&String::from_utf8_lossy(&chunk));
+    }
+}
+
+#[tokio::test]
+async fn a_new_client_reaches_every_open_dashboard() {
+    // Another admin's upload shows up in this one's list without a reload.
+    let (app, admin) = crate::support::admin_app().await;
+    let mut stream = admin.get("/api/events").await;
+    assert_eq!(stream.status(), 200);
+    let mut seen = String::new();
+
+    admin.create_client("site-a", "10.77.0.0/24").await;
+    client_event(&mut stream, &mut seen, "site-a").await;
+
+    // A full-tunnel upload waits for its subnet: no client yet, then one when it is completed.
+    let res = admin.upload("site-b.conf", crate::support::fixtures::conf("0.0.0.0/0"), &[]).await;
+    let problem: serde_json::Value = res.json().await.unwrap();
+    let pending = problem["pending_id"].as_str().expect("a pending upload").to_string();
+    let res =
+        admin.post(&format!("/api/clients/pending/{pending}/subnet"), &serde_json::json!({ "subnet": "10.78.0.0/24" })).await;
+    assert_eq!(res.status(), 201);
+    client_event(&mut stream, &mut seen, "site-b").await;
+
+    // Files imported from the WireGuard directory too.
+    std::fs::create_dir_all(app.wg_dir()).unwrap();
+    std::fs::write(app.wg_dir().join("site-c.conf"), crate::support::fixtures::conf("10.79.0.0/24")).unwrap();
+    let res = admin.post("/api/clients/import", &serde_json::json!({ "files": ["site-c.conf"] })).await;
+    assert_eq!(res.status(), 200);
+    client_event(&mut stream, &mut seen, "site-c").await;
 }
