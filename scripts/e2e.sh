@@ -41,6 +41,8 @@ fi
 pids+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 # The data-plane steps of e2e/clients.test.mjs need the namespace topology: scripts/e2e-dataplane.sh.
+# One file at a time: they share this server, and the client files each start and end with no
+# clients (node would run several at once on a machine with more cores).
 cd web
 PEERGATE_URL=http://127.0.0.1:$port PEERGATE_E2E_USER=e2e-admin PEERGATE_E2E_PASSWORD=$password \
-  PEERGATE_TEST_OUTPUT=${PEERGATE_TEST_OUTPUT:-../test-output} node --test --test-reporter=tap e2e/
+  PEERGATE_TEST_OUTPUT=${PEERGATE_TEST_OUTPUT:-../test-output} node --test --test-concurrency=1 --test-reporter=tap e2e/

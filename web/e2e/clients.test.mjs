@@ -3,7 +3,8 @@
 // the file name, the interface `zurich-office-1` is derived from it and shown before uploading),
 // leave it waiting (listed with when and why; discard asks first), answer the subnet prompt, see
 // the client in the list, open its detail view (public key, downloads, route command), edit its
-// notes, screenshots + axe on every page, delete it (confirm dialog) and see the empty state again.
+// notes, change its subnets and replace its config (and back), switch the daily chart's period;
+// screenshots + axe on every page, delete it (confirm dialog) and see the empty state again.
 // The gateway must start without clients (the derived interface name is asserted).
 //
 //   PEERGATE_URL=http://127.0.0.1:18090 PEERGATE_E2E_USER=admin PEERGATE_E2E_PASSWORD=... npm run e2e
@@ -19,7 +20,9 @@
 //                        the variable those steps are not run (they are reported as skipped, by design:
 //                        the rest of the suite still runs and must pass).
 //
-// Screenshots: <output>/screenshots/{upload-panel,subnet-prompt,pending-upload,dashboard-clients,client-detail,client-edit}-{desktop,phone}.png
+// Screenshots: <output>/screenshots/{upload-panel,subnet-prompt,pending-upload,dashboard-clients,client-detail,client-edit,
+//   client-subnets,client-replace}-{desktop,phone}.png; with the data plane also client-detail-connected,
+//   client-daily-traffic-7, client-daily-traffic-30 and client-replace-confirm.
 
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -229,6 +232,63 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     await checkAccessibility('client detail');
   });
 
+  await t.test('the subnets are changed in place: the route commands follow', async () => {
+    await page.getByRole('button', { name: 'Change subnets' }).click();
+    const form = page.getByRole('region', { name: 'Change subnets' });
+    const field = form.getByLabel('Subnets', { exact: true });
+    assert.equal(await field.inputValue(), env.subnet);
+    await field.fill(`${env.subnet}, 10.78.0.0/24`);
+    await shoot('client-subnets');
+    await checkAccessibility('subnet editor');
+    await form.getByRole('button', { name: 'Save subnets' }).click();
+    await page.getByRole('status', { name: 'Notifications' }).getByText(`${clientName} now routes ${env.subnet}, 10.78.0.0/24.`).waitFor();
+    await form.waitFor({ state: 'detached' });
+    // Two subnets: one "Copy all" per platform, with a route for each.
+    await page.getByRole('button', { name: 'Copy all Linux commands' }).waitFor();
+    await page.getByText('ip route add 10.78.0.0/24', { exact: false }).first().waitFor();
+    assert.match(await page.getByLabel('Sanitized config').innerText(), /AllowedIPs = .*10\.78\.0\.0\/24/);
+    // And back, so the data-plane steps route what the remote site has.
+    await page.getByRole('button', { name: 'Change subnets' }).click();
+    await form.getByLabel('Subnets', { exact: true }).fill(env.subnet);
+    await form.getByRole('button', { name: 'Save subnets' }).click();
+    await form.waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: `Copy Linux command for ${env.subnet}` }).waitFor();
+    await dismissToasts();
+  });
+
+  await t.test('the config is replaced by a new file for the same site: the new endpoint shows, the subnets stay', async () => {
+    const moved = env.conf.replace(/^Endpoint = .*$/m, 'Endpoint = 192.0.2.20:51821');
+    assert.notEqual(moved, env.conf);
+    await page.getByRole('button', { name: 'Replace config' }).click();
+    const form = page.getByRole('region', { name: 'Replace the config' });
+    await form.getByLabel('Choose file').setInputFiles({ name: 'moved.conf', mimeType: 'text/plain', buffer: Buffer.from(moved) });
+    await form.getByText('moved.conf').waitFor();
+    await shoot('client-replace');
+    await checkAccessibility('config replacement');
+    await form.getByRole('button', { name: 'Replace', exact: true }).click();
+    await page.getByRole('status', { name: 'Notifications' }).getByText(`Replaced the config of ${clientName}.`).waitFor();
+    await form.waitFor({ state: 'detached' });
+    await page.getByLabel('Sanitized config').getByText('Endpoint = 192.0.2.20:51821').waitFor();
+    assert.match(await page.locator('.detail-header__meta').innerText(), new RegExp(env.subnet.replace(/[./]/g, '\\$&')));
+    // The original file again, for the data-plane steps.
+    await page.getByRole('button', { name: 'Replace config' }).click();
+    await form.getByLabel('Choose file').setInputFiles({ name: `${clientName}.conf`, mimeType: 'text/plain', buffer: Buffer.from(env.conf) });
+    await form.getByRole('button', { name: 'Replace', exact: true }).click();
+    await form.waitFor({ state: 'detached' });
+    await page.getByLabel('Sanitized config').getByText('Endpoint = 192.0.2.20:51821').waitFor({ state: 'detached' });
+    await dismissToasts();
+  });
+
+  await t.test('traffic per day: 7 days, or 30', async () => {
+    const period = page.getByRole('group', { name: 'Period' });
+    assert.equal(await period.getByRole('button', { name: '7 days' }).getAttribute('aria-pressed'), 'true');
+    if (!env.dataplane) await page.getByText('No traffic in the last 7 days.', { exact: false }).waitFor();
+    await period.getByRole('button', { name: '30 days' }).click();
+    await waitUntil(async () => (await period.getByRole('button', { name: '30 days' }).getAttribute('aria-pressed')) === 'true', '30 days chosen');
+    if (!env.dataplane) await page.getByText('No traffic in the last 30 days.', { exact: false }).waitFor();
+    await period.getByRole('button', { name: '7 days' }).click();
+  });
+
   await t.test('dataplane: activate, see it connected and pinging, deactivate', { skip: !env.dataplane && 'PEERGATE_E2E_DATAPLANE is not 1' }, async () => {
     await page.getByRole('button', { name: 'Activate', exact: true }).click();
     await page.getByRole('status', { name: 'Notifications' }).getByText(`${clientName} is active`).waitFor({ timeout: 60_000 });
@@ -239,6 +299,46 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     // A few status ticks, so the live figures and charts show something.
     await page.waitForTimeout(3000);
     await shoot('client-detail-connected');
+
+    // Today's traffic (the pings) is in the daily chart; choosing a period fetches it anew.
+    const period = page.getByRole('group', { name: 'Period' });
+    await period.getByRole('button', { name: '30 days' }).click();
+    await page.getByText('Last 30 days').waitFor({ timeout: 30_000 });
+    await page.locator('.daily-chart').scrollIntoViewIfNeeded();
+    await shoot('client-daily-traffic-30');
+    await period.getByRole('button', { name: '7 days' }).click();
+    await page.getByText('Last 7 days').waitFor({ timeout: 30_000 });
+    await shoot('client-daily-traffic-7');
+
+    // A running tunnel takes another subnet in place (no restart) and gives it back.
+    for (const subnets of [`${env.subnet}, 10.78.0.0/24`, env.subnet]) {
+      await page.getByRole('button', { name: 'Change subnets' }).click();
+      const form = page.getByRole('region', { name: 'Change subnets' });
+      await form.getByLabel('Subnets', { exact: true }).fill(subnets);
+      await form.getByRole('button', { name: 'Save subnets' }).click();
+      await page
+        .getByRole('status', { name: 'Notifications' })
+        .getByText(`${clientName} now routes ${subnets}. The running tunnel took them without a restart.`)
+        .waitFor({ timeout: 30_000 });
+      await dismissToasts();
+    }
+
+    // A replacement of the running tunnel asks first, moves it, and it connects again.
+    await page.getByRole('button', { name: 'Replace config' }).click();
+    const replace = page.getByRole('region', { name: 'Replace the config' });
+    await replace.getByLabel('Choose file').setInputFiles({ name: 'rotated.conf', mimeType: 'text/plain', buffer: Buffer.from(env.conf) });
+    await replace.getByRole('button', { name: 'Replace…' }).click();
+    const confirmReplace = page.getByRole('alertdialog', { name: `Move the running tunnel ${interfaceName} to rotated.conf?` });
+    await confirmReplace.waitFor();
+    await shoot('client-replace-confirm');
+    await checkAccessibility('replacement confirmation');
+    await confirmReplace.getByRole('button', { name: 'Replace and restart' }).click();
+    await page.getByRole('status', { name: 'Notifications' }).getByText(`Replaced the config of ${clientName}. The tunnel runs on the new file.`).waitFor({ timeout: 60_000 });
+    await dismissToasts();
+    await page.getByRole('button', { name: 'Ping now' }).click();
+    await page.getByRole('status', { name: 'Notifications' }).getByText(/replies, average/).waitFor({ timeout: 60_000 });
+    await dismissToasts();
+
     await page.getByRole('button', { name: 'Deactivate', exact: true }).click();
     const dialog = page.getByRole('alertdialog', { name: `Deactivate ${clientName}?` });
     await dialog.getByRole('button', { name: 'Deactivate' }).click();
