@@ -1,4 +1,4 @@
-import { useId, type InputHTMLAttributes } from 'react';
+import { useId, type InputHTMLAttributes, type ReactNode } from 'react';
 
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange'> & {
   label: string;
@@ -6,12 +6,12 @@ type Props = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onCha
   onChange: (value: string) => void;
   /** Adds "(optional)" to the label. */
   optional?: boolean;
-  hint?: string;
+  hint?: ReactNode;
   /** Shown under the field and announced with it (aria-invalid, aria-describedby). */
   error?: string;
 };
 
-/** A labelled text input with its hint and error, wired up for screen readers. */
+/** A labelled input (text unless `type` says otherwise) with its hint and error, wired up for screen readers. */
 export function TextField({ label, value, onChange, optional = false, hint, error, ...input }: Props) {
   const id = useId();
   const describedBy = [hint ? `${id}-hint` : null, error ? `${id}-error` : null].filter(Boolean).join(' ') || undefined;

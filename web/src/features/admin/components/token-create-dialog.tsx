@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { Dialog } from '@/components/dialog';
+import { TextField } from '@/components/text-field';
 import { useMe } from '@/features/auth/api/get-me';
 import { useCreateToken } from '../api/create-token';
 import { useUsers } from '../api/get-users';
@@ -14,7 +15,7 @@ const FIELDS = ['name', 'username', 'expires_in_days'];
  * the mutation only, which is dropped when the dialog closes.
  */
 export function TokenCreateDialog({ onClose }: { onClose: () => void }) {
-  const ids = { name: useId(), user: useId(), days: useId() };
+  const userId = useId();
   const create = useCreateToken();
   const me = useMe().data?.user.username;
   const others = (useUsers().data ?? []).filter((u) => u.username !== me && u.disabled_at == null);
@@ -73,37 +74,25 @@ export function TokenCreateDialog({ onClose }: { onClose: () => void }) {
             {refusalMessage(generalError, username || me || '')}
           </div>
         )}
+        <TextField
+          label="Name"
+          name="name"
+          maxLength={64}
+          spellCheck={undefined}
+          value={name}
+          onChange={setName}
+          hint="What it is for, such as “backup script”."
+          error={nameError}
+        />
         <div className="field">
-          <label htmlFor={ids.name}>Name</label>
-          <input
-            id={ids.name}
-            name="name"
-            type="text"
-            autoComplete="off"
-            maxLength={64}
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={nameError ? true : undefined}
-            aria-describedby={`${ids.name}-hint${nameError ? ` ${ids.name}-error` : ''}`}
-          />
-          <p id={`${ids.name}-hint`} className="field__hint">
-            What it is for, such as “backup script”.
-          </p>
-          {nameError && (
-            <p id={`${ids.name}-error`} className="field__error">
-              {nameError}
-            </p>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor={ids.user}>User</label>
+          <label htmlFor={userId}>User</label>
           <select
-            id={ids.user}
+            id={userId}
             name="username"
             value={username}
             onChange={(e) => setUsername(e.target.value)}
             aria-invalid={userError ? true : undefined}
-            aria-describedby={`${ids.user}-hint${userError ? ` ${ids.user}-error` : ''}`}
+            aria-describedby={`${userId}-hint${userError ? ` ${userId}-error` : ''}`}
           >
             <option value="">Yourself{me ? ` (${me})` : ''}</option>
             {others.map((u) => (
@@ -112,41 +101,31 @@ export function TokenCreateDialog({ onClose }: { onClose: () => void }) {
               </option>
             ))}
           </select>
-          <p id={`${ids.user}-hint`} className="field__hint">
+          <p id={`${userId}-hint`} className="field__hint">
             The token acts with this user’s role.
           </p>
           {userError && (
-            <p id={`${ids.user}-error`} className="field__error">
+            <p id={`${userId}-error`} className="field__error">
               {userError}
             </p>
           )}
         </div>
-        <div className="field">
-          <label htmlFor={ids.days}>
-            Expires after (days)<span className="field__optional"> (optional)</span>
-          </label>
-          <input
-            id={ids.days}
-            name="expires_in_days"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            max={3650}
-            step={1}
-            value={days}
-            onChange={(e) => setDays(e.target.value)}
-            aria-invalid={daysError ? true : undefined}
-            aria-describedby={`${ids.days}-hint${daysError ? ` ${ids.days}-error` : ''}`}
-          />
-          <p id={`${ids.days}-hint`} className="field__hint">
-            1 to 3650. Left empty, it never expires.
-          </p>
-          {daysError && (
-            <p id={`${ids.days}-error`} className="field__error">
-              {daysError}
-            </p>
-          )}
-        </div>
+        <TextField
+          label="Expires after (days)"
+          optional
+          name="expires_in_days"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          max={3650}
+          step={1}
+          autoComplete={undefined}
+          spellCheck={undefined}
+          value={days}
+          onChange={setDays}
+          hint="1 to 3650. Left empty, it never expires."
+          error={daysError}
+        />
         <div className="dialog__actions">
           <button type="button" className="button button--secondary" onClick={onClose} disabled={create.isPending}>
             Cancel

@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Dialog } from '@/components/dialog';
+import { TextField } from '@/components/text-field';
 import { useToast } from '@/components/toast';
 import { ApiError } from '@/lib/api';
 import { useCreateUser } from '../api/create-user';
@@ -10,7 +11,7 @@ import { SecretOnce } from './secret-once';
 
 /** Adds an account: username, role, and a typed or generated password (shown once). */
 export function UserAddForm({ onClose }: { onClose: () => void }) {
-  const ids = { heading: useId(), username: useId(), role: useId() };
+  const ids = { heading: useId(), role: useId() };
   const toast = useToast();
   const create = useCreateUser();
   const [username, setUsername] = useState('');
@@ -90,28 +91,16 @@ export function UserAddForm({ onClose }: { onClose: () => void }) {
           </div>
         )}
         <div className="form__grid">
-          <div className="field">
-            <label htmlFor={ids.username}>Username</label>
-            <input
-              id={ids.username}
-              name="username"
-              type="text"
-              autoComplete="off"
-              autoCapitalize="none"
-              autoCorrect="off"
-              spellCheck={false}
-              autoFocus
-              value={username}
-              onChange={(e) => setUsername(e.target.value)}
-              aria-invalid={usernameError ? true : undefined}
-              aria-describedby={usernameError ? `${ids.username}-error` : undefined}
-            />
-            {usernameError && (
-              <p id={`${ids.username}-error`} className="field__error">
-                {usernameError}
-              </p>
-            )}
-          </div>
+          <TextField
+            label="Username"
+            name="username"
+            autoCapitalize="none"
+            autoCorrect="off"
+            autoFocus
+            value={username}
+            onChange={setUsername}
+            error={usernameError}
+          />
           <div className="field">
             <label htmlFor={ids.role}>Role</label>
             <select id={ids.role} name="role" value={role} onChange={(e) => setRole(e.target.value as Role)} aria-describedby={`${ids.role}-hint`}>

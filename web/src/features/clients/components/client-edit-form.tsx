@@ -1,4 +1,5 @@
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { TextField } from '@/components/text-field';
 import { useToast } from '@/components/toast';
 import { ApiError } from '@/lib/api';
 import { useUpdateClient } from '../api/update-client';
@@ -12,7 +13,7 @@ type Props = { client: Client; onClose: () => void };
  * closes it and drops the edits; the interface name stays what it is.
  */
 export function ClientEditForm({ client, onClose }: Props) {
-  const ids = { heading: useId(), name: useId(), notes: useId() };
+  const ids = { heading: useId(), notes: useId() };
   const toast = useToast();
   const update = useUpdateClient();
   const [name, setName] = useState(client.name);
@@ -62,28 +63,20 @@ export function ClientEditForm({ client, onClose }: Props) {
       </h2>
       <form className="form" onSubmit={submit} onKeyDown={onKeyDown} noValidate>
         {generalError && <ProblemAlert error={generalError} prefix="Not saved" fields={['name', 'notes']} />}
-        <div className="field">
-          <label htmlFor={ids.name}>Name</label>
-          <input
-            id={ids.name}
-            name="name"
-            type="text"
-            autoComplete="off"
-            autoFocus
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={nameError ? true : undefined}
-            aria-describedby={`${ids.name}-hint${nameError ? ` ${ids.name}-error` : ''}`}
-          />
-          <p id={`${ids.name}-hint`} className="field__hint">
-            Any text, up to 64 characters. The interface stays <code>{client.interface}</code>.
-          </p>
-          {nameError && (
-            <p id={`${ids.name}-error`} className="field__error">
-              {nameError}
-            </p>
-          )}
-        </div>
+        <TextField
+          label="Name"
+          name="name"
+          autoFocus
+          spellCheck={undefined}
+          value={name}
+          onChange={setName}
+          hint={
+            <>
+              Any text, up to 64 characters. The interface stays <code>{client.interface}</code>.
+            </>
+          }
+          error={nameError}
+        />
         <div className="field">
           <label htmlFor={ids.notes}>
             Notes<span className="field__optional"> (optional)</span>
