@@ -20,7 +20,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { VIEWPORTS, checkAccessibility as axeCheck, checkNoSidewaysOverflow, openBrowser, readEnv, shoot as shootPage } from './lib/browser.mjs';
+import { checkAccessibility as axeCheck, checkNoSidewaysOverflow, dismissToasts, openBrowser, readEnv, shoot as shootPage, VIEWPORTS, waitUntil } from './lib/browser.mjs';
 
 const env = readEnv();
 const operator = 'e2e-op';
@@ -509,23 +509,6 @@ async function assertNowhere(on, secret, what) {
 
 function escapeRegExp(text) {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-async function waitUntil(check, what, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check().catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
-
-/** Screenshots show the page itself, not notifications that happen to be on screen. */
-async function dismissToasts(on) {
-  const buttons = on.getByRole('status', { name: 'Notifications' }).getByRole('button', { name: 'Dismiss notification' });
-  while ((await buttons.count()) > 0) {
-    await buttons.first().click().catch(() => {});
-  }
 }
 
 async function shoot(name) {

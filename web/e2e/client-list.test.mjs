@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
-import { checkAccessibility as axeCheck, checkNoSidewaysOverflow, openBrowser, readEnv, shoot as shootPage } from './lib/browser.mjs';
+import { checkAccessibility as axeCheck, checkNoSidewaysOverflow, dismissToasts, openBrowser, readEnv, shoot as shootPage, waitUntil } from './lib/browser.mjs';
 
 const env = readEnv();
 const sites = [
@@ -129,18 +129,8 @@ test('search, sort and act on several clients at once', async (t) => {
   });
 });
 
-async function waitUntil(check, what, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
-
 async function shoot(name) {
-  const buttons = page.getByRole('status', { name: 'Notifications' }).getByRole('button', { name: 'Dismiss notification' });
-  while ((await buttons.count()) > 0) await buttons.first().click().catch(() => {});
+  await dismissToasts(page);
   await page.mouse.move(0, 0);
   await shootPage(page, env, name);
 }

@@ -29,7 +29,7 @@ import fs from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
-import { checkAccessibility as axeCheck, openBrowser, readEnv, shoot as shootPage } from './lib/browser.mjs';
+import { checkAccessibility as axeCheck, dismissToasts, openBrowser, readEnv, shoot as shootPage, waitUntil } from './lib/browser.mjs';
 
 const env = {
   ...readEnv(),
@@ -69,7 +69,7 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     await page.waitForURL((url) => url.pathname === '/');
     await page.getByRole('heading', { name: 'Clients', level: 1 }).waitFor();
     await page.getByText('No clients yet.').waitFor();
-    await dismissToasts();
+    await dismissToasts(page);
   });
 
   await t.test('upload the full-tunnel config: the subnet prompt explains why and validates as you type', async () => {
@@ -129,7 +129,7 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     const text = await waiting.innerText();
     assert.match(text, /Routes all traffic/, text);
     assert.ok(await waiting.locator('time').getAttribute('title'), 'the absolute upload time is there');
-    await dismissToasts();
+    await dismissToasts(page);
     await shoot('pending-upload');
     await checkAccessibility('pending upload');
 
@@ -160,7 +160,7 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     assert.match(text, new RegExp(env.subnet.replace(/[./]/g, '\\$&')));
     assert.match(text, /Inactive/);
     await row.getByRole('button', { name: `Activate ${clientName}` }).waitFor();
-    await dismissToasts();
+    await dismissToasts(page);
   });
 
   await t.test('dashboard screenshots and accessibility', async () => {
@@ -223,7 +223,7 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     await page.getByRole('status', { name: 'Notifications' }).getByText(`Saved the name and notes of ${clientName}.`).waitFor();
     await form.waitFor({ state: 'detached' });
     await page.getByText('NOC: +41 44 000 00 00').waitFor();
-    await dismissToasts();
+    await dismissToasts(page);
   });
 
   await t.test('client detail screenshots and accessibility', async () => {
@@ -253,7 +253,7 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     await form.getByRole('button', { name: 'Save subnets' }).click();
     await form.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: `Copy Linux command for ${env.subnet}` }).waitFor();
-    await dismissToasts();
+    await dismissToasts(page);
   });
 
   await t.test('the config is replaced by a new file for the same site: the new endpoint shows, the subnets stay', async () => {
@@ -276,7 +276,7 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     await form.getByRole('button', { name: 'Replace', exact: true }).click();
     await form.waitFor({ state: 'detached' });
     await page.getByLabel('Sanitized config').getByText('Endpoint = 192.0.2.20:51821').waitFor({ state: 'detached' });
-    await dismissToasts();
+    await dismissToasts(page);
   });
 
   await t.test('traffic per day: 7 days, or 30', async () => {
@@ -295,7 +295,7 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     await page.getByText('Connected').first().waitFor({ timeout: 90_000 });
     await page.getByRole('button', { name: 'Ping now' }).click();
     await page.getByRole('status', { name: 'Notifications' }).getByText(/replies, average/).waitFor({ timeout: 60_000 });
-    await dismissToasts();
+    await dismissToasts(page);
     // A few status ticks, so the live figures and charts show something.
     await page.waitForTimeout(3000);
     await shoot('client-detail-connected');
@@ -320,7 +320,7 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
         .getByRole('status', { name: 'Notifications' })
         .getByText(`${clientName} now routes ${subnets}. The running tunnel took them without a restart.`)
         .waitFor({ timeout: 30_000 });
-      await dismissToasts();
+      await dismissToasts(page);
     }
 
     // A replacement of the running tunnel asks first, moves it, and it connects again.
@@ -334,16 +334,16 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
     await checkAccessibility('replacement confirmation');
     await confirmReplace.getByRole('button', { name: 'Replace and restart' }).click();
     await page.getByRole('status', { name: 'Notifications' }).getByText(`Replaced the config of ${clientName}. The tunnel runs on the new file.`).waitFor({ timeout: 60_000 });
-    await dismissToasts();
+    await dismissToasts(page);
     await page.getByRole('button', { name: 'Ping now' }).click();
     await page.getByRole('status', { name: 'Notifications' }).getByText(/replies, average/).waitFor({ timeout: 60_000 });
-    await dismissToasts();
+    await dismissToasts(page);
 
     await page.getByRole('button', { name: 'Deactivate', exact: true }).click();
     const dialog = page.getByRole('alertdialog', { name: `Deactivate ${clientName}?` });
     await dialog.getByRole('button', { name: 'Deactivate' }).click();
     await page.getByRole('status', { name: 'Notifications' }).getByText(`${clientName} is inactive`).waitFor({ timeout: 60_000 });
-    await dismissToasts();
+    await dismissToasts(page);
   });
 
   await t.test('delete asks in a dialog, then the list is empty again', async () => {
@@ -366,24 +366,7 @@ test('upload a full-tunnel config, answer the subnet prompt, inspect, delete', a
   });
 });
 
-async function waitUntil(check, what, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`timed out waiting until ${what}`);
-}
-
-/** Screenshots show the page itself, not notifications that happen to be on screen. */
-async function dismissToasts() {
-  const buttons = page.getByRole('status', { name: 'Notifications' }).getByRole('button', { name: 'Dismiss notification' });
-  while ((await buttons.count()) > 0) {
-    await buttons.first().click().catch(() => {});
-  }
-}
-
 async function shoot(name) {
-  await dismissToasts();
+  await dismissToasts(page);
   await shootPage(page, env, name);
 }

@@ -129,3 +129,21 @@ export async function checkAccessibility(page, label) {
   const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   assert.deepEqual(blocking, [], `serious/critical accessibility violations on the ${label}`);
 }
+
+/** Polls `check` (a throw counts as "not yet") every 100 ms until it is true; fails naming `what`. */
+export async function waitUntil(check, what, timeoutMs = 10_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  assert.fail(`timed out waiting until ${what}`);
+}
+
+/** Screenshots show the page itself, not notifications that happen to be on screen. */
+export async function dismissToasts(page) {
+  const buttons = page.getByRole('status', { name: 'Notifications' }).getByRole('button', { name: 'Dismiss notification' });
+  while ((await buttons.count()) > 0) {
+    await buttons.first().click().catch(() => {});
+  }
+}
