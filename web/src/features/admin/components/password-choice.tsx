@@ -1,4 +1,5 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
+import { fieldMessage } from '../lib/refusals';
 
 export type PasswordMode = 'generate' | 'type';
 
@@ -9,6 +10,43 @@ type Props = {
   onMode: (mode: PasswordMode) => void;
   onPassword: (password: string) => void;
 };
+
+const MISSING = 'Type a password, or choose to generate one.';
+
+/**
+ * The state behind a PasswordChoice: `request` is the request's `password` member (only a typed
+ * one), `ready()` refuses "Type one" with nothing typed (the field then says so), and
+ * `props(sent, error)` wires the component, showing the server's refusal of the password `sent`
+ * until it is changed.
+ */
+export function usePasswordChoice() {
+  const [mode, setMode] = useState<PasswordMode>('generate');
+  const [password, setPassword] = useState('');
+  const [missing, setMissing] = useState(false);
+  return {
+    request: mode === 'type' ? { password } : {},
+    ready: () => {
+      if (mode === 'type' && !password) {
+        setMissing(true);
+        return false;
+      }
+      return true;
+    },
+    props: (sent: string | null | undefined, error: unknown): Props => ({
+      mode,
+      password,
+      error: missing ? MISSING : sent === password ? fieldMessage(error, 'password') : undefined,
+      onMode: (next) => {
+        setMode(next);
+        setMissing(false);
+      },
+      onPassword: (next) => {
+        setPassword(next);
+        setMissing(false);
+      },
+    }),
+  };
+}
 
 /** "Generate one" (shown once by the server) or "Type one", with the typed password's field. */
 export function PasswordChoice({ mode, password, error, onMode, onPassword }: Props) {

@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
+import type { FormEvent } from 'react';
 import { Dialog } from '@/components/dialog';
 import { useResetPassword } from '../api/reset-password';
 import type { UserAccount } from '../api/types';
-import { fieldMessage, onFields, refusalMessage } from '../lib/refusals';
-import { PasswordChoice, type PasswordMode } from './password-choice';
+import { onFields, refusalMessage } from '../lib/refusals';
+import { PasswordChoice, usePasswordChoice } from './password-choice';
 import { SecretOnce } from './secret-once';
 
 type Props = {
@@ -17,29 +17,19 @@ type Props = {
 /** Resets a password to a typed or generated one (shown once); every session of the user ends. */
 export function PasswordResetDialog({ user, own, onClose }: Props) {
   const reset = useResetPassword({ own });
-  const [mode, setMode] = useState<PasswordMode>('generate');
-  const [password, setPassword] = useState('');
-  const [missing, setMissing] = useState(false);
+  const choice = usePasswordChoice();
   const answer = reset.data;
   const close = () => onClose({ done: Boolean(answer), signedOut: own && Boolean(answer) });
 
   const error = reset.error;
-  const passwordError = missing
-    ? 'Type a password, or choose to generate one.'
-    : reset.variables?.password === password
-      ? fieldMessage(error, 'password')
-      : undefined;
   const generalError = error && !onFields(error, ['password']) ? error : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (reset.isPending) return;
-    if (mode === 'type' && !password) {
-      setMissing(true);
-      return;
-    }
+    if (!choice.ready()) return;
     reset.mutate(
-      { username: user.username, ...(mode === 'type' ? { password } : {}) },
+      { username: user.username, ...choice.request },
       // A typed password needs nothing more from the dialog.
       { onSuccess: (result) => !result.password && onClose({ done: true, signedOut: own }) },
     );
@@ -77,19 +67,7 @@ export function PasswordResetDialog({ user, own, onClose }: Props) {
               : `All sessions of ${user.username} end (${user.sessions} live now); they sign in again with the new password.`}
           </p>
         </div>
-        <PasswordChoice
-          mode={mode}
-          password={password}
-          error={passwordError}
-          onMode={(next) => {
-            setMode(next);
-            setMissing(false);
-          }}
-          onPassword={(next) => {
-            setPassword(next);
-            setMissing(false);
-          }}
-        />
+        <PasswordChoice {...choice.props(reset.variables?.password, error)} />
         <div className="dialog__actions">
           <button type="button" className="button button--secondary" onClick={close} disabled={reset.isPending}>
             Cancel

@@ -6,7 +6,7 @@ import { ApiError } from '@/lib/api';
 import { useCreateUser } from '../api/create-user';
 import type { Role } from '../api/types';
 import { fieldMessage, onFields, refusalMessage } from '../lib/refusals';
-import { PasswordChoice, type PasswordMode } from './password-choice';
+import { PasswordChoice, usePasswordChoice } from './password-choice';
 import { SecretOnce } from './secret-once';
 
 /** Adds an account: username, role, and a typed or generated password (shown once). */
@@ -16,9 +16,7 @@ export function UserAddForm({ onClose }: { onClose: () => void }) {
   const create = useCreateUser();
   const [username, setUsername] = useState('');
   const [role, setRole] = useState<Role>('operator');
-  const [mode, setMode] = useState<PasswordMode>('generate');
-  const [password, setPassword] = useState('');
-  const [missingPassword, setMissingPassword] = useState(false);
+  const choice = usePasswordChoice();
   // The generated password is read from the mutation only: it goes away with the form.
   const created = create.data;
 
@@ -28,23 +26,15 @@ export function UserAddForm({ onClose }: { onClose: () => void }) {
   const taken = error instanceof ApiError && error.code === 'user_exists';
   const usernameError =
     sent?.username === username.trim() ? (taken ? refusalMessage(error, username.trim()) : fieldMessage(error, 'username')) : undefined;
-  const passwordError = missingPassword
-    ? 'Type a password, or choose to generate one.'
-    : sent?.password === password
-      ? fieldMessage(error, 'password')
-      : undefined;
   const generalError = error && !taken && !onFields(error, ['username', 'password']) ? error : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (create.isPending) return;
-    if (mode === 'type' && !password) {
-      setMissingPassword(true);
-      return;
-    }
+    if (!choice.ready()) return;
     const name = username.trim();
     create.mutate(
-      { username: name, role, ...(mode === 'type' ? { password } : {}) },
+      { username: name, role, ...choice.request },
       {
         onSuccess: (answer) => {
           if (answer.password) return;
@@ -112,19 +102,7 @@ export function UserAddForm({ onClose }: { onClose: () => void }) {
             </p>
           </div>
         </div>
-        <PasswordChoice
-          mode={mode}
-          password={password}
-          error={passwordError}
-          onMode={(next) => {
-            setMode(next);
-            setMissingPassword(false);
-          }}
-          onPassword={(next) => {
-            setPassword(next);
-            setMissingPassword(false);
-          }}
-        />
+        <PasswordChoice {...choice.props(sent?.password, error)} />
         <div className="form__actions">
           <button type="submit" className="button button--primary" disabled={create.isPending}>
             {create.isPending && <span className="spinner spinner--small spinner--on-primary" aria-hidden="true" />}
