@@ -13,6 +13,11 @@ export function actionErrorMessage(error: unknown): string {
   return error instanceof NetworkError ? 'The gateway could not be reached. Try again once the connection is back.' : errorMessage(error);
 }
 
+/** The server's message for one field of a 422, if it named that field. */
+export function fieldMessage(error: unknown, field: string): string | undefined {
+  return error instanceof ApiError ? error.fieldErrors.find((e) => e.field === field)?.message : undefined;
+}
+
 /**
  * True when every field error of `error` is shown on one of `fields`: its `detail` ("field:
  * message") would only say the same again, so no alert or toast repeats it.

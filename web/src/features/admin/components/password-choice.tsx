@@ -1,5 +1,5 @@
+import { fieldMessage } from '@/lib/errors';
 import { useId, useState } from 'react';
-import { fieldMessage } from '../lib/refusals';
 
 export type PasswordMode = 'generate' | 'type';
 

@@ -1,8 +1,9 @@
 import type { FormEvent } from 'react';
 import { Dialog } from '@/components/dialog';
+import { shownOnFields } from '@/lib/errors';
 import { useResetPassword } from '../api/reset-password';
 import type { UserAccount } from '../api/types';
-import { onFields, refusalMessage } from '../lib/refusals';
+import { refusalMessage } from '../lib/refusals';
 import { PasswordChoice, usePasswordChoice } from './password-choice';
 import { SecretOnce } from './secret-once';
 
@@ -22,7 +23,7 @@ export function PasswordResetDialog({ user, own, onClose }: Props) {
   const close = () => onClose({ done: Boolean(answer), signedOut: own && Boolean(answer) });
 
   const error = reset.error;
-  const generalError = error && !onFields(error, ['password']) ? error : null;
+  const generalError = error && !shownOnFields(error, ['password']) ? error : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

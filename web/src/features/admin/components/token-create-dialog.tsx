@@ -2,10 +2,11 @@ import { useId, useState, type FormEvent } from 'react';
 import { Dialog } from '@/components/dialog';
 import { TextField } from '@/components/text-field';
 import { useMe } from '@/features/auth/api/get-me';
+import { fieldMessage, shownOnFields } from '@/lib/errors';
 import { useCreateToken } from '../api/create-token';
 import { useUsers } from '../api/get-users';
 import type { NewToken } from '../api/types';
-import { fieldMessage, onFields, refusalMessage } from '../lib/refusals';
+import { refusalMessage } from '../lib/refusals';
 import { SecretOnce } from './secret-once';
 
 const FIELDS = ['name', 'username', 'expires_in_days'];
@@ -47,7 +48,7 @@ export function TokenCreateDialog({ onClose }: { onClose: () => void }) {
   const nameError = checked.name ?? fieldMessage(error, 'name');
   const userError = fieldMessage(error, 'username');
   const daysError = checked.days ?? fieldMessage(error, 'expires_in_days');
-  const generalError = error && !onFields(error, FIELDS) ? error : null;
+  const generalError = error && !shownOnFields(error, FIELDS) ? error : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

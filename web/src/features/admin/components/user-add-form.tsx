@@ -3,9 +3,10 @@ import { Dialog } from '@/components/dialog';
 import { TextField } from '@/components/text-field';
 import { useToast } from '@/components/toast';
 import { ApiError } from '@/lib/api';
+import { fieldMessage, shownOnFields } from '@/lib/errors';
 import { useCreateUser } from '../api/create-user';
 import type { Role } from '../api/types';
-import { fieldMessage, onFields, refusalMessage } from '../lib/refusals';
+import { refusalMessage } from '../lib/refusals';
 import { PasswordChoice, usePasswordChoice } from './password-choice';
 import { SecretOnce } from './secret-once';
 
@@ -26,7 +27,7 @@ export function UserAddForm({ onClose }: { onClose: () => void }) {
   const taken = error instanceof ApiError && error.code === 'user_exists';
   const usernameError =
     sent?.username === username.trim() ? (taken ? refusalMessage(error, username.trim()) : fieldMessage(error, 'username')) : undefined;
-  const generalError = error && !taken && !onFields(error, ['username', 'password']) ? error : null;
+  const generalError = error && !taken && !shownOnFields(error, ['username', 'password']) ? error : null;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

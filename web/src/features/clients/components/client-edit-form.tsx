@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { TextField } from '@/components/text-field';
 import { useToast } from '@/components/toast';
-import { ApiError } from '@/lib/api';
+import { fieldMessage } from '@/lib/errors';
 import { useUpdateClient } from '../api/update-client';
 import type { Client, ClientUpdate } from '../api/types';
 import { ProblemAlert } from './problem-alert';
@@ -23,7 +23,7 @@ export function ClientEditForm({ client, onClose }: Props) {
   const sent = update.variables?.changes;
   // A field's refusal shows until that field is changed; anything else is an alert above the form.
   const refusal = (field: 'name' | 'notes', value: string) =>
-    error instanceof ApiError && sent?.[field] === value ? error.fieldErrors.find((e) => e.field === field)?.message : undefined;
+    sent?.[field] === value ? fieldMessage(error, field) : undefined;
   const nameError = refusal('name', name.trim());
   const notesError = refusal('notes', notes);
   const generalError = error;

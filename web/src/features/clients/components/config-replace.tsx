@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent 
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { TextField } from '@/components/text-field';
 import { useToast } from '@/components/toast';
-import { ApiError } from '@/lib/api';
+import { fieldMessage } from '@/lib/errors';
 import { useReplaceConfig, type ReplaceInput } from '../api/change-config';
 import type { ClientDetail } from '../api/types';
 import { checkSubnets } from '../lib/cidr';
@@ -36,8 +36,7 @@ export function ConfigReplace({ client, onClose }: Props) {
 
   const error = replace.error;
   const sent = replace.variables;
-  const refusal = (field: string, changed: boolean) =>
-    error instanceof ApiError && !changed ? error.fieldErrors.find((e) => e.field === field)?.message : undefined;
+  const refusal = (field: string, changed: boolean) => (changed ? undefined : fieldMessage(error, field));
   const subnetError = refusal('subnet', (sent?.subnet ?? '') !== subnet);
   const probeError = refusal('probe_host', (sent?.probe_host ?? '') !== probe);
 

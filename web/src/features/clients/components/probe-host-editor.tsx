@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useToast } from '@/components/toast';
-import { ApiError } from '@/lib/api';
+import { fieldMessage } from '@/lib/errors';
 import { useUpdateProbeHost } from '../api/update-client';
 import type { Client } from '../api/types';
 import { ProblemAlert } from './problem-alert';
@@ -34,7 +34,7 @@ export function ProbeHostEditor({ client }: { client: Client }) {
   }
 
   const error = update.error;
-  const fieldError = error instanceof ApiError ? error.fieldErrors.find((e) => e.field === 'probe_host')?.message : undefined;
+  const fieldError = fieldMessage(error, 'probe_host');
 
   const submit = (event: FormEvent) => {
     event.preventDefault();

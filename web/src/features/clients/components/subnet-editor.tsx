@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { TextField } from '@/components/text-field';
 import { useToast } from '@/components/toast';
-import { ApiError } from '@/lib/api';
+import { fieldMessage } from '@/lib/errors';
 import { useChangeSubnets } from '../api/change-config';
 import type { ClientDetail } from '../api/types';
 import { checkSubnets } from '../lib/cidr';
@@ -30,8 +30,7 @@ export function SubnetEditor({ client, onClose }: Props) {
   const error = change.error;
   const sent = change.variables;
   // A field's refusal shows until that field is changed.
-  const refusal = (field: string, changed: boolean) =>
-    error instanceof ApiError && !changed ? error.fieldErrors.find((e) => e.field === field)?.message : undefined;
+  const refusal = (field: string, changed: boolean) => (changed ? undefined : fieldMessage(error, field));
   const subnetError = refusal('subnet', sent?.subnet !== subnet);
   const probeError = refusal('probe_host', (sent?.probe_host ?? '') !== probe);
 

@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from 'react';
-import { ApiError } from '@/lib/api';
+import { fieldMessage } from '@/lib/errors';
 import { useDebounced } from '@/lib/use-debounced';
 import { useInterfaceSuggestion } from '../api/suggest-interface';
 
@@ -40,7 +40,7 @@ export function UploadNameFields({ name, onNameChange, iface, onIfaceChange, def
   const suggestion = useInterfaceSuggestion(useDebounced(name.trim() || defaultName, 250));
   const derived = suggestion.data?.interface;
   // A name the gateway refuses is said while typing, before any upload.
-  const refused = suggestion.error instanceof ApiError ? suggestion.error.fieldErrors.find((e) => e.field === 'name')?.message : undefined;
+  const refused = fieldMessage(suggestion.error, 'name');
   const shownNameError = nameError ?? refused;
   const effective = iface.trim() || derived;
 
