@@ -20,7 +20,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 
-import { checkAccessibility as axeCheck, checkNoSidewaysOverflow, dismissToasts, openBrowser, readEnv, shoot as shootPage, VIEWPORTS, waitUntil } from './lib/browser.mjs';
+import { checkAccessibility as axeCheck, checkPage, checkPhone as checkPhoneWidth, dismissToasts, openBrowser, readEnv, shoot as shootPage, waitUntil } from './lib/browser.mjs';
 
 const env = readEnv();
 const operator = 'e2e-op';
@@ -47,21 +47,10 @@ after(async () => {
 });
 
 /** axe at the desktop width, and nothing sticks out sideways. */
-async function checkAccessibility(label) {
-  await checkNoSidewaysOverflow(page, label);
-  await axeCheck(page, label);
-}
+const checkAccessibility = (label) => checkPage(page, label);
 
-/** At the phone width: nothing sticks out sideways (the page does not scroll horizontally), and axe. */
-async function checkPhone(label, on = page) {
-  await on.setViewportSize(VIEWPORTS.phone);
-  try {
-    await checkNoSidewaysOverflow(on, `${label} (phone)`);
-    await axeCheck(on, `${label} (phone)`);
-  } finally {
-    await on.setViewportSize(VIEWPORTS.desktop);
-  }
-}
+/** At the phone width: nothing sticks out sideways, and axe. */
+const checkPhone = (label, on = page) => checkPhoneWidth(on, label);
 
 test('users, API tokens and the audit log, as an admin and as an operator', async (t) => {
   await t.test('the Admin link leads to /admin/users, where your own row is marked and cannot be disabled or removed', async () => {

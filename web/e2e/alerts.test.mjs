@@ -21,7 +21,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import { after, before, test } from 'node:test';
 
-import { checkAccessibility as axeCheck, checkNoSidewaysOverflow, dismissToasts, openBrowser, readEnv, shoot as shootPage, VIEWPORTS, waitUntil } from './lib/browser.mjs';
+import { checkPage as checkAccessibility, checkPhone, dismissToasts, openBrowser, readEnv, shoot as shootPage, waitUntil } from './lib/browser.mjs';
 
 const env = { ...readEnv(), webhookLog: process.env.PEERGATE_E2E_WEBHOOK_LOG || '' };
 const testReason = `a test alert sent by ${env.user}`;
@@ -173,23 +173,6 @@ function luminance(color) {
     return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
   });
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
-}
-
-/** axe at the desktop width, and nothing sticks out sideways. */
-async function checkAccessibility(on, label) {
-  await checkNoSidewaysOverflow(on, label);
-  await axeCheck(on, label);
-}
-
-/** At the phone width: nothing sticks out sideways (the page does not scroll horizontally), and axe. */
-async function checkPhone(on, label) {
-  await on.setViewportSize(VIEWPORTS.phone);
-  try {
-    await checkNoSidewaysOverflow(on, `${label} (phone)`);
-    await axeCheck(on, `${label} (phone)`);
-  } finally {
-    await on.setViewportSize(VIEWPORTS.desktop);
-  }
 }
 
 async function shoot(on, name) {

@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
-import { checkAccessibility as axeCheck, checkNoSidewaysOverflow, dismissToasts, openBrowser, readEnv, shoot as shootPage, waitUntil } from './lib/browser.mjs';
+import { checkPage, dismissToasts, openBrowser, readEnv, shoot as shootPage, waitUntil } from './lib/browser.mjs';
 
 const env = readEnv();
 const sites = [
@@ -39,10 +39,7 @@ after(async () => {
   await browser?.close();
 });
 
-async function checkAccessibility(label) {
-  await checkNoSidewaysOverflow(page, label);
-  await axeCheck(page, label);
-}
+const checkAccessibility = (label) => checkPage(page, label);
 
 /** A config for one site: its own keys, address and endpoint, routing only its subnet. */
 function conf(index, subnet) {

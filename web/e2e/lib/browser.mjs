@@ -147,3 +147,19 @@ export async function dismissToasts(page) {
     await buttons.first().click().catch(() => {});
   }
 }
+
+/** axe at the current width, and nothing sticks out sideways. */
+export async function checkPage(page, label) {
+  await checkNoSidewaysOverflow(page, label);
+  await checkAccessibility(page, label);
+}
+
+/** The same at the phone width (the page does not scroll horizontally there either). */
+export async function checkPhone(page, label) {
+  await page.setViewportSize(VIEWPORTS.phone);
+  try {
+    await checkPage(page, `${label} (phone)`);
+  } finally {
+    await page.setViewportSize(VIEWPORTS.desktop);
+  }
+}
