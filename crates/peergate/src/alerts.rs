@@ -12,9 +12,9 @@ use peergate_core::alerts::{Change, Observation, assess, transition};
 use crate::config::{AlertFormat, Config, Secret};
 use crate::db::alerts::{self, Alert, AlertKind, Delivery, NewAlert};
 use crate::db::audit::{Actor, Entry};
-use crate::db::clients::{self, ClientState};
 use crate::db::{self, Db};
 use crate::events::{Event, Events};
+use crate::roster::Roster;
 
 /// Attempts per alert before it is given up.
 pub const MAX_ATTEMPTS: i64 = 8;
@@ -58,11 +58,12 @@ impl Alerts {
         if self.webhook.is_some() { Delivery::Pending } else { Delivery::Off }
     }
 
-    /// One check of every active client at `now`; returns the alerts raised.
-    pub async fn check(&self, db: &Db, events: &Events, now: i64) -> anyhow::Result<Vec<Alert>> {
+    /// One check of every active client at `now`, as the roster has them (statuses are stored
+    /// only when they change); returns the alerts raised.
+    pub async fn check(&self, db: &Db, roster: &Roster, events: &Events, now: i64) -> anyhow::Result<Vec<Alert>> {
         let verdicts = alerts::last_verdicts(db).await?;
         let mut raised = Vec::new();
-        for client in clients::list(db).await?.into_iter().filter(|c| c.state == ClientState::Active) {
+        for client in roster.active() {
             let Some(status) = client.status.as_ref().filter(|s| now - s.observed_at <= self.fresh_within) else {
                 continue; // not observed since the start (or the monitor is stuck): no verdict
             };

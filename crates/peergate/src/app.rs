@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::dataplane::DataPlane;
 use crate::db::Db;
 use crate::events::Events;
+use crate::roster::Roster;
 use crate::system::host_metrics::HostSampler;
 
 #[derive(Clone)]
@@ -19,6 +20,8 @@ pub struct AppContext {
     pub config: Arc<Config>,
     /// The live event bus: the data plane publishes, `GET /api/events` subscribes.
     pub events: Events,
+    /// Every client's current view (row, status, last ping), in memory; the list is served from it.
+    pub roster: Arc<Roster>,
     pub gateway: Arc<Gateway>,
     pub dataplane: Arc<DataPlane>,
     /// Down/up checks of active clients and the alert webhook.

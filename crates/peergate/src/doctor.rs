@@ -5,12 +5,14 @@
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
+use std::sync::Arc;
 
 use crate::config::{Config, FirewallBackend};
 use crate::dataplane::DataPlane;
 use crate::dataplane::reconcile::op_label;
 use crate::db::Db;
 use crate::events::Events;
+use crate::roster::Roster;
 use crate::server::real_backends;
 use crate::system::lan;
 
@@ -116,7 +118,7 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
         Some(l) => r.fail(&format!("LAN address {} known but not its interface: set PEERGATE_LAN_INTERFACE", l.address)),
         None => r.fail("gateway LAN unknown: set PEERGATE_LAN_INTERFACE and PEERGATE_LAN_ADDRESS"),
     }
-    let dataplane = DataPlane::new(real_backends(config, lan.as_ref()), Events::default());
+    let dataplane = DataPlane::new(real_backends(config, lan.as_ref()), Arc::new(Roster::new(Events::default())));
     if dataplane.backends.forwarding.ipv4() {
         r.ok("IPv4 forwarding is on")
     } else {

@@ -4,12 +4,11 @@
 
 use std::time::{Duration, Instant};
 
-use futures_util::StreamExt;
 use tokio::task::JoinHandle;
 use tokio::time::MissedTickBehavior;
 
 use crate::app::AppContext;
-use crate::db::{self, clients};
+use crate::db;
 use crate::events::Event;
 
 /// Seconds between alert checks (and webhook delivery passes).
@@ -43,24 +42,9 @@ pub fn spawn_all(state: &AppContext) -> Vec<JoinHandle<()>> {
         tick.tick().await; // activation just pinged; the first periodic test comes one interval later
         loop {
             tick.tick().await;
-            let active = match clients::list(&s.db).await {
-                Ok(all) => all.into_iter().filter(|c| c.state == clients::ClientState::Active).collect::<Vec<_>>(),
-                Err(err) => {
-                    tracing::warn!(error = %err, "listing clients for connectivity tests failed");
-                    continue;
-                }
-            };
-            // At most eight probes at once: each takes up to ~3 s when the host is down.
-            futures_util::stream::iter(active)
-                .for_each_concurrent(8, |client| {
-                    let s = s.clone();
-                    async move {
-                        if let Err(err) = s.dataplane.probes.ping(&s.db, &client).await {
-                            tracing::warn!(client = client.interface, error = format!("{err:#}"), "connectivity test failed");
-                        }
-                    }
-                })
-                .await;
+            if let Err(err) = s.dataplane.probes.round(&s.db, s.roster.active()).await {
+                tracing::warn!(error = format!("{err:#}"), "storing connectivity test results failed");
+            }
         }
     }));
 
@@ -72,6 +56,10 @@ pub fn spawn_all(state: &AppContext) -> Vec<JoinHandle<()>> {
             tick.tick().await;
             if let Err(err) = s.dataplane.reconciler.reconcile(&s.db).await {
                 tracing::warn!(error = format!("{err:#}"), "reconcile pass failed");
+            }
+            // What the pass (or the command line, another process) changed reaches the roster.
+            if let Err(err) = s.roster.sync(&s.db).await {
+                tracing::warn!(error = %err, "reading the clients for the roster failed");
             }
         }
     }));
@@ -106,7 +94,7 @@ pub fn spawn_all(state: &AppContext) -> Vec<JoinHandle<()>> {
         loop {
             tick.tick().await;
             let now = db::now();
-            if let Err(err) = s.alerts.check(&s.db, &s.events, now).await {
+            if let Err(err) = s.alerts.check(&s.db, &s.roster, &s.events, now).await {
                 tracing::warn!(error = format!("{err:#}"), "alert check failed");
             }
             if let Err(err) = s.alerts.deliver_due(&s.db, now).await {

@@ -16,6 +16,7 @@ pub mod events;
 pub mod http;
 pub mod jobs;
 pub mod listener;
+pub mod roster;
 pub mod server;
 pub mod system;
 pub mod telemetry;

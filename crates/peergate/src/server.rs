@@ -19,6 +19,7 @@ use crate::events::Events;
 use crate::http::token_cache::TokenCache;
 use crate::http::{self, AppState};
 use crate::jobs::{self, Jobs};
+use crate::roster::Roster;
 use crate::system::firewall;
 use crate::system::host_metrics::HostSampler;
 use crate::system::host_net::IpHostNetwork;
@@ -72,11 +73,14 @@ pub async fn state_with(config: Config, backends: impl FnOnce(&Config, Option<&L
     }
     let token_cache = TokenCache::new(Duration::from_secs(config.token_cache_secs));
     let events = Events::default();
+    let roster = Arc::new(Roster::new(events.clone()));
+    roster.load(&db).await.context("loading the clients")?;
     let alerts = Arc::new(crate::alerts::Alerts::new(&config));
     let app = AppContext {
         db,
         config: Arc::new(config),
-        dataplane: Arc::new(DataPlane::new(backends, events.clone())),
+        dataplane: Arc::new(DataPlane::new(backends, roster.clone())),
+        roster,
         alerts,
         events,
         gateway: Arc::new(gateway),

@@ -19,7 +19,7 @@ use crate::clients::{Client, Gateway, audit_view};
 use crate::db::audit::{Actor, Entry};
 use crate::db::clients::{self, ClientId, ClientRow, ClientState};
 use crate::db::{self, Db, pings};
-use crate::events::{Event, Events};
+use crate::roster::Roster;
 use crate::system::firewall::FirewallError;
 use crate::system::host_net;
 use crate::system::run::RunError;
@@ -78,12 +78,12 @@ pub struct Activation {
     pub(super) backends: Arc<Backends>,
     pub(super) locks: Arc<ClientLocks>,
     pub(super) monitor: Arc<Monitor>,
-    pub(super) events: Events,
+    pub(super) roster: Arc<Roster>,
 }
 
 impl Activation {
-    pub fn new(backends: Arc<Backends>, locks: Arc<ClientLocks>, monitor: Arc<Monitor>, events: Events) -> Activation {
-        Activation { backends, locks, monitor, events }
+    pub fn new(backends: Arc<Backends>, locks: Arc<ClientLocks>, monitor: Arc<Monitor>, roster: Arc<Roster>) -> Activation {
+        Activation { backends, locks, monitor, roster }
     }
 
     pub async fn activate(&self, db: &Db, client: &ClientRow, actor: &Actor) -> Result<Client, OpError> {
@@ -129,7 +129,7 @@ impl Activation {
             .after(serde_json::json!({ "state": state, "error": error, "ping": ping }));
         change.commit(entry).await?;
         if let Some(ping) = ping {
-            pings::record(db, client.id, ping).await?;
+            pings::record(db, &[(client.id, ping.clone())]).await?;
         }
         Ok(())
     }
@@ -268,12 +268,11 @@ impl Activation {
         }
         gateway.remove(db, &client, actor).await?;
         self.monitor.forget(client.id);
+        self.roster.removed(client.id);
         Ok(())
     }
 
     pub(super) async fn publish(&self, db: &Db, id: ClientId) -> Result<Client, OpError> {
-        let client = Client::from(clients::get(db, id).await?.context("client vanished")?);
-        self.events.send(Event::Client(Box::new(client.clone())));
-        Ok(client)
+        Ok(self.roster.refresh(db, id).await?.context("client vanished")?)
     }
 }

@@ -22,7 +22,7 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::OwnedMutexGuard;
 
 use crate::db::clients::ClientId;
-use crate::events::Events;
+use crate::roster::Roster;
 use crate::system::firewall::Firewall;
 use crate::system::host_net::HostNetwork;
 use crate::system::owned::OwnedInterfaces;
@@ -66,14 +66,14 @@ pub struct DataPlane {
 }
 
 impl DataPlane {
-    pub fn new(backends: Backends, events: Events) -> DataPlane {
+    pub fn new(backends: Backends, roster: Arc<Roster>) -> DataPlane {
         let backends = Arc::new(backends);
         let locks = Arc::new(ClientLocks::default());
-        let monitor = Arc::new(monitor::Monitor::new(backends.clone(), events.clone()));
+        let monitor = Arc::new(monitor::Monitor::new(backends.clone(), roster.clone()));
         DataPlane {
-            activation: activation::Activation::new(backends.clone(), locks.clone(), monitor.clone(), events.clone()),
+            activation: activation::Activation::new(backends.clone(), locks.clone(), monitor.clone(), roster.clone()),
             reconciler: reconcile::Reconciler::new(backends.clone(), locks),
-            probes: probes::Probes::new(backends.clone(), events),
+            probes: probes::Probes::new(backends.clone(), roster),
             monitor,
             backends,
         }

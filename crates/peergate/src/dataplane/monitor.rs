@@ -11,9 +11,9 @@ use peergate_core::status::{ObservedClient, is_connected, rate};
 use serde::Serialize;
 
 use super::Backends;
-use crate::db::clients::{self, ClientId, ClientRow, ClientState, ClientStatus, PeerStatus};
-use crate::db::{self, Db, traffic};
-use crate::events::{ClientStatusEvent, Event, Events};
+use crate::db::clients::{ClientId, ClientRow, ClientState, ClientStatus, PeerStatus};
+use crate::db::{self, Db, tick, traffic};
+use crate::roster::Roster;
 
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TrafficPoint {
@@ -50,15 +50,24 @@ type GaugeOf = fn(&ClientGauges) -> Option<f64>;
 
 pub struct Monitor {
     backends: Arc<Backends>,
-    events: Events,
+    roster: Arc<Roster>,
+    /// Changed statuses a failed write did not store, written with the next tick's.
+    unsaved: Mutex<BTreeMap<ClientId, ClientStatus>>,
     counters: Mutex<HashMap<ClientId, Counters>>,
     traffic: Mutex<HashMap<ClientId, VecDeque<TrafficPoint>>>,
     exported: Mutex<BTreeMap<ClientId, ClientGauges>>,
 }
 
 impl Monitor {
-    pub fn new(backends: Arc<Backends>, events: Events) -> Monitor {
-        Monitor { backends, events, counters: Mutex::default(), traffic: Mutex::default(), exported: Mutex::default() }
+    pub fn new(backends: Arc<Backends>, roster: Arc<Roster>) -> Monitor {
+        Monitor {
+            backends,
+            roster,
+            unsaved: Mutex::default(),
+            counters: Mutex::default(),
+            traffic: Mutex::default(),
+            exported: Mutex::default(),
+        }
     }
 
     /// Forgets a deactivated client's counters (its next interface starts from zero).
@@ -89,11 +98,13 @@ impl Monitor {
         out
     }
 
-    /// Reads the status of every active client, stores it, pushes it to browsers and metrics. An
-    /// active client whose interface is gone is reported down at once, with when the reconciler
-    /// (every `repair_within_secs`) will have brought it back.
+    /// Reads the status of every active client (as the roster has them), keeps it in the roster
+    /// (which streams what changed), exports it as metrics, and stores what changed with the
+    /// traffic of the tick in one transaction. An active client whose interface is gone is
+    /// reported down at once, with when the reconciler (every `repair_within_secs`) will have
+    /// brought it back.
     pub async fn observe_status(&self, db: &Db, repair_within_secs: u64) -> anyhow::Result<()> {
-        let all = clients::list(db).await?;
+        let all = self.roster.all();
         for state in ClientState::ALL {
             let n = all.iter().filter(|c| c.state == state).count();
             metrics::gauge!("peergate_clients", "state" => state.as_str()).set(n as f64);
@@ -160,13 +171,21 @@ impl Monitor {
             }
         }
         *self.exported.lock().expect("exported gauges") = exported;
-        clients::store_statuses(db, &statuses).await?;
+        let mut changed = self.roster.record_statuses(now, statuses);
+        {
+            let mut unsaved = self.unsaved.lock().expect("unsaved statuses");
+            let fresh: std::collections::BTreeSet<ClientId> = changed.iter().map(|(id, _)| *id).collect();
+            changed.extend(std::mem::take(&mut *unsaved).into_iter().filter(|(id, _)| !fresh.contains(id)));
+        }
         let today = traffic::day_of(now);
-        traffic::add(db, today, &deltas).await?;
-        // An indexed delete that usually matches nothing (and then writes nothing).
-        traffic::purge_before(db, today - (TRAFFIC_DAYS_KEPT - 1) * traffic::SECS_PER_DAY).await?;
-        let clients = statuses.into_iter().map(|(id, status)| ClientStatusEvent { id, status }).collect();
-        self.events.send(Event::Status { at: now, clients });
+        let first_kept_day = today - (TRAFFIC_DAYS_KEPT - 1) * traffic::SECS_PER_DAY;
+        let written = tick::store(db, &tick::Tick { statuses: &changed, day: today, traffic: &deltas, first_kept_day }).await;
+        if written.is_err() {
+            // Tried again with the next tick (the traffic of this one is lost: it is only counted
+            // once it is stored, so it is never counted twice).
+            self.unsaved.lock().expect("unsaved statuses").extend(changed);
+        }
+        written?;
         Ok(())
     }
 

@@ -92,7 +92,7 @@ impl Activation {
         };
         match self.bring_up(&restored, others).await {
             Ok(ping) => {
-                pings::record(db, restored.id, &ping).await?;
+                pings::record(db, &[(restored.id, ping.clone())]).await?;
                 Ok(true)
             }
             Err(err) => {

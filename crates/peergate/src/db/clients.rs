@@ -56,7 +56,7 @@ impl ClientState {
 }
 
 /// A validation warning kept with the client (SaveConfig / DNS dropped, …).
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StoredWarning {
     pub line: Option<usize>,
     pub code: String,
@@ -70,7 +70,7 @@ impl From<&peergate_core::client_policy::Warning> for StoredWarning {
 }
 
 /// One interface's WireGuard status as shown to people.
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ClientStatus {
     pub observed_at: i64,
     /// A handshake younger than 180 s.
@@ -95,7 +95,7 @@ pub struct ClientStatus {
     pub peers: Vec<PeerStatus>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct PeerStatus {
     pub public_key: String,
     pub endpoint: Option<String>,
@@ -106,6 +106,13 @@ pub struct PeerStatus {
     pub tx_bytes: u64,
 }
 
+impl ClientStatus {
+    /// The same reading apart from when it was taken: nothing a person would see changed.
+    pub fn same_reading(&self, other: &ClientStatus) -> bool {
+        ClientStatus { observed_at: other.observed_at, ..self.clone() } == *other
+    }
+}
+
 /// Statuses stored before `interface_up` existed were readings of a present interface.
 fn interface_was_up() -> bool {
     true
@@ -113,7 +120,7 @@ fn interface_was_up() -> bool {
 
 /// A client as stored: everything but the private key. The API's view of it is
 /// `clients::Client`.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ClientRow {
     pub id: ClientId,
     /// The WireGuard interface (and file stem): unique, a valid interface name.
@@ -344,16 +351,4 @@ pub async fn set_state(
         .execute(&mut *tx)
         .await
         .map(|_| ())
-}
-
-/// Stores the latest status of several clients in one transaction (one write per tick).
-pub async fn store_statuses(db: &Db, statuses: &[(ClientId, ClientStatus)]) -> Result<(), sqlx::Error> {
-    if statuses.is_empty() {
-        return Ok(());
-    }
-    let mut tx = db.pool.begin().await?;
-    for (id, status) in statuses {
-        sqlx::query("UPDATE clients SET status = $1 WHERE id = $2").bind(json(status)).bind(id.0).execute(&mut *tx).await?;
-    }
-    tx.commit().await
 }

@@ -13,6 +13,7 @@ pub mod clients;
 pub mod pending;
 pub mod pings;
 pub mod sessions;
+pub mod tick;
 pub mod tokens;
 pub mod traffic;
 pub mod users;

@@ -11,9 +11,21 @@ use super::clients::{ClientId, json};
 /// Keeps this many ping results per client.
 pub const RETENTION: i64 = 1000;
 
-/// Stores a ping result as the client's latest and in its bounded history.
-pub async fn record(db: &Db, id: ClientId, ping: &PingResult) -> Result<(), sqlx::Error> {
+/// Stores ping results, each as its client's latest and in its bounded history, in one
+/// transaction.
+pub async fn record(db: &Db, results: &[(ClientId, PingResult)]) -> Result<(), sqlx::Error> {
+    if results.is_empty() {
+        return Ok(());
+    }
+    db.check_file()?;
     let mut tx = db.pool.begin().await?;
+    for (id, ping) in results {
+        record_in(&mut tx, *id, ping).await?;
+    }
+    tx.commit().await
+}
+
+async fn record_in(tx: &mut sqlx::AnyConnection, id: ClientId, ping: &PingResult) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE clients SET last_ping = $1 WHERE id = $2").bind(json(ping)).bind(id.0).execute(&mut *tx).await?;
     sqlx::query(
         "INSERT INTO ping_results (client_id, at, sent, received, rtt_avg_ms, rtt_min_ms, rtt_max_ms, error) \
@@ -37,7 +49,7 @@ pub async fn record(db: &Db, id: ClientId, ping: &PingResult) -> Result<(), sqlx
     .bind(RETENTION)
     .execute(&mut *tx)
     .await?;
-    tx.commit().await
+    Ok(())
 }
 
 /// The newest `limit` ping results, oldest first.

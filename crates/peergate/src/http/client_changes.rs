@@ -18,7 +18,6 @@ use crate::dataplane::replace::ReplaceError;
 use crate::dataplane::subnets::{SubnetChange, SubnetError};
 use crate::db::audit::Actor;
 use crate::db::clients::ClientId;
-use crate::events::Event;
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -59,11 +58,7 @@ pub(super) async fn update_client(
     }
     let changes = Changes { display_name: body.name.as_deref(), notes: body.notes.as_deref(), probe_host };
     match edit::update(&app.db, id, changes, &actor).await {
-        Ok(client) => {
-            let client = Client::from(client);
-            app.events.send(Event::Client(Box::new(client.clone())));
-            Ok(axum::Json(client))
-        }
+        Ok(client) => Ok(axum::Json(app.roster.changed(client))),
         Err(err @ EditError::NotFound(_)) => Err(ApiError::NotFound(err.to_string())),
         Err(err @ EditError::Nothing) => Err(ApiError::validation("name", err.to_string())),
         Err(err @ EditError::Notes(_)) => Err(ApiError::validation("notes", err.to_string())),
@@ -107,7 +102,7 @@ pub(super) async fn export_client(
     ApiPath(id): ApiPath<ClientId>,
     ApiJson(body): ApiJson<ExportRequest>,
 ) -> Result<Response, ApiError> {
-    let client = find(&app.db, id).await?;
+    let client = find(&app.roster, id)?;
     let text = app.gateway.export(&app.db, &client, body.include_keys, &actor).await?;
     // The interface name is plain ASCII (validated), so it needs no quoting beyond the quotes.
     let disposition = format!("attachment; filename=\"{}.conf\"", client.interface);

@@ -92,7 +92,7 @@ pub(super) async fn get_client(
     _admin: Admin,
     ApiPath(id): ApiPath<ClientId>,
 ) -> Result<axum::Json<ClientDetail>, ApiError> {
-    let client = find(&app.db, id).await?;
+    let client = find(&app.roster, id)?;
     let (conf, conf_error, peers) = match app.gateway.wg_dir.read(&client.interface) {
         Ok(text) => match wg_conf::parse(&text) {
             Ok(parsed) => (Some(wg_conf::render_redacted(&parsed)), None, PeerConfig::all(&parsed)),

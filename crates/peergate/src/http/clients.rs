@@ -3,7 +3,7 @@
 //! `client_detail.rs`, changes to it in `client_changes.rs`; the router is here.
 
 use axum::extract::{Multipart, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use peergate_core::client_policy::{DisplayName, NeedsSubnet, PolicyError, display_name_from_filename};
 use peergate_core::wg_conf::MAX_CONF_BYTES;
@@ -14,16 +14,15 @@ use utoipa_axum::routes;
 
 use super::error::{ApiError, ApiJson, ApiPath, ApiQuery, FieldError, Problem};
 use super::principal::Admin;
-use super::{AppState, client_changes, client_detail};
+use super::{AppState, client_changes, client_detail, conditional};
 use crate::app::AppContext;
 use crate::clients::import::{self, ImportOptions, ImportReport};
 use crate::clients::pending::Uploaded;
 use crate::clients::{AdmitError, Client, Upload};
-use crate::db::Db;
 use crate::db::audit::Actor;
 use crate::db::clients::{self, ClientId, ClientRow};
 use crate::db::pending::Pending;
-use crate::events::Event;
+use crate::roster::Roster;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -109,8 +108,7 @@ async fn upload_client(
 /// 201 with the new client, which every open dashboard is told of too (another admin's list
 /// shows it without a reload).
 pub(super) fn created(app: &AppContext, client: ClientRow) -> Response {
-    let client = Client::from(client);
-    app.events.send(Event::Client(Box::new(client.clone())));
+    let client = app.roster.changed(client);
     (StatusCode::CREATED, axum::Json(client)).into_response()
 }
 
@@ -224,15 +222,31 @@ pub fn admission_error(err: AdmitError) -> ApiError {
     }
 }
 
-/// All clients.
-#[utoipa::path(get, path = "/api/clients", tag = "clients", responses((status = 200, body = Vec<Client>)))]
-async fn list_clients(State(db): State<Db>, _admin: Admin) -> Result<axum::Json<Vec<Client>>, ApiError> {
-    Ok(axum::Json(clients::list(&db).await?.into_iter().map(Client::from).collect()))
+/// All clients, served from memory: encoded (and gzipped) once per change, with an `ETag`, so an
+/// unchanged list costs a `304`.
+#[utoipa::path(get, path = "/api/clients", tag = "clients",
+    params(("If-None-Match" = Option<String>, Header, description = "the `ETag` of a list already held")),
+    responses((status = 200, body = Vec<Client>, headers(("ETag" = String))),
+              (status = 304, description = "the list is unchanged since that `ETag`")))]
+async fn list_clients(State(app): State<AppContext>, _admin: Admin, headers: HeaderMap) -> Response {
+    let list = app.roster.list();
+    let etag = HeaderValue::from_str(&list.etag).expect("an ETag is ASCII");
+    let revalidate = [(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache")), (header::ETAG, etag)];
+    if conditional::matches(&headers, &list.etag) {
+        return (StatusCode::NOT_MODIFIED, revalidate).into_response();
+    }
+    let vary = (header::VARY, HeaderValue::from_static("accept-encoding"));
+    let json = (header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    if conditional::accepts_gzip(&headers) {
+        let gzip = (header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        return (revalidate, [vary, json, gzip], list.gzip()).into_response();
+    }
+    (revalidate, [vary, json], list.json.clone()).into_response()
 }
 
-/// The client named by a path's id, or 404.
-pub async fn find(db: &Db, id: ClientId) -> Result<ClientRow, ApiError> {
-    clients::get(db, id).await?.ok_or_else(|| ApiError::NotFound(format!("No client with id {id}.")))
+/// The client named by a path's id (as the roster has it), or 404.
+pub fn find(roster: &Roster, id: ClientId) -> Result<ClientRow, ApiError> {
+    roster.get(id).ok_or_else(|| ApiError::NotFound(format!("No client with id {id}.")))
 }
 
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
@@ -271,13 +285,12 @@ async fn delete_client(
     actor: Actor,
     ApiPath(id): ApiPath<ClientId>,
 ) -> Result<StatusCode, ApiError> {
-    find(&app.db, id).await?;
+    find(&app.roster, id)?;
     app.dataplane
         .activation
         .delete(&app.db, &app.gateway, id, &actor)
         .await
         .map_err(|e| super::dataplane::op_error(e, "deactivation_failed"))?;
-    app.events.send(Event::ClientDeleted { id });
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -302,8 +315,10 @@ async fn import_clients(
     let reports = import::import_from_wg_dir(&app.gateway, &app.db, body.files.as_deref(), &options, &actor)
         .await
         .map_err(|bad| ApiError::validation("files", bad.to_string()))?;
-    for client in reports.iter().filter_map(|r| r.client.clone()) {
-        app.events.send(Event::Client(Box::new(client)));
+    for report in &reports {
+        if let Some(client) = &report.client {
+            app.roster.refresh(&app.db, client.id).await?;
+        }
     }
     Ok(axum::Json(reports))
 }

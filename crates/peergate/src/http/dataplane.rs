@@ -76,7 +76,7 @@ pub(crate) async fn operate(
     actor: &Actor,
     operation: Operation,
 ) -> Result<axum::Json<Client>, ApiError> {
-    let client = find(&app.db, id).await?;
+    let client = find(&app.roster, id)?;
     let activation = &app.dataplane.activation;
     let (outcome, code) = match operation {
         Operation::Activate => (activation.activate(&app.db, &client, actor).await, "activation_failed"),
@@ -93,7 +93,7 @@ async fn ping_client(
     _admin: Admin,
     ApiPath(id): ApiPath<ClientId>,
 ) -> Result<axum::Json<PingResult>, ApiError> {
-    let client = find(&app.db, id).await?;
+    let client = find(&app.roster, id)?;
     Ok(axum::Json(app.dataplane.probes.ping(&app.db, &client).await?))
 }
 
@@ -117,7 +117,7 @@ async fn list_pings(
     if !(1..=pings::RETENTION).contains(&limit) {
         return Err(ApiError::validation("limit", "must be between 1 and 1000"));
     }
-    find(&app.db, id).await?;
+    find(&app.roster, id)?;
     Ok(axum::Json(pings::list(&app.db, id, limit).await?))
 }
 
@@ -129,7 +129,7 @@ async fn client_traffic(
     _admin: Admin,
     ApiPath(id): ApiPath<ClientId>,
 ) -> Result<axum::Json<Vec<TrafficPoint>>, ApiError> {
-    find(&app.db, id).await?;
+    find(&app.roster, id)?;
     Ok(axum::Json(app.dataplane.monitor.traffic(id)))
 }
 
@@ -154,7 +154,7 @@ async fn client_daily_traffic(
     if !(1..=crate::dataplane::monitor::TRAFFIC_DAYS_KEPT).contains(&days) {
         return Err(ApiError::validation("days", "must be from 1 to 90"));
     }
-    find(&app.db, id).await?;
+    find(&app.roster, id)?;
     let today = traffic::day_of(crate::db::now());
     let first = today - (days - 1) * traffic::SECS_PER_DAY;
     let stored = traffic::since(&app.db, id, first).await?;

@@ -1,6 +1,8 @@
-//! `GET /api/events`: Server-Sent Events with status snapshots, ping results, client changes and
-//! host metrics. A subscriber that falls behind is disconnected (the browser's EventSource
-//! reconnects by itself and the UI refetches), so a slow browser never slows the server.
+//! `GET /api/events`: Server-Sent Events with status snapshots and changes, ping results, client
+//! changes and host metrics. Every frame is encoded once for all subscribers (see `events.rs`);
+//! this only copies references to it. A subscriber that falls behind gets `resync` and is
+//! disconnected (the browser's EventSource reconnects by itself and the UI refetches), so a slow
+//! browser never slows the server or grows its memory.
 //!
 //! A stream outlives its request, so it also ends when the login behind it ends (logout, session
 //! expiry, token revoked — checked every few seconds, within the token cache window) and when the
@@ -11,20 +13,26 @@ use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
-use futures_util::Stream;
-use tokio_stream::StreamExt;
-use tokio_stream::wrappers::BroadcastStream;
+use axum::http::{HeaderName, header};
+use axum::response::{IntoResponse, Response};
+use futures_util::{StreamExt, stream};
+use tokio::sync::broadcast::Receiver;
+use tokio::sync::broadcast::error::RecvError;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
 use super::error::{ApiError, Problem};
 use super::principal::Admin;
+use crate::events::{Event, Frame};
 
 /// Enough for a few browser tabs and a script; a leaked or hostile client cannot hold more.
 pub const MAX_STREAMS_PER_USER: usize = 8;
+
+/// A comment is sent after this long without an event.
+const KEEP_ALIVE: Duration = Duration::from_secs(15);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(stream_events))
@@ -64,14 +72,13 @@ impl Drop for StreamSlot {
     }
 }
 
-/// Live events: `status`, `ping`, `client`, `client_deleted`, `system`, `alert`.
+/// Live events: `status` (a full snapshot first, then what changed), `ping`, `client`,
+/// `client_deleted`, `system`, `alert`, and `resync` before a subscriber that fell behind is
+/// dropped.
 #[utoipa::path(get, path = "/api/events", tag = "system",
     responses((status = 200, content_type = "text/event-stream"), (status = 401, body = Problem),
               (status = 429, description = "too many open streams for this user", body = Problem)))]
-async fn stream_events(
-    State(state): State<AppState>,
-    Admin(principal): Admin,
-) -> Result<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>, ApiError> {
+async fn stream_events(State(state): State<AppState>, Admin(principal): Admin) -> Result<Response, ApiError> {
     let slot = state.streams.open(principal.user.id).ok_or(ApiError::RateLimited { retry_after_secs: 5 })?;
     let every = Duration::from_secs(state.app.config.token_cache_secs.clamp(1, 5));
     let (db, shutdown) = (state.app.db.clone(), state.app.shutdown.clone());
@@ -86,14 +93,33 @@ async fn stream_events(
         };
         tokio::select! { () = shutdown.wait() => {}, () = login_ended => {} }
     };
-    let events = BroadcastStream::new(state.app.events.subscribe())
-        // A lagged subscriber ends its stream here.
-        .map_while(Result::ok)
-        .map(move |event| {
-            let _held = &slot;
-            let (name, data) = event.encode();
-            Ok(SseEvent::default().event(name).data(data))
-        });
-    let events = futures_util::StreamExt::take_until(events, Box::pin(ended));
-    Ok(Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+    // Subscribed before the snapshot is taken, so no change falls between the two (one that is
+    // in both is applied twice, which changes nothing).
+    let receiver = state.app.events.subscribe();
+    let snapshot = state.app.roster.status_snapshot();
+    let frames = stream::once(async move { snapshot.0 }).chain(stream::unfold(Some(receiver), next_frame));
+    let frames = stream::StreamExt::take_until(frames, Box::pin(ended)).map(move |bytes| {
+        let _held = &slot;
+        Ok::<_, Infallible>(bytes)
+    });
+    let headers = [
+        (header::CONTENT_TYPE, "text/event-stream"),
+        (header::CACHE_CONTROL, "no-cache"),
+        // A reverse proxy (nginx) must pass each frame on at once.
+        (HeaderName::from_static("x-accel-buffering"), "no"),
+    ];
+    Ok((headers, Body::from_stream(frames)).into_response())
+}
+
+/// The next bytes of a stream: the next frame as encoded once for everyone, a comment after
+/// [`KEEP_ALIVE`] of silence (proxies and browsers keep the connection), or — for a subscriber
+/// that fell behind — a `resync` frame and the end.
+async fn next_frame(receiver: Option<Receiver<Frame>>) -> Option<(Bytes, Option<Receiver<Frame>>)> {
+    let mut receiver = receiver?;
+    match tokio::time::timeout(KEEP_ALIVE, receiver.recv()).await {
+        Err(_silence) => Some((Bytes::from_static(b":\n\n"), Some(receiver))),
+        Ok(Ok(frame)) => Some((frame.0, Some(receiver))),
+        Ok(Err(RecvError::Lagged(_))) => Some((Event::Resync.frame().0, None)),
+        Ok(Err(RecvError::Closed)) => None,
+    }
 }

@@ -12,6 +12,7 @@ pub mod auth;
 pub mod client_changes;
 pub mod client_detail;
 pub mod clients;
+pub mod conditional;
 pub mod dataplane;
 pub mod error;
 pub mod events;

@@ -187,13 +187,15 @@ async fn status_is_observed_stored_and_streamed() {
     app.state.app.dataplane.monitor.observe_status(&app.db, 30).await.unwrap();
     tokio::time::sleep(Duration::from_millis(50)).await;
     app.state.app.dataplane.monitor.observe_status(&app.db, 30).await.unwrap();
+    // The stream starts with the snapshot of the statuses (none yet), then what changed.
     let mut seen = String::new();
-    while !seen.contains("event: status") {
+    while !seen.contains("\"connected\":true") {
         let chunk =
             tokio::time::timeout(Duration::from_secs(5), stream.chunk()).await.expect("an event in time").unwrap().unwrap();
         seen.push_str(&String::from_utf8_lossy(&chunk));
     }
-    assert!(seen.contains("\"connected\":true"), "{seen}");
+    let snapshot = seen.split("\n\n").next().unwrap();
+    assert!(snapshot.starts_with("event: status\ndata: {") && snapshot.ends_with("\"full\":true}"), "{seen}");
 
     let client = admin.json::<Value>(&format!("/api/clients/{id}")).await;
     let status = &client["status"];

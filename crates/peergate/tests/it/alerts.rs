@@ -68,15 +68,15 @@ async fn a_client_going_down_and_coming_back_raises_one_alert_each() {
     assert_eq!(admin.post_empty(&format!("/api/clients/{id}/activate")).await.status(), 200);
     let s = &app.state.app;
     observe(&app, 2).await;
-    assert!(s.alerts.check(&app.db, &s.events, now()).await.unwrap().is_empty(), "healthy");
+    assert!(s.alerts.check(&app.db, &s.roster, &s.events, now()).await.unwrap().is_empty(), "healthy");
     // A reading older than three status intervals is no evidence (after a restart, say).
-    assert!(s.alerts.check(&app.db, &s.events, now() + 400).await.unwrap().is_empty(), "a stale reading says nothing");
+    assert!(s.alerts.check(&app.db, &s.roster, &s.events, now() + 400).await.unwrap().is_empty(), "a stale reading says nothing");
 
     observe(&app, 400).await;
-    let raised = s.alerts.check(&app.db, &s.events, now()).await.unwrap();
+    let raised = s.alerts.check(&app.db, &s.roster, &s.events, now()).await.unwrap();
     assert_eq!(raised.len(), 1);
     assert_eq!(raised[0].reason, "no handshake with the peer for 6 min");
-    assert!(s.alerts.check(&app.db, &s.events, now()).await.unwrap().is_empty(), "down once, not at every check");
+    assert!(s.alerts.check(&app.db, &s.roster, &s.events, now()).await.unwrap().is_empty(), "down once, not at every check");
 
     s.alerts.deliver_due(&app.db, now()).await.unwrap();
     let bodies = receiver.bodies();
@@ -88,7 +88,7 @@ async fn a_client_going_down_and_coming_back_raises_one_alert_each() {
 
     // It comes back: one "up".
     observe(&app, 5).await;
-    let raised = s.alerts.check(&app.db, &s.events, now()).await.unwrap();
+    let raised = s.alerts.check(&app.db, &s.roster, &s.events, now()).await.unwrap();
     assert_eq!(raised.len(), 1);
     assert_eq!(serde_json::to_value(raised[0].kind).unwrap(), "up");
     s.alerts.deliver_due(&app.db, now()).await.unwrap();

@@ -17,6 +17,7 @@ mod fakes;
 mod hostile;
 mod login_attacks;
 mod netns;
+mod roster;
 mod route_policy;
 mod streams;
 mod support;

@@ -10,6 +10,7 @@ import { makeClient } from '@/testing/fixtures';
 import { useAlerts } from '@/features/admin/api/get-alerts';
 import { adminKeys, type AlertList } from '@/features/admin/api/types';
 import { clientKeys, type Client } from '@/features/clients/api/types';
+import { useClients } from '@/features/clients/api/get-clients';
 import { useEventStream } from './use-event-stream';
 
 /** The stream, alone or (`withAlerts`) next to the alerts list as the alerts page has it. */
@@ -72,6 +73,26 @@ describe('event stream', () => {
     act(() => stream.emit('alert', makeAlert({ id: 3, client_id: 7, client_name: 'site-new' })));
     expect(queryClient.getQueryData<Client[]>(clientKeys.list())?.map((c) => c.name)).toEqual(['site-new']);
     expect(queryClient.getQueryData<AlertList>(adminKeys.alerts())?.alerts.map((a) => a.id)).toEqual([3]);
+  });
+
+  it('fetches the client list again when the server says this stream fell behind', async () => {
+    let fetches = 0;
+    server.use(
+      http.get('*/api/clients', () => {
+        fetches += 1;
+        return HttpResponse.json([makeClient({ id: 1, name: fetches === 1 ? 'before' : 'after' })]);
+      }),
+    );
+    const queryClient = createQueryClient();
+    const wrapper = ({ children }: { children: ReactNode }) => <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>;
+    renderHook(() => useEventStream(), { wrapper });
+    renderHook(() => useClients(), { wrapper });
+    const stream = FakeEventSource.latest();
+    act(() => stream.open());
+    await waitFor(() => expect(queryClient.getQueryData<Client[]>(clientKeys.list())?.[0]?.name).toBe('before'));
+    act(() => stream.emit('resync', {}));
+    await waitFor(() => expect(queryClient.getQueryData<Client[]>(clientKeys.list())?.[0]?.name).toBe('after'));
+    expect(fetches).toBe(2);
   });
 
   it('fetches the alerts again when the stream is back after being down', async () => {

@@ -1,5 +1,6 @@
 // GET /api/events (Server-Sent Events): writes each event into the query cache (an `alert` only
-// reaches the alerts list, which only admins load). While the stream is down (network loss,
+// reaches the alerts list, which only admins load). `status` starts with every client's status,
+// then carries only the ones that changed. While the stream is down (network loss,
 // gateway restart) the live state says so and queries poll instead; the stream is retried with
 // backoff and, once it is back, everything is refetched once to catch up.
 
@@ -38,6 +39,8 @@ const handlers: Handlers = {
     const id = (data as { id?: number }).id;
     if (typeof id === 'number') removeClient(qc, id);
   },
+  // The server dropped this stream for falling behind: catch up now (the browser reconnects).
+  resync: (qc) => void qc.invalidateQueries({ queryKey: clientKeys.all }),
   system: (qc, data) => applySystemMetrics(qc, data as SystemSnapshot),
   alert: (qc, data) => applyAlertEvent(qc, data as Alert),
 };

@@ -31,6 +31,12 @@ impl Caller {
         self.send(self.http.get(self.url(path))).await
     }
 
+    /// GETs `path` with these request headers.
+    pub async fn get_with(&self, path: &str, headers: &[(&str, &str)]) -> Response {
+        let request = headers.iter().fold(self.http.get(self.url(path)), |r, (name, value)| r.header(*name, *value));
+        self.send(request).await
+    }
+
     /// GETs `path`, requires 200 and decodes the body.
     pub async fn json<T: DeserializeOwned>(&self, path: &str) -> T {
         let res = self.get(path).await;
