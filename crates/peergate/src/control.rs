@@ -64,6 +64,7 @@ pub async fn serve(listener: UnixListener, path: PathBuf, app: AppContext, shutd
     let router = Router::new()
         .route("/clients/{id}/activate", post(activate))
         .route("/clients/{id}/deactivate", post(deactivate))
+        .route("/clients/sync", post(sync_clients))
         .with_state(app);
     let listener = Trusted { listener, owner };
     let stop = shutdown.clone();
@@ -132,6 +133,28 @@ async fn deactivate(
     ApiPath(id): ApiPath<ClientId>,
 ) -> Result<axum::Json<Client>, ApiError> {
     operate(&app, id, &actor, Operation::Deactivate).await
+}
+
+/// The CLI wrote clients (an import, a removal): the server's roster reads them again, so open
+/// dashboards show the change now rather than at the next reconcile pass.
+async fn sync_clients(State(app): State<AppContext>) -> Result<axum::http::StatusCode, ApiError> {
+    app.roster.sync(&app.db).await?;
+    Ok(axum::http::StatusCode::NO_CONTENT)
+}
+
+/// Tells a running server that the CLI changed clients in the database. Best effort: with no
+/// server there is nobody to tell, and a server that does not answer catches up at its next
+/// reconcile pass.
+pub async fn announce_client_changes(data_dir: &Path) {
+    let path = socket_path(data_dir);
+    let Ok(http) = reqwest::Client::builder().unix_socket(path.as_path()).timeout(Duration::from_secs(5)).build() else {
+        return;
+    };
+    if let Err(err) = http.post("http://peergate/clients/sync").send().await
+        && !err.is_connect()
+    {
+        eprintln!("note: the running server was not told of the change ({err}); it sees it within a reconcile interval");
+    }
 }
 
 /// What the CLI asks the server for.

@@ -135,12 +135,16 @@ pub async fn run(config: &Config, db: &Db, cmd: ClientCommand) -> anyhow::Result
                 bail!("client `{}` is active; deactivate it first: peergate client deactivate {}", client.interface, client.id);
             }
             gateway().await.remove(db, &client, &Actor::cli()).await?;
+            control::announce_client_changes(&config.data_dir).await;
             println!("removed client {} `{}` ({})", client.id, client.display_name, client.interface);
             Ok(())
         }
         ClientCommand::Import { paths, subnet, probe_host, allow_wide_routes } => {
             let options = ImportOptions { subnets: subnet, probe_host, allow_wide: allow_wide_routes };
             let reports = import_paths(&gateway().await, db, &paths, &options, &Actor::cli()).await;
+            if reports.iter().any(|r| r.client.is_some()) {
+                control::announce_client_changes(&config.data_dir).await;
+            }
             if reports.is_empty() {
                 bail!("no .conf files found in {}", paths.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "));
             }

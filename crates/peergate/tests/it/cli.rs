@@ -439,6 +439,19 @@ async fn client_activate_and_deactivate_go_through_the_running_server() {
     let out = cli(args("activate", "nope")).await.unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("no client `nope`"));
 
+    // Imports and removals write the database from this process; the server's list (held in
+    // memory) shows them at once, because the CLI tells it.
+    let file = app.dir.path().join("site-b.conf");
+    std::fs::write(&file, crate::support::fixtures::conf("10.78.0.0/24")).unwrap();
+    let out = cli(vec!["client".into(), "import".into(), file.display().to_string()]).await.unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let names =
+        |list: Vec<serde_json::Value>| list.iter().map(|c| c["interface"].as_str().unwrap().to_string()).collect::<Vec<_>>();
+    assert_eq!(names(admin.json("/api/clients").await), ["site-a", "site-b"]);
+    let out = cli(args("remove", "site-b")).await.unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(names(admin.json("/api/clients").await), ["site-a"]);
+
     // A second server on the same data directory is refused before it touches anything.
     let mut second = peergate(&app.database_url, &data);
     second.args(["serve"]).env("PEERGATE_LISTEN", "127.0.0.1:0");
