@@ -92,7 +92,9 @@ pub async fn state_with(config: Config, backends: impl FnOnce(&Config, Option<&L
     Ok(AppState {
         streams: Arc::new(crate::http::events::StreamSlots::default()),
         app,
-        hashing: Arc::new(Semaphore::new(4)),
+        // One argon2id at a time per core, at most 4: each holds 19 MiB while it runs, and more at
+        // once would only queue for the CPU while holding their memory.
+        hashing: Arc::new(Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()).clamp(1, 4))),
         process_metrics: Arc::new(process_metrics),
         token_cache: Arc::new(token_cache),
     })
