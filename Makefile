@@ -54,7 +54,8 @@ test: test-deps
 
 bench: run-deps test-deps ui
 	$(CARGO) build --release --locked -p peergate --bins
-	scripts/bench-http.sh
+	scripts/bench-http.py
+	$(CARGO) bench --locked -p peergate --bench event_fanout
 	scripts/bench-dataplane.sh
 	cd web && npm run bench
 
