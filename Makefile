@@ -56,6 +56,7 @@ bench: run-deps test-deps ui
 	$(CARGO) build --release --locked -p peergate --bins
 	scripts/bench-http.py
 	$(CARGO) bench --locked -p peergate --bench event_fanout
+	$(CARGO) bench --locked -p peergate --bench status_writes
 	scripts/bench-dataplane.sh
 	cd web && npm run bench
 
