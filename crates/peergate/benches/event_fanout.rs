@@ -145,9 +145,27 @@ async fn main() -> anyhow::Result<()> {
     }
     let tokens_file = dir.path().join("tokens");
     std::fs::write(&tokens_file, tokens.join("\n"))?;
-    for i in 1..=CLIENTS {
-        app.roster.changed(row(i));
+    {
+        let mut conn = app.db.pool.acquire().await?;
+        for i in 1..=CLIENTS {
+            let r = row(i);
+            let new = peergate::db::clients::NewClient {
+                interface: &r.interface,
+                display_name: &r.display_name,
+                public_key: r.public_key.as_deref().unwrap_or_default(),
+                conf_path: &r.conf_path,
+                subnets: &r.subnets,
+                peer_public_keys: &r.peer_public_keys,
+                endpoint: &r.endpoint,
+                probe_host: r.probe_host,
+                warnings: &r.warnings,
+                created_by: &r.created_by,
+            };
+            peergate::db::clients::create(&mut conn, &new).await?;
+        }
+        sqlx::query("UPDATE clients SET state = 'active'").execute(&mut *conn).await?;
     }
+    app.roster.load(&app.db).await?;
 
     let (naive, _) = broadcast::channel::<Event>(peergate::events::CAPACITY);
     let router = peergate::http::app(state.clone()).merge(naive_router(naive.clone()));

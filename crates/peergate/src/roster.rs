@@ -1,8 +1,9 @@
 //! The roster: the current view of every client in memory — its row, latest status and last
 //! ping — which the list, the detail, the status monitor, the probes and the alert check read
 //! instead of the database. The database stays the durable record (a restart loads the last
-//! state from it); everything that changes a client in this process tells the roster, which
-//! publishes the change on the event stream.
+//! state from it); everything that changes a client in this process asks the roster to read it
+//! again once committed ([`Roster::refresh`]), and the roster publishes the change on the event
+//! stream.
 //!
 //! The encoded list (and its gzip form, made on first demand) is kept until something changes,
 //! under an `ETag` made of this process's run id and a generation bumped by every change. The
@@ -32,6 +33,9 @@ pub struct Roster {
     inner: Mutex<Inner>,
     /// Held while the list is encoded, so a burst of requests after a change encodes it once.
     encoding: Mutex<()>,
+    /// Held by a refresh or sync from its database read to its update of the roster: the last
+    /// one applied is the last one read, so a slower read never puts an older row back.
+    reading: tokio::sync::Mutex<()>,
 }
 
 #[derive(Default)]
@@ -66,7 +70,7 @@ impl EncodedList {
 
 impl Roster {
     pub fn new(events: Events) -> Roster {
-        Roster { events, run: rand::random(), inner: Mutex::default(), encoding: Mutex::default() }
+        Roster { events, run: rand::random(), inner: Mutex::default(), encoding: Mutex::default(), reading: Default::default() }
     }
 
     fn inner(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -100,9 +104,9 @@ impl Roster {
         self.inner().rows.get(&id).cloned()
     }
 
-    /// A client's row as just written: kept (with whichever status and ping is newer, the
+    /// A client's row as just read: kept (with whichever status and ping is newer, the
     /// roster's or the row's) and announced. Returns the client as announced.
-    pub fn changed(&self, row: ClientRow) -> Client {
+    fn changed(&self, row: ClientRow) -> Client {
         let client = {
             let mut inner = self.inner();
             let row = match inner.rows.get(&row.id) {
@@ -118,9 +122,11 @@ impl Roster {
         client
     }
 
-    /// Reads one client again after a change in this process; a client gone from the database
-    /// is removed. `None` when it is gone.
+    /// Reads one client again after a change in this process committed (the row is read here,
+    /// not taken from the change, so two changes racing cannot leave the older one shown); a
+    /// client gone from the database is removed. `None` when it is gone.
     pub async fn refresh(&self, db: &Db, id: ClientId) -> Result<Option<Client>, sqlx::Error> {
+        let _reading = self.reading.lock().await;
         match clients::get(db, id).await? {
             Some(row) => Ok(Some(self.changed(row))),
             None => {
@@ -131,7 +137,7 @@ impl Roster {
     }
 
     /// A deleted client: forgotten and announced.
-    pub fn removed(&self, id: ClientId) {
+    fn removed(&self, id: ClientId) {
         let existed = {
             let mut inner = self.inner();
             let existed = inner.rows.remove(&id).is_some();
@@ -149,6 +155,7 @@ impl Roster {
     /// changed or removed by another process (the command line). Statuses and pings stay the
     /// roster's when newer.
     pub async fn sync(&self, db: &Db) -> Result<(), sqlx::Error> {
+        let _reading = self.reading.lock().await;
         let rows = clients::list(db).await?;
         let known = self.inner().rows.clone();
         let mut gone: Vec<ClientId> = known.keys().copied().collect();

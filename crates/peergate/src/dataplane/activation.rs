@@ -268,7 +268,7 @@ impl Activation {
         }
         gateway.remove(db, &client, actor).await?;
         self.monitor.forget(client.id);
-        self.roster.removed(client.id);
+        self.roster.refresh(db, client.id).await?;
         Ok(())
     }
 

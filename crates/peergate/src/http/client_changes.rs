@@ -58,7 +58,10 @@ pub(super) async fn update_client(
     }
     let changes = Changes { display_name: body.name.as_deref(), notes: body.notes.as_deref(), probe_host };
     match edit::update(&app.db, id, changes, &actor).await {
-        Ok(client) => Ok(axum::Json(app.roster.changed(client))),
+        Ok(client) => {
+            let shown = app.roster.refresh(&app.db, client.id).await?.unwrap_or_else(|| Client::from(client));
+            Ok(axum::Json(shown))
+        }
         Err(err @ EditError::NotFound(_)) => Err(ApiError::NotFound(err.to_string())),
         Err(err @ EditError::Nothing) => Err(ApiError::validation("name", err.to_string())),
         Err(err @ EditError::Notes(_)) => Err(ApiError::validation("notes", err.to_string())),

@@ -100,16 +100,16 @@ async fn upload_client(
         allow_wide: parts.allow_wide_routes.unwrap_or(false),
     };
     match app.gateway.upload(&app.db, admin.user.id, upload, &actor).await.map_err(admission_error)? {
-        Uploaded::Created(client) => Ok(created(&app, client)),
+        Uploaded::Created(client) => created(&app, client).await,
         Uploaded::NeedsSubnet(needs, pending) => Err(needs_subnet(&needs, &pending)),
     }
 }
 
 /// 201 with the new client, which every open dashboard is told of too (another admin's list
 /// shows it without a reload).
-pub(super) fn created(app: &AppContext, client: ClientRow) -> Response {
-    let client = app.roster.changed(client);
-    (StatusCode::CREATED, axum::Json(client)).into_response()
+pub(super) async fn created(app: &AppContext, client: ClientRow) -> Result<Response, ApiError> {
+    let shown = app.roster.refresh(&app.db, client.id).await?.unwrap_or_else(|| Client::from(client));
+    Ok((StatusCode::CREATED, axum::Json(shown)).into_response())
 }
 
 pub(super) async fn read_upload(mut multipart: Multipart) -> Result<UploadParts, ApiError> {

@@ -69,7 +69,7 @@ async fn complete_pending_upload(
         allow_wide: body.allow_wide_routes,
     };
     let client = app.gateway.complete(&app.db, admin.user.id, &pending_id, completion, &actor).await.map_err(gone_or)?;
-    Ok(created(&app, client))
+    created(&app, client).await
 }
 
 /// The current user's uploads that wait for a subnet, newest first, each with when it was
