@@ -42,7 +42,7 @@ case "$mode" in
           echo "deps: installing cargo-audit 0.22.2 (a few minutes, once)"
           cargo install --quiet --locked cargo-audit --version 0.22.2
         fi
-        apt_install postgresql chromium ca-certificates curl wireguard-tools wireguard-go iptables nftables \
+        apt_install postgresql chromium ca-certificates curl wireguard-tools wireguard-go iptables ipset nftables \
           iproute2 iputils-ping procps ;;
   *) echo "deps: unknown mode $mode" >&2; exit 2 ;;
 esac

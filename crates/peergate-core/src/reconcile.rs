@@ -11,15 +11,25 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::firewall_plan::ObservedRules;
+use crate::firewall_plan::{ObservedRules, RuledClient};
 
 /// A client as the database wants it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientSpec {
-    pub name: String,
+    /// The interface, and the subnets routed through it.
+    pub client: RuledClient,
     /// Active clients must be up with rules; inactive ones down without rules.
     pub active: bool,
-    pub routes_ipv6: bool,
+}
+
+impl ClientSpec {
+    fn name(&self) -> &str {
+        &self.client.name
+    }
+
+    fn routes_ipv6(&self) -> bool {
+        self.client.subnets.iter().any(|s| matches!(s, ipnet::IpNet::V6(_)))
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -37,7 +47,7 @@ pub enum ClientOp {
     EnableIpv4Forwarding,
     EnableIpv6Forwarding,
     /// Rebuild peergate's firewall base with exactly these clients (the base is missing or altered,
-    /// or some client's rules are partial or doubled).
+    /// or a client's members in the iptables set are not its subnets).
     RebuildFirewall(Vec<String>),
     BringUp(String),
     AddRules(String),
@@ -47,25 +57,26 @@ pub enum ClientOp {
 
 pub fn plan(desired: &[ClientSpec], observed: &Observed) -> Vec<ClientOp> {
     let active: Vec<&ClientSpec> = desired.iter().filter(|c| c.active).collect();
-    let active_names: BTreeSet<&str> = active.iter().map(|c| c.name.as_str()).collect();
+    let active_names: BTreeSet<&str> = active.iter().map(|c| c.name()).collect();
     let mut ops = Vec::new();
     if !active.is_empty() && !observed.ipv4_forwarding {
         ops.push(ClientOp::EnableIpv4Forwarding);
     }
-    if active.iter().any(|c| c.routes_ipv6) && !observed.ipv6_forwarding {
+    if active.iter().any(|c| c.routes_ipv6()) && !observed.ipv6_forwarding {
         ops.push(ClientOp::EnableIpv6Forwarding);
     }
     let rules = &observed.rules;
-    let rebuild = !active.is_empty() && firewall_needs_rebuild(rules);
+    let rules_state: Vec<Rules> = active.iter().map(|c| rules_of(c, rules)).collect();
+    let rebuild = !active.is_empty() && (!rules.base_ok || rules_state.contains(&Rules::Wrong));
     if rebuild {
-        ops.push(ClientOp::RebuildFirewall(active.iter().map(|c| c.name.clone()).collect()));
+        ops.push(ClientOp::RebuildFirewall(active.iter().map(|c| c.name().to_string()).collect()));
     }
-    for client in &active {
-        if !observed.interfaces.contains(&client.name) {
-            ops.push(ClientOp::BringUp(client.name.clone()));
+    for (client, state) in active.iter().zip(&rules_state) {
+        if !observed.interfaces.contains(client.name()) {
+            ops.push(ClientOp::BringUp(client.name().to_string()));
         }
-        if !rebuild && !rules.clients.contains(&client.name) {
-            ops.push(ClientOp::AddRules(client.name.clone()));
+        if !rebuild && *state == Rules::Missing {
+            ops.push(ClientOp::AddRules(client.name().to_string()));
         }
     }
     if !rebuild {
@@ -79,22 +90,29 @@ pub fn plan(desired: &[ClientSpec], observed: &Observed) -> Vec<ClientOp> {
     ops
 }
 
-/// Whether peergate's rules must be rebuilt whole before a client can be added: the base is
-/// missing or altered, or some client's rules are partial or doubled.
-pub fn firewall_needs_rebuild(rules: &ObservedRules) -> bool {
-    !rules.base_ok || !rules.damaged.is_empty()
+#[derive(Debug, PartialEq, Eq)]
+enum Rules {
+    InPlace,
+    Missing,
+    /// In the iptables set with other subnets than the client's (edited by hand, or a subnet
+    /// change cut short): only a rebuild makes the set exact.
+    Wrong,
 }
 
-/// The one firewall change that gives `name` its rules beside the clients already active: an
-/// addition to an intact ruleset, else a rebuild with all of them. Activation and the reconciler
-/// decide the same way.
-pub fn rules_op(name: &str, other_active: &[String], rules: &ObservedRules) -> ClientOp {
-    if firewall_needs_rebuild(rules) {
-        let mut all = other_active.to_vec();
-        all.push(name.to_string());
-        ClientOp::RebuildFirewall(all)
-    } else {
-        ClientOp::AddRules(name.to_string())
+fn rules_of(client: &ClientSpec, rules: &ObservedRules) -> Rules {
+    match &rules.subnets {
+        None if rules.clients.contains(client.name()) => Rules::InPlace,
+        None => Rules::Missing,
+        Some(installed) => {
+            let want = client.client.ipv4();
+            match installed.get(client.name()) {
+                Some(have) if *have == want => Rules::InPlace,
+                Some(_) => Rules::Wrong,
+                // A client without IPv4 subnets has nothing in the iptables set.
+                None if want.is_empty() => Rules::InPlace,
+                None => Rules::Missing,
+            }
+        }
     }
 }
 
@@ -103,7 +121,7 @@ mod tests {
     use super::*;
 
     fn spec(name: &str, active: bool) -> ClientSpec {
-        ClientSpec { name: name.into(), active, routes_ipv6: false }
+        ClientSpec { client: RuledClient { name: name.into(), subnets: vec!["10.1.0.0/24".parse().unwrap()] }, active }
     }
 
     fn set(names: &[&str]) -> BTreeSet<String> {
@@ -113,7 +131,7 @@ mod tests {
     fn healthy(names: &[&str]) -> Observed {
         Observed {
             interfaces: set(names),
-            rules: ObservedRules { base_ok: true, clients: set(names), damaged: BTreeSet::new() },
+            rules: ObservedRules { base_ok: true, clients: set(names), subnets: None },
             ipv4_forwarding: true,
             ipv6_forwarding: false,
         }
@@ -128,7 +146,9 @@ mod tests {
 
     #[test]
     fn after_a_reboot_everything_comes_back_in_order() {
-        let desired = [spec("a", true), ClientSpec { name: "b".into(), active: true, routes_ipv6: true }];
+        let mut b = spec("b", true);
+        b.client.subnets.push("fd00:1::/64".parse().unwrap());
+        let desired = [spec("a", true), b];
         assert_eq!(
             plan(&desired, &Observed::default()),
             [
@@ -163,19 +183,32 @@ mod tests {
         let mut observed = healthy(&["a"]);
         observed.rules.base_ok = false;
         assert_eq!(plan(&[spec("a", true)], &observed), [ClientOp::RebuildFirewall(vec!["a".into()])]);
-        let mut observed = healthy(&["a"]);
-        observed.rules.damaged = set(&["a"]);
-        assert_eq!(plan(&[spec("a", true)], &observed), [ClientOp::RebuildFirewall(vec!["a".into()])]);
     }
 
     #[test]
-    fn activation_adds_to_an_intact_ruleset_and_rebuilds_a_broken_one() {
-        let others = vec!["b".to_string()];
-        let intact = ObservedRules { base_ok: true, clients: set(&["b"]), damaged: BTreeSet::new() };
-        let check = |rules: &ObservedRules, expect: ClientOp| assert_eq!(rules_op("a", &others, rules), expect, "{rules:?}");
-        check(&intact, ClientOp::AddRules("a".into()));
-        check(&ObservedRules::default(), ClientOp::RebuildFirewall(vec!["b".into(), "a".into()]));
-        check(&ObservedRules { damaged: set(&["b"]), ..intact.clone() }, ClientOp::RebuildFirewall(vec!["b".into(), "a".into()]));
-        check(&ObservedRules { base_ok: false, ..intact.clone() }, ClientOp::RebuildFirewall(vec!["b".into(), "a".into()]));
+    fn iptables_members_must_be_exactly_the_subnets() {
+        let net = |s: &str| s.parse::<ipnet::Ipv4Net>().unwrap();
+        let with = |members: &[(&str, &str)]| {
+            let mut observed = healthy(&["a", "b"]);
+            let mut map: std::collections::BTreeMap<String, BTreeSet<ipnet::Ipv4Net>> = Default::default();
+            for (name, subnet) in members {
+                map.entry(name.to_string()).or_default().insert(net(subnet));
+            }
+            observed.rules.clients = map.keys().cloned().collect();
+            observed.rules.subnets = Some(map);
+            observed
+        };
+        let mut v6_only = spec("b", true);
+        v6_only.client.subnets = vec!["fd00:1::/64".parse().unwrap()];
+        let desired = [spec("a", true), v6_only];
+        assert_eq!(plan(&desired, &with(&[("a", "10.1.0.0/24")])), [ClientOp::EnableIpv6Forwarding]);
+        assert_eq!(plan(&desired, &with(&[])), [ClientOp::EnableIpv6Forwarding, ClientOp::AddRules("a".into())]);
+        let stale = with(&[("a", "10.1.0.0/24"), ("a", "10.9.0.0/24")]);
+        assert_eq!(
+            plan(&desired, &stale),
+            [ClientOp::EnableIpv6Forwarding, ClientOp::RebuildFirewall(vec!["a".into(), "b".into()])]
+        );
+        let leftover = with(&[("a", "10.1.0.0/24"), ("gone", "10.5.0.0/24")]);
+        assert_eq!(plan(&desired, &leftover), [ClientOp::EnableIpv6Forwarding, ClientOp::RemoveRules("gone".into())]);
     }
 }

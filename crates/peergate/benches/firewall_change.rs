@@ -1,17 +1,20 @@
 //! Data-plane figure 2: the firewall change for client N+1 with N clients installed, for each way
-//! of making it, at N = 10 and N = 500. peergate's rule changes must not grow with N (the goal:
-//! ≤ 2× slower at 500 than at 10), so every method prints its 500/10 ratio.
+//! of making it, at N = 10 and N = 500. peergate's changes must not grow with N (the goal: ≤ 1.2×
+//! at 500 against 10 on every backend), so every method prints its 500/10 ratio.
 //!
 //! Methods, all through peergate's one subprocess function (`system::run`), so they differ only in
 //! what they run:
-//! - nftables: `Nftables::add` (one `nft -f` batch: `add element` to the `clients` set) and
-//!   `remove` (which first lists the table to stay idempotent); the same preceded by the
-//!   `observe()` that activation does; the raw `delete element`; and the whole-table rebuild the
-//!   reconciler falls back to (a reference: it grows with N by construction).
-//! - iptables: `Iptables::add` / `remove` as they are (each reads `iptables-save` first, to never
-//!   duplicate a rule); the same preceded by activation's `observe()`; the raw
-//!   `iptables-restore --noflush` of the client's five rules; and the naive way, one `iptables -A`
-//!   (or `-D`) process per rule.
+//! - peergate: `add` / `remove` of one client (one set member); the activation path (`base_ok`,
+//!   which reads the base without the set's members, then `add`); removing 10 clients in one batch
+//!   against 10 single removals (per client: the nftables removal's kernel wait is per transaction).
+//! - nftables, also: the raw `add`/`delete element`; the whole-table rebuild the reconciler falls
+//!   back to (a reference: it grows with N by construction); and the previous activation path,
+//!   which listed the whole table (every member) before each change.
+//! - iptables (nft and legacy), also, on the layout peergate used before the ipset (five tagged
+//!   rules per client in the same chains): its activation path (`iptables-save`, then
+//!   `iptables-restore --noflush` of the five rules) and its removal (`iptables-save`, then the five
+//!   `-D`s), and the naive way, one `iptables -A` (or `-D`) process per rule. Measuring it first also
+//!   tests the upgrade: peergate's rebuild must replace that layout with its own.
 //!
 //! Run by scripts/bench-dataplane.sh as root in a fresh network namespace per backend (rules are
 //! per namespace; the client interfaces need not exist for rules to name them).
@@ -25,157 +28,241 @@ use std::time::{Duration, Instant};
 use common::{Samples, env, env_or, record};
 use peergate::system::firewall::{Firewall, Iptables, Nftables};
 use peergate::system::run::{Argv, run};
-use peergate_core::firewall_plan as plan;
-use peergate_core::firewall_plan::ObservedRules;
+use peergate_core::firewall_plan::{self as plan, RuledClient};
 
 const TIMEOUT: Duration = Duration::from_secs(30);
 const NEWCOMER: &str = "pgbnew";
+const BATCH: usize = 10;
 
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, PartialEq)]
 enum Method {
-    PeergateAddRemove,
+    Peergate,
     ActivationPath,
+    BatchRemove,
+    SingleRemoves,
     NftRaw,
     NftRebuild,
-    IptablesRestoreRaw,
-    IptablesPerRule,
+    NftListFirst,
+    OldRestore,
+    OldPerRule,
 }
 
 impl Method {
     fn label(self) -> &'static str {
         match self {
-            Method::PeergateAddRemove => "peergate add/remove",
-            Method::ActivationPath => "peergate observe+add (activate path)",
-            Method::NftRaw => "raw nft -f add/delete element",
+            Method::Peergate => "peergate add / remove",
+            Method::ActivationPath => "peergate base check + add (activation)",
+            Method::BatchRemove => "peergate 10 removed in one batch, each",
+            Method::SingleRemoves => "peergate 10 removed one by one, each",
+            Method::NftRaw => "raw nft -f add / delete element",
             Method::NftRebuild => "nft rebuild whole table (reconcile)",
-            Method::IptablesRestoreRaw => "raw iptables-restore --noflush",
-            Method::IptablesPerRule => "naive: 5 iptables -A/-D calls",
+            Method::NftListFirst => "before: list the table, then add / delete",
+            Method::OldRestore => "before: iptables-save + restore 5 rules",
+            Method::OldPerRule => "naive: 5 iptables -A / -D calls",
         }
     }
 
     fn key(self) -> &'static str {
         match self {
-            Method::PeergateAddRemove => "peergate",
+            Method::Peergate => "peergate",
             Method::ActivationPath => "peergate_activate_path",
+            Method::BatchRemove => "peergate_batch_remove",
+            Method::SingleRemoves => "peergate_single_removes",
             Method::NftRaw => "nft_raw",
             Method::NftRebuild => "nft_rebuild",
-            Method::IptablesRestoreRaw => "iptables_restore_raw",
-            Method::IptablesPerRule => "iptables_per_rule",
+            Method::NftListFirst => "before_list_first",
+            Method::OldRestore => "before_save_restore",
+            Method::OldPerRule => "iptables_per_rule",
         }
+    }
+
+    /// Methods that run on the layout of earlier versions (iptables only).
+    fn old_layout(self) -> bool {
+        matches!(self, Method::OldRestore | Method::OldPerRule)
     }
 }
 
 struct Bench {
+    backend: String,
     firewall: Box<dyn Firewall>,
     lan: String,
-    installed: Vec<String>,
-    /// Observations of the installed clients without / with the newcomer (read once, untimed).
-    without: ObservedRules,
-    with: ObservedRules,
+    installed: Vec<RuledClient>,
 }
 
-async fn must(argv: Argv) {
-    if let Err(err) = run(&argv, TIMEOUT).await {
-        panic!("{err}");
+async fn must(argv: Argv) -> String {
+    match run(&argv, TIMEOUT).await {
+        Ok(out) => out.stdout,
+        Err(err) => panic!("{err}"),
     }
 }
 
-/// The five `iptables` invocations equivalent to peergate's restore script for one client:
-/// `*table` headers give `-t`, each `-A`/`-D` line becomes one process (as shell tools do it).
-fn per_rule_argvs(script: &str) -> Vec<Argv> {
-    let mut table = "filter";
-    let mut argvs = Vec::new();
-    for line in script.lines() {
-        if let Some(t) = line.strip_prefix('*') {
-            table = t;
-        } else if line.starts_with("-A ") || line.starts_with("-D ") {
-            // The only quoted word is the comment `"peergate:NAME"`, which has no spaces.
-            let words = line.split_whitespace().map(|w| w.trim_matches('"'));
-            argvs.push(Argv::new("iptables").args(["-w", "-t", table]).args(words));
+/// `n` clients named `<prefix><i>`, each with its own /24 in `10.<octet>.0.0/16` and above (the
+/// iptables set holds one member per subnet).
+fn clients(prefix: &str, octet: usize, n: usize) -> Vec<RuledClient> {
+    (0..n)
+        .map(|i| RuledClient {
+            name: format!("{prefix}{i}"),
+            subnets: vec![format!("10.{}.{}.0/24", octet + i / 256, i % 256).parse().unwrap()],
+        })
+        .collect()
+}
+
+/// The layout earlier versions wrote: five rules per client in peergate's chains, each tagged
+/// `peergate:<name>` so it could be found in `iptables-save` and deleted exactly.
+fn old_rules(lan: &str, name: &str) -> [(&'static str, String); 5] {
+    let c = format!("-m comment --comment peergate:{name}");
+    let syn = "-p tcp -m tcp --tcp-flags SYN,RST SYN";
+    [
+        ("filter", format!("PEERGATE-FORWARD -i {lan} -o {name} {c} -j ACCEPT")),
+        ("filter", format!("PEERGATE-FORWARD -i {name} -o {lan} -m conntrack --ctstate RELATED,ESTABLISHED {c} -j ACCEPT")),
+        ("nat", format!("PEERGATE-POSTROUTING -o {name} {c} -j MASQUERADE")),
+        ("mangle", format!("PEERGATE-MSS -o {name} {syn} {c} -j TCPMSS --clamp-mss-to-pmtu")),
+        ("mangle", format!("PEERGATE-MSS -i {name} {syn} {c} -j TCPMSS --clamp-mss-to-pmtu")),
+    ]
+}
+
+/// An `iptables-restore --noflush` script of `op` (`-A` / `-D`) for these clients' old rules;
+/// `declare` creates (or empties) the chains and inserts the jumps.
+fn old_script(lan: &str, clients: &[RuledClient], op: &str, declare: bool) -> String {
+    let mut out = String::new();
+    for (table, chain, parent) in plan::IPTABLES_CHAINS {
+        out.push_str(&format!("*{table}\n"));
+        if declare {
+            out.push_str(&format!(":{chain} - [0:0]\n-I {parent} 1 -j {chain}\n"));
         }
+        for client in clients {
+            for (_, rule) in old_rules(lan, &client.name).iter().filter(|(t, _)| *t == table) {
+                out.push_str(&format!("{op} {rule}\n"));
+            }
+        }
+        out.push_str("COMMIT\n");
     }
-    argvs
+    out
+}
+
+async fn restore(script: String) {
+    must(Argv::new("iptables-restore").arg("--noflush").stdin(script)).await;
 }
 
 impl Bench {
+    fn newcomer() -> Vec<RuledClient> {
+        vec![RuledClient { name: NEWCOMER.to_string(), subnets: vec!["10.250.0.0/24".parse().unwrap()] }]
+    }
+
+    /// One add (`add` = true) or removal of the newcomer (or, for the batch methods, of 10 clients).
     async fn apply(&self, method: Method, add: bool) {
-        let name = NEWCOMER;
+        let fw = &self.firewall;
+        let one = Self::newcomer();
+        let batch = clients("pgbb", 251, BATCH);
         match (method, add) {
-            // The change alone, given an observation the caller already has (a reconcile pass reads
-            // the rules once for all its ops).
-            (Method::PeergateAddRemove, true) => self.firewall.add(name, &self.without).await.expect("add"),
-            (Method::PeergateAddRemove, false) => self.firewall.remove(name, &self.with).await.expect("remove"),
+            (Method::Peergate, true) => fw.add(&one).await.expect("add"),
+            (Method::Peergate | Method::ActivationPath, false) => fw.remove(&one).await.expect("remove"),
             (Method::ActivationPath, true) => {
-                // DataPlane::bring_up: one observation (to choose add vs rebuild), then add.
-                let observed = self.firewall.observe().await;
-                assert!(observed.base_ok);
-                self.firewall.add(name, &observed).await.expect("add")
+                assert!(fw.base_ok().await, "base damaged");
+                fw.add(&one).await.expect("add")
             }
-            // DataPlane::tear_down: one observation, then remove.
-            (Method::ActivationPath, false) => {
-                let observed = self.firewall.observe().await;
-                self.firewall.remove(name, &observed).await.expect("remove")
+            (Method::BatchRemove | Method::SingleRemoves, true) => fw.add(&batch).await.expect("add"),
+            (Method::BatchRemove, false) => fw.remove(&batch).await.expect("remove"),
+            (Method::SingleRemoves, false) => {
+                for client in &batch {
+                    fw.remove(std::slice::from_ref(client)).await.expect("remove")
+                }
             }
-            (Method::NftRaw, true) => must(Argv::new("nft").args(["-f", "-"]).stdin(plan::nft_add_client(name))).await,
-            (Method::NftRaw, false) => must(Argv::new("nft").args(["-f", "-"]).stdin(plan::nft_remove_client(name))).await,
-            (Method::NftRebuild, true) => {
-                let mut all = self.installed.clone();
-                all.push(name.to_string());
-                self.firewall.rebuild(&all).await.expect("rebuild")
+            (Method::NftRaw, true) => {
+                must(Argv::new("nft").args(["-f", "-"]).stdin(plan::nft_add_clients(&[NEWCOMER.to_string()]))).await;
             }
-            (Method::NftRebuild, false) => self.firewall.rebuild(&self.installed).await.expect("rebuild"),
-            (Method::IptablesRestoreRaw, true) => {
-                let script = plan::iptables_add_client(&self.lan, name);
-                must(Argv::new("iptables-restore").arg("--noflush").stdin(script)).await
+            (Method::NftRaw, false) => {
+                let script = format!("delete element inet {} clients {{ \"{NEWCOMER}\" }}\n", plan::NFT_TABLE);
+                must(Argv::new("nft").args(["-f", "-"]).stdin(script)).await;
             }
-            (Method::IptablesRestoreRaw, false) => {
-                let script = plan::iptables_remove_client(&self.lan, name);
-                must(Argv::new("iptables-restore").arg("--noflush").stdin(script)).await
+            (Method::NftRebuild, true) => fw.rebuild(&[&self.installed[..], &one].concat()).await.expect("rebuild"),
+            (Method::NftRebuild, false) => fw.rebuild(&self.installed).await.expect("rebuild"),
+            (Method::NftListFirst, add) => {
+                let listed = fw.observe().await;
+                assert!(listed.base_ok);
+                if add { fw.add(&one).await } else { fw.remove(&one).await }.expect("change")
             }
-            (Method::IptablesPerRule, add) => {
-                let script =
-                    if add { plan::iptables_add_client(&self.lan, name) } else { plan::iptables_remove_client(&self.lan, name) };
-                let argvs = per_rule_argvs(&script);
-                assert_eq!(argvs.len(), 5);
-                for argv in argvs {
-                    must(argv).await;
+            (Method::OldRestore, add) => {
+                let saved = must(Argv::new("iptables-save")).await;
+                assert_eq!(saved.contains(&format!("\"peergate:{NEWCOMER}\"")), !add, "the old path reads before it changes");
+                restore(old_script(&self.lan, &one, if add { "-A" } else { "-D" }, false)).await
+            }
+            (Method::OldPerRule, add) => {
+                for (table, rule) in old_rules(&self.lan, NEWCOMER) {
+                    let op = if add { "-A" } else { "-D" };
+                    must(Argv::new("iptables").args(["-w", "-t", table, op]).args(rule.split_whitespace())).await;
                 }
             }
         }
     }
 
-    /// `reps` add/remove cycles after one untimed cycle; checks the rule set after each phase.
+    /// `reps` add/remove cycles after one untimed cycle; checks what is installed after each phase.
     async fn cycles(&self, method: Method, reps: usize) -> (Samples, Samples) {
+        let per = if matches!(method, Method::BatchRemove | Method::SingleRemoves) { BATCH as u32 } else { 1 };
         let (mut adds, mut removes) = (Vec::new(), Vec::new());
         for rep in 0..=reps {
             let start = Instant::now();
             self.apply(method, true).await;
-            let add = start.elapsed();
+            let add = start.elapsed() / per;
             if rep == 0 {
-                self.check(true).await;
+                self.check(method, true).await;
             }
             let start = Instant::now();
             self.apply(method, false).await;
-            let remove = start.elapsed();
+            let remove = start.elapsed() / per;
             if rep == 0 {
-                self.check(false).await;
+                self.check(method, false).await;
             } else {
                 adds.push(add);
                 removes.push(remove);
             }
         }
-        self.check(false).await;
+        self.check(method, false).await;
         (Samples(adds), Samples(removes))
     }
 
-    /// The newcomer's rules are present exactly when expected, next to the N others, with no
-    /// duplicate: a method that did less than the real change would be a false win.
-    async fn check(&self, newcomer_present: bool) {
+    /// The newcomers are installed exactly when expected, next to the N others, with no duplicate:
+    /// a method that did less than the real change would be a false win.
+    async fn check(&self, method: Method, present: bool) {
+        let extra = match method {
+            Method::BatchRemove | Method::SingleRemoves => BATCH,
+            _ => 1,
+        };
+        if method.old_layout() {
+            let saved = must(Argv::new("iptables-save")).await;
+            let tagged = |name: &str| saved.matches(&format!("\"peergate:{name}\"")).count();
+            assert_eq!(tagged(NEWCOMER), if present { 5 } else { 0 }, "{saved}");
+            assert_eq!(tagged("pgbc0"), 5);
+            return;
+        }
         let observed = self.firewall.observe().await;
         assert!(observed.base_ok, "base damaged");
-        assert!(observed.damaged.is_empty(), "damaged rules: {:?}", observed.damaged);
-        assert_eq!(observed.clients.contains(NEWCOMER), newcomer_present);
-        assert_eq!(observed.clients.len(), self.installed.len() + usize::from(newcomer_present));
+        assert_eq!(observed.clients.len(), self.installed.len() + if present { extra } else { 0 });
+    }
+
+    /// Installs the N clients for these methods: the old layout, or peergate's (replacing the old).
+    async fn install(&self, old_layout: bool) {
+        if old_layout {
+            // Nothing of the set-based base is left, as on a host that ran an earlier version.
+            for (table, chain, parent) in plan::IPTABLES_CHAINS {
+                for args in [&["-D", parent, "-j", chain][..], &["-F", chain], &["-X", chain]] {
+                    let _ = run(&Argv::new("iptables").args(["-w", "-t", table]).args(args.iter().copied()), TIMEOUT).await;
+                }
+            }
+            let _ = run(&Argv::new("ipset").args(["destroy", plan::IPSET]), TIMEOUT).await;
+            restore(old_script(&self.lan, &[], "-A", true)).await;
+            for chunk in self.installed.chunks(100) {
+                restore(old_script(&self.lan, chunk, "-A", false)).await;
+            }
+        } else {
+            self.firewall.rebuild(&self.installed).await.expect("install the N clients");
+            let observed = self.firewall.observe().await;
+            assert!(observed.base_ok && observed.clients.len() == self.installed.len(), "{observed:?}");
+            if self.backend == "iptables" {
+                let saved = must(Argv::new("iptables-save")).await;
+                assert!(!saved.contains("--comment"), "the old layout is gone after the rebuild:\n{saved}");
+            }
+        }
     }
 }
 
@@ -186,30 +273,27 @@ async fn main() {
     let lan = env("PGB_LAN");
     let counts: Vec<usize> = env_or("PGB_COUNTS", "10,500").split(',').map(|n| n.parse().expect("PGB_COUNTS")).collect();
     let reps: usize = env_or("PGB_REPS", "15").parse().expect("PGB_REPS");
+    let ours = [Method::Peergate, Method::ActivationPath, Method::BatchRemove, Method::SingleRemoves];
     let (firewall, methods): (Box<dyn Firewall>, Vec<Method>) = match backend.as_str() {
         "nftables" => (
             Box::new(Nftables { lan_interface: lan.clone() }),
-            vec![Method::PeergateAddRemove, Method::ActivationPath, Method::NftRaw, Method::NftRebuild],
+            [&ours[..], &[Method::NftRaw, Method::NftListFirst, Method::NftRebuild]].concat(),
         ),
-        "iptables" => (
-            Box::new(Iptables { lan_interface: lan.clone() }),
-            vec![Method::PeergateAddRemove, Method::ActivationPath, Method::IptablesRestoreRaw, Method::IptablesPerRule],
-        ),
+        "iptables" => (Box::new(Iptables::new(lan.clone())), [&[Method::OldRestore, Method::OldPerRule][..], &ours].concat()),
         other => panic!("PGB_BACKEND must be nftables or iptables, not {other}"),
     };
-    let mut bench =
-        Bench { firewall, lan, installed: Vec::new(), without: ObservedRules::default(), with: ObservedRules::default() };
+    let mut bench = Bench { backend, firewall, lan, installed: Vec::new() };
 
     // medians[method][count] = (add ms, remove ms)
     let mut medians: Vec<Vec<(f64, f64)>> = vec![Vec::new(); methods.len()];
     for &n in &counts {
-        bench.installed = (0..n).map(|i| format!("pgbc{i}")).collect();
-        bench.firewall.rebuild(&bench.installed).await.expect("install the N clients");
-        bench.check(false).await;
-        bench.without = bench.firewall.observe().await;
-        bench.with = bench.without.clone();
-        bench.with.clients.insert(NEWCOMER.to_string());
+        bench.installed = clients("pgbc", 0, n);
+        let mut layout = None;
         for (i, &method) in methods.iter().enumerate() {
+            if layout != Some(method.old_layout()) {
+                bench.install(method.old_layout()).await;
+                layout = Some(method.old_layout());
+            }
             let (adds, removes) = bench.cycles(method, reps).await;
             medians[i].push((adds.median_ms(), removes.median_ms()));
             record(serde_json::json!({
@@ -221,7 +305,7 @@ async fn main() {
     }
 
     println!("firewall change for client N+1, {label}, median of {reps} add/remove cycles (ms):");
-    print!("  {:<40}", "method");
+    print!("  {:<44}", "method");
     for n in &counts {
         print!(" {:>9} {:>9}", format!("add@{n}"), format!("rm@{n}"));
     }
@@ -230,7 +314,7 @@ async fn main() {
     }
     println!();
     for (method, row) in methods.iter().zip(&medians) {
-        print!("  {:<40}", method.label());
+        print!("  {:<44}", method.label());
         for (add, remove) in row {
             print!(" {add:>9.2} {remove:>9.2}");
         }

@@ -68,7 +68,7 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     let backend = config.firewall.unwrap_or(if on_path("nft") { FirewallBackend::Nftables } else { FirewallBackend::Iptables });
     let needed: &[&str] = match backend {
         FirewallBackend::Nftables => &["nft"],
-        FirewallBackend::Iptables => &["iptables-restore", "iptables-save"],
+        FirewallBackend::Iptables => &["iptables", "iptables-restore", "iptables-save", "ipset"],
     };
     for tool in needed {
         if on_path(tool) {

@@ -9,8 +9,8 @@ use std::time::Instant;
 
 use anyhow::Context;
 use peergate_core::client_policy::{self, InterfaceName, NameError, PolicyError};
+use peergate_core::firewall_plan::RuledClient;
 use peergate_core::probe::{self, PingResult, ProbeFailure};
-use peergate_core::reconcile::{ClientOp, rules_op};
 use peergate_core::wg_conf::{self, Host};
 
 use super::monitor::Monitor;
@@ -100,13 +100,13 @@ impl Activation {
         outcome.map(|_| updated).map_err(OpError::Failed)
     }
 
-    /// The interfaces of the other active clients (forwarding and the ruleset are shared with them).
-    pub(super) async fn other_active(&self, db: &Db, id: ClientId) -> Result<Vec<String>, OpError> {
+    /// The other active clients (forwarding and the ruleset are shared with them).
+    pub(super) async fn other_active(&self, db: &Db, id: ClientId) -> Result<Vec<RuledClient>, OpError> {
         Ok(clients::list(db)
             .await?
             .into_iter()
             .filter(|c| c.state == ClientState::Active && c.id != id)
-            .map(|c| c.interface)
+            .map(|c| c.ruled())
             .collect())
     }
 
@@ -155,7 +155,7 @@ impl Activation {
     }
 
     /// The four steps, undoing earlier ones when a later one fails. Returns the probe result.
-    pub(super) async fn bring_up(&self, client: &ClientRow, other_active: &[String]) -> Result<PingResult, StepError> {
+    pub(super) async fn bring_up(&self, client: &ClientRow, other_active: &[RuledClient]) -> Result<PingResult, StepError> {
         let b = &self.backends;
         let firewall = &b.firewall;
         firewall.ready().map_err(StepError::FirewallNotReady)?;
@@ -180,7 +180,7 @@ impl Activation {
         }
         let forwarding_before = b.forwarding.state();
         let undo = async |remove_rules: bool| {
-            if remove_rules && let Err(err) = firewall.remove(name, &firewall.observe().await).await {
+            if remove_rules && let Err(err) = firewall.remove(&[client.ruled()]).await {
                 tracing::warn!(client = name, error = %err, "rollback: removing rules failed");
             }
             match b.tunnels.down(name).await {
@@ -201,10 +201,12 @@ impl Activation {
             undo(false).await;
             return Err(StepError::Forwarding(err));
         }
-        let observed = firewall.observe().await;
-        let applied = match rules_op(name, other_active, &observed) {
-            ClientOp::RebuildFirewall(all) => firewall.rebuild(&all).await,
-            _ => firewall.add(name, &observed).await,
+        // Added to an intact base (read without the set's members), else the base is rebuilt with
+        // all of them; the reconciler decides the same way.
+        let applied = if firewall.base_ok().await {
+            firewall.add(&[client.ruled()]).await
+        } else {
+            firewall.rebuild(&[other_active, &[client.ruled()]].concat()).await
         };
         if let Err(err) = applied {
             undo(false).await;
@@ -246,8 +248,7 @@ impl Activation {
 
     pub(super) async fn tear_down(&self, client: &ClientRow) -> Result<(), StepError> {
         let firewall = &self.backends.firewall;
-        let observed = firewall.observe().await;
-        firewall.remove(&client.interface, &observed).await.map_err(StepError::RemoveRules)?;
+        firewall.remove(&[client.ruled()]).await.map_err(StepError::RemoveRules)?;
         if self.backends.tunnels.is_up(&client.interface) {
             self.backends.tunnels.down(&client.interface).await.map_err(StepError::TunnelDown)?;
         }

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use peergate_core::firewall_plan::ObservedRules;
+use peergate_core::firewall_plan::{ObservedRules, RuledClient};
 use peergate_core::reconcile::{self, ClientOp, ClientSpec, Observed};
 
 use super::{Backends, ClientLocks};
@@ -38,6 +38,26 @@ pub struct Reconciler {
     pass: tokio::sync::Mutex<()>,
 }
 
+impl Drift {
+    /// A client as the database has it (a name without a row has no subnets).
+    fn ruled(&self, name: &str) -> RuledClient {
+        match self.clients.iter().find(|c| c.interface == name) {
+            Some(row) => row.ruled(),
+            None => RuledClient { name: name.to_string(), subnets: Vec::new() },
+        }
+    }
+
+    /// A client as the firewall has it: what the iptables set holds for it besides its row's
+    /// subnets, so a removal takes every member.
+    fn installed(&self, name: &str) -> RuledClient {
+        let mut client = self.ruled(name);
+        if let Some(nets) = self.rules.subnets.as_ref().and_then(|s| s.get(name)) {
+            client.subnets.extend(nets.iter().map(|n| ipnet::IpNet::V4(*n)));
+        }
+        client
+    }
+}
+
 impl Reconciler {
     pub fn new(backends: Arc<Backends>, locks: Arc<ClientLocks>) -> Reconciler {
         Reconciler { backends, locks, pass: tokio::sync::Mutex::new(()) }
@@ -47,14 +67,8 @@ impl Reconciler {
     pub async fn drift(&self, db: &Db) -> anyhow::Result<Drift> {
         let all = clients::list(db).await?;
         let b = &self.backends;
-        let desired: Vec<ClientSpec> = all
-            .iter()
-            .map(|c| ClientSpec {
-                name: c.interface.clone(),
-                active: c.state == ClientState::Active,
-                routes_ipv6: c.routes_ipv6(),
-            })
-            .collect();
+        let desired: Vec<ClientSpec> =
+            all.iter().map(|c| ClientSpec { client: c.ruled(), active: c.state == ClientState::Active }).collect();
         // Interfaces of clients, and interfaces peergate recorded bringing up whose row is gone.
         let known: BTreeSet<String> = all.iter().map(|c| c.interface.clone()).chain(b.owned.list()).collect();
         let observed = Observed {
@@ -69,10 +83,10 @@ impl Reconciler {
     /// One pass: plan, apply each op, log and audit it (actor `system`).
     pub async fn reconcile(&self, db: &Db) -> anyhow::Result<ReconcileReport> {
         let _pass = self.pass.lock().await;
-        let drift = self.drift(db).await?;
+        let mut drift = self.drift(db).await?;
         let actor = Actor::system();
         let mut report = ReconcileReport::default();
-        for op in drift.ops {
+        for op in std::mem::take(&mut drift.ops) {
             let (name, label) = op_label(&op);
             let client = name.and_then(|name| drift.clients.iter().find(|c| c.interface == name));
             // An activation in progress owns its client: leave it alone this pass.
@@ -83,7 +97,7 @@ impl Reconciler {
                 },
                 None => None,
             };
-            let result = self.apply(&op, &drift.rules).await;
+            let result = self.apply(&op, &drift).await;
             let mut change = db.change(&actor).await?;
             match &result {
                 Ok(()) => {
@@ -110,18 +124,21 @@ impl Reconciler {
         Ok(report)
     }
 
-    async fn apply(&self, op: &ClientOp, observed: &ObservedRules) -> anyhow::Result<()> {
+    async fn apply(&self, op: &ClientOp, drift: &Drift) -> anyhow::Result<()> {
         let b = &self.backends;
         match op {
             ClientOp::EnableIpv4Forwarding => b.forwarding.enable(false),
             ClientOp::EnableIpv6Forwarding => b.forwarding.enable(true),
-            ClientOp::RebuildFirewall(names) => Ok(b.firewall.rebuild(names).await?),
+            ClientOp::RebuildFirewall(names) => {
+                let all: Vec<RuledClient> = names.iter().map(|n| drift.ruled(n)).collect();
+                Ok(b.firewall.rebuild(&all).await?)
+            }
             ClientOp::BringUp(name) => {
                 b.owned.claim(name)?;
                 Ok(b.tunnels.up(name).await?)
             }
-            ClientOp::AddRules(name) => Ok(b.firewall.add(name, observed).await?),
-            ClientOp::RemoveRules(name) => Ok(b.firewall.remove(name, observed).await?),
+            ClientOp::AddRules(name) => Ok(b.firewall.add(&[drift.ruled(name)]).await?),
+            ClientOp::RemoveRules(name) => Ok(b.firewall.remove(&[drift.installed(name)]).await?),
             ClientOp::TearDown(name) => {
                 b.tunnels.down(name).await?;
                 Ok(b.owned.release(name)?)

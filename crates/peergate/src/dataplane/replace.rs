@@ -11,6 +11,7 @@ use crate::clients::{AdmitError, Client, Gateway};
 use crate::db::audit::Actor;
 use crate::db::clients::{self, ClientId, ClientRow, ClientState};
 use crate::db::{Db, pings};
+use peergate_core::firewall_plan::RuledClient;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ReplaceError {
@@ -77,7 +78,7 @@ impl Activation {
         after: &ClientRow,
         original: Option<&str>,
         before: &ClientRow,
-        others: &[String],
+        others: &[RuledClient],
         actor: &Actor,
     ) -> Result<bool, OpError> {
         let Some(text) = original else { return Ok(false) };

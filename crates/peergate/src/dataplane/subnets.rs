@@ -5,6 +5,7 @@
 //! and if that fails, the file and row are put back as they were (`client.subnets_undone`)
 //! and the interface is given its old AllowedIPs again: nothing is left half applied.
 
+use crate::system::firewall::FirewallError;
 use ipnet::IpNet;
 use peergate_core::client_policy::parse_subnets;
 use peergate_core::wg_conf;
@@ -77,7 +78,20 @@ impl Activation {
         if running {
             let peer = conf.peers[0].public_key.value.to_string();
             let tunnels = &self.backends.tunnels;
-            if let Err(err) = tunnels.set_allowed_ips(name, &peer, &old, &wanted).await {
+            let live = match tunnels.set_allowed_ips(name, &peer, &old, &wanted).await {
+                // The iptables set matches subnets: its members follow the tunnel's.
+                Ok(()) => match self.backends.firewall.resubnet(&client.ruled(), &after.ruled()).await {
+                    Ok(()) => Ok(()),
+                    Err(FirewallError::Run(err)) => Err(err),
+                    Err(FirewallError::Unconfigured) => Ok(()), // no rules installed to follow
+                },
+                Err(err) => Err(err),
+            };
+            if let Err(err) = live {
+                // The members go back before the tunnel does, for the same reason they came first.
+                if let Err(back) = self.backends.firewall.resubnet(&after.ruled(), &client.ruled()).await {
+                    tracing::warn!(client = name, error = %back, "restoring the firewall's subnets failed; the reconciler will see it");
+                }
                 let probe_host = client.probe_host.to_string();
                 let undo = Replacement::undo(&original, &probe_host, "client.subnets_undone");
                 if let Err(undo_err) = gateway.replace(db, &after, undo, actor).await {

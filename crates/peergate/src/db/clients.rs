@@ -1,6 +1,7 @@
 //! Gateway clients. Subnets, keys, warnings, the latest status and ping are JSON text columns: they
 //! are read and written whole, never queried into, and this keeps one schema for both databases.
 
+use peergate_core::firewall_plan::RuledClient;
 use std::net::IpAddr;
 
 use ipnet::IpNet;
@@ -150,6 +151,11 @@ pub struct ClientRow {
 impl ClientRow {
     pub fn routes_ipv6(&self) -> bool {
         self.subnets.iter().any(|s| matches!(s, IpNet::V6(_)))
+    }
+
+    /// The client as its firewall rules see it.
+    pub fn ruled(&self) -> RuledClient {
+        RuledClient { name: self.interface.clone(), subnets: self.subnets.clone() }
     }
 }
 

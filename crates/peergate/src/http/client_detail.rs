@@ -102,7 +102,7 @@ pub(super) async fn get_client(
     };
     let route_commands = routes_for(&client, app.gateway.lan.as_ref());
     let route_script = app.gateway.lan.as_ref().and_then(|lan| route_script(&client.subnets, lan.address));
-    let rules = app.dataplane.backends.firewall.describe(&client.interface);
+    let rules = app.dataplane.backends.firewall.describe(&client.ruled());
     let lan = app.gateway.lan.clone();
     Ok(axum::Json(ClientDetail {
         client: Client::from(client),

@@ -1,17 +1,22 @@
 //! The firewall boundary: peergate's rules for its clients, on nftables or iptables (chosen by
 //! `PEERGATE_FIREWALL`, default nftables when `nft` exists). The rule text comes from
-//! `peergate_core::firewall_plan`; this module only runs `nft -f -` / `iptables-restore --noflush`
-//! and reads the result back with `nft -j list table` / `iptables-save`.
-
+//! `peergate_core::firewall_plan`; this module and `firewall_iptables` only run `nft -f -`,
+//! `iptables-restore --noflush` and `ipset restore`, and read the result back.
+//!
+//! On both backends the rules are fixed and the clients are members of a set, so activating or
+//! removing one client changes one member and reads nothing that grows with the number of clients:
+//! an activation checks the base (`base_ok`, the set's members left out), then adds; a removal
+//! removes whether or not the client is a member. Only the reconciler lists every member.
 use std::time::Duration;
 
 use async_trait::async_trait;
-use peergate_core::firewall_plan::{self as plan, ObservedRules};
+use peergate_core::firewall_plan::{self as plan, ObservedRules, RuledClient};
 
+pub use super::firewall_iptables::Iptables;
 use super::run::{Argv, RunError, run};
 use crate::config::FirewallBackend;
 
-const TIMEOUT: Duration = Duration::from_secs(15);
+pub(super) const TIMEOUT: Duration = Duration::from_secs(15);
 
 #[derive(Debug, thiserror::Error)]
 pub enum FirewallError {
@@ -27,15 +32,23 @@ pub trait Firewall: Send + Sync {
     fn ready(&self) -> Result<(), FirewallError> {
         Ok(())
     }
-    /// Replaces peergate's rules with exactly these clients' (atomically on nftables).
-    async fn rebuild(&self, clients: &[String]) -> Result<(), FirewallError>;
-    /// Adds one client's rules to an intact base; `observed` is what the caller just read (so an
-    /// activation reads the rules once, not twice).
-    async fn add(&self, name: &str, observed: &ObservedRules) -> Result<(), FirewallError>;
-    async fn remove(&self, name: &str, observed: &ObservedRules) -> Result<(), FirewallError>;
+    /// Replaces peergate's rules with exactly these clients' (the set atomically on both backends).
+    async fn rebuild(&self, clients: &[RuledClient]) -> Result<(), FirewallError>;
+    /// Whether the base (table or chains, their rules, the jumps, the set) is intact, read without
+    /// the set's members: what an activation checks before `add`.
+    async fn base_ok(&self) -> bool;
+    /// Adds clients to an intact base; a member stays one member.
+    async fn add(&self, clients: &[RuledClient]) -> Result<(), FirewallError>;
+    /// Removes clients in one change, members or not; no base at all is nothing to remove.
+    async fn remove(&self, clients: &[RuledClient]) -> Result<(), FirewallError>;
+    /// A running client's subnets changed (the rules of backends that match subnets follow).
+    async fn resubnet(&self, _before: &RuledClient, _after: &RuledClient) -> Result<(), FirewallError> {
+        Ok(())
+    }
+    /// The base and every member (the reconciler's read).
     async fn observe(&self) -> ObservedRules;
     /// The rules installed for one client, as text for people; `None` when none can be.
-    fn describe(&self, name: &str) -> Option<String>;
+    fn describe(&self, client: &RuledClient) -> Option<String>;
 }
 
 /// The firewall of a gateway whose LAN interface is unknown: nothing is installed, so nothing is
@@ -48,15 +61,19 @@ impl Firewall for Unconfigured {
         Err(FirewallError::Unconfigured)
     }
 
-    async fn rebuild(&self, _clients: &[String]) -> Result<(), FirewallError> {
+    async fn rebuild(&self, _clients: &[RuledClient]) -> Result<(), FirewallError> {
         Err(FirewallError::Unconfigured)
     }
 
-    async fn add(&self, _name: &str, _observed: &ObservedRules) -> Result<(), FirewallError> {
+    async fn base_ok(&self) -> bool {
+        false
+    }
+
+    async fn add(&self, _clients: &[RuledClient]) -> Result<(), FirewallError> {
         Err(FirewallError::Unconfigured)
     }
 
-    async fn remove(&self, _name: &str, _observed: &ObservedRules) -> Result<(), FirewallError> {
+    async fn remove(&self, _clients: &[RuledClient]) -> Result<(), FirewallError> {
         Ok(())
     }
 
@@ -64,7 +81,7 @@ impl Firewall for Unconfigured {
         ObservedRules::default()
     }
 
-    fn describe(&self, _name: &str) -> Option<String> {
+    fn describe(&self, _client: &RuledClient) -> Option<String> {
         None
     }
 }
@@ -75,20 +92,35 @@ pub struct Nftables {
 
 #[async_trait]
 impl Firewall for Nftables {
-    async fn rebuild(&self, clients: &[String]) -> Result<(), FirewallError> {
-        Ok(nft(plan::nft_table(&self.lan_interface, clients)).await?)
+    async fn rebuild(&self, clients: &[RuledClient]) -> Result<(), FirewallError> {
+        Ok(nft(plan::nft_table(&self.lan_interface, &names(clients))).await?)
     }
 
-    async fn add(&self, name: &str, _observed: &ObservedRules) -> Result<(), FirewallError> {
-        // `add element` of a member is a no-op: nothing to check first.
-        Ok(nft(plan::nft_add_client(name)).await?)
+    async fn base_ok(&self) -> bool {
+        // Terse, the whole ruleset is listed without fetching any set's members (for `list table`
+        // nft 1.0 fetches them even with `-t`, and hides them only when printing).
+        let argv = Argv::new("nft").args(["-t", "-j", "list", "ruleset"]);
+        let listed = run(&argv, TIMEOUT).await.ok().map(|o| o.stdout);
+        plan::parse_nft_table(listed.as_deref()).base_ok
     }
 
-    async fn remove(&self, name: &str, observed: &ObservedRules) -> Result<(), FirewallError> {
-        if !observed.clients.contains(name) {
+    async fn add(&self, clients: &[RuledClient]) -> Result<(), FirewallError> {
+        if clients.is_empty() {
             return Ok(());
         }
-        Ok(nft(plan::nft_remove_client(name)).await?)
+        Ok(nft(plan::nft_add_clients(&names(clients))).await?)
+    }
+
+    async fn remove(&self, clients: &[RuledClient]) -> Result<(), FirewallError> {
+        if clients.is_empty() {
+            return Ok(());
+        }
+        match nft(plan::nft_remove_clients(&names(clients))).await {
+            Ok(()) => Ok(()),
+            // The batch fails only when there is no set to remove from: then nothing is installed.
+            Err(err) if self.has_set().await => Err(err.into()),
+            Err(_) => Ok(()),
+        }
     }
 
     async fn observe(&self) -> ObservedRules {
@@ -97,86 +129,29 @@ impl Firewall for Nftables {
         plan::parse_nft_table(listed.as_deref())
     }
 
-    fn describe(&self, name: &str) -> Option<String> {
+    fn describe(&self, client: &RuledClient) -> Option<String> {
         // The table as it looks with this client in its set; the first two lines of the script
         // (create-then-delete, for an atomic replace) are mechanics, not rules.
-        let script = plan::nft_table(&self.lan_interface, &[name.to_string()]);
+        let name = &client.name;
+        let script = plan::nft_table(&self.lan_interface, std::slice::from_ref(name));
         let rules: Vec<&str> = script.lines().skip(2).collect();
         Some(format!("# nftables: \"{name}\" is a member of the set @clients\n{}\n", rules.join("\n")))
     }
 }
 
+impl Nftables {
+    async fn has_set(&self) -> bool {
+        let argv = Argv::new("nft").args(["-t", "list", "set", "inet", plan::NFT_TABLE, "clients"]);
+        run(&argv, TIMEOUT).await.is_ok()
+    }
+}
+
+fn names(clients: &[RuledClient]) -> Vec<String> {
+    clients.iter().map(|c| c.name.clone()).collect()
+}
+
 async fn nft(script: String) -> Result<(), RunError> {
     run(&Argv::new("nft").args(["-f", "-"]).stdin(script), TIMEOUT).await.map(|_| ())
-}
-
-pub struct Iptables {
-    pub lan_interface: String,
-}
-
-impl Iptables {
-    async fn restore(&self, script: String) -> Result<(), RunError> {
-        run(&Argv::new("iptables-restore").arg("--noflush").stdin(script), TIMEOUT).await.map(|_| ())
-    }
-
-    /// Deletes every copy of a client's rules, one rule at a time (only after hand edits left
-    /// them partial or doubled, so the extra processes do not matter).
-    async fn purge(&self, name: &str) {
-        for deletion in plan::iptables_client_deletions(&self.lan_interface, name) {
-            for _ in 0..4 {
-                if self.restore(deletion.clone()).await.is_err() {
-                    break; // no copy left
-                }
-            }
-        }
-    }
-}
-
-#[async_trait]
-impl Firewall for Iptables {
-    async fn rebuild(&self, clients: &[String]) -> Result<(), FirewallError> {
-        let observed = self.observe().await;
-        // Insert the jumps only where they are missing, or they would be doubled.
-        let jumps_missing = !observed.base_ok;
-        if jumps_missing {
-            // A half-present base (a jump deleted by hand) is removed first so jumps stay unique.
-            let _ = self.restore(plan::iptables_teardown()).await;
-        }
-        Ok(self.restore(plan::iptables_rebuild(&self.lan_interface, clients, jumps_missing)).await?)
-    }
-
-    async fn add(&self, name: &str, observed: &ObservedRules) -> Result<(), FirewallError> {
-        if observed.clients.contains(name) {
-            return Ok(()); // never duplicate
-        }
-        if observed.damaged.contains(name) {
-            self.purge(name).await;
-        }
-        Ok(self.restore(plan::iptables_add_client(&self.lan_interface, name)).await?)
-    }
-
-    async fn remove(&self, name: &str, observed: &ObservedRules) -> Result<(), FirewallError> {
-        if observed.damaged.contains(name) {
-            self.purge(name).await;
-        } else if observed.clients.contains(name) {
-            self.restore(plan::iptables_remove_client(&self.lan_interface, name)).await?;
-        }
-        Ok(())
-    }
-
-    async fn observe(&self) -> ObservedRules {
-        match run(&Argv::new("iptables-save"), TIMEOUT).await {
-            Ok(out) => plan::parse_iptables_save(&out.stdout),
-            Err(err) => {
-                tracing::warn!(error = %err, "reading iptables rules failed");
-                ObservedRules::default()
-            }
-        }
-    }
-
-    fn describe(&self, name: &str) -> Option<String> {
-        Some(format!("# iptables-restore --noflush\n{}", plan::iptables_add_client(&self.lan_interface, name)))
-    }
 }
 
 /// The configured backend, or nftables when `nft` is installed, else iptables.
@@ -188,6 +163,6 @@ pub fn choose(configured: Option<FirewallBackend>, lan_interface: String) -> Box
     });
     match backend {
         FirewallBackend::Nftables => Box::new(Nftables { lan_interface }),
-        FirewallBackend::Iptables => Box::new(Iptables { lan_interface }),
+        FirewallBackend::Iptables => Box::new(Iptables::new(lan_interface)),
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod conf_files;
 pub mod firewall;
+mod firewall_iptables;
 pub mod host_metrics;
 pub mod host_net;
 pub mod lan;

@@ -18,7 +18,7 @@ use peergate::system::run::RunError;
 use peergate::system::sysctl::Forwarding;
 use peergate::system::tunnels::Tunnels;
 use peergate_core::client_policy::{GatewayFacts, GatewayNet, GatewayNetKind};
-use peergate_core::firewall_plan::ObservedRules;
+use peergate_core::firewall_plan::{ObservedRules, RuledClient};
 use peergate_core::status::{ObservedClient, ObservedPeer};
 
 #[derive(Default)]
@@ -181,34 +181,38 @@ struct FakeFirewall(Arc<Mutex<World>>);
 
 #[async_trait]
 impl Firewall for FakeFirewall {
-    async fn rebuild(&self, clients: &[String]) -> Result<(), FirewallError> {
+    async fn rebuild(&self, clients: &[RuledClient]) -> Result<(), FirewallError> {
         let mut w = self.0.lock().unwrap();
         w.base_ok = true;
-        w.rules = clients.iter().cloned().collect();
+        w.rules = clients.iter().map(|c| c.name.clone()).collect();
         Ok(())
     }
 
-    async fn add(&self, name: &str, _observed: &ObservedRules) -> Result<(), FirewallError> {
-        self.0.lock().unwrap().rules.insert(name.to_string());
+    async fn base_ok(&self) -> bool {
+        self.0.lock().unwrap().base_ok
+    }
+
+    async fn add(&self, clients: &[RuledClient]) -> Result<(), FirewallError> {
+        self.0.lock().unwrap().rules.extend(clients.iter().map(|c| c.name.clone()));
         Ok(())
     }
 
-    async fn remove(&self, name: &str, _observed: &ObservedRules) -> Result<(), FirewallError> {
-        self.0.lock().unwrap().rules.remove(name);
+    async fn remove(&self, clients: &[RuledClient]) -> Result<(), FirewallError> {
+        let mut w = self.0.lock().unwrap();
+        for client in clients {
+            w.rules.remove(&client.name);
+        }
         Ok(())
     }
 
     async fn observe(&self) -> ObservedRules {
         let w = self.0.lock().unwrap();
-        ObservedRules {
-            base_ok: w.base_ok,
-            clients: if w.base_ok { w.rules.clone() } else { BTreeSet::new() },
-            damaged: BTreeSet::new(),
-        }
+        let clients = if w.base_ok { w.rules.clone() } else { BTreeSet::new() };
+        ObservedRules { base_ok: w.base_ok, clients, subnets: None }
     }
 
-    fn describe(&self, name: &str) -> Option<String> {
-        Some(format!("add element inet peergate clients {{ \"{name}\" }}"))
+    fn describe(&self, client: &RuledClient) -> Option<String> {
+        Some(format!("add element inet peergate clients {{ \"{}\" }}", client.name))
     }
 }
 

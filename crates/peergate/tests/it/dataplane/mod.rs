@@ -141,7 +141,7 @@ impl Harness {
             wg_daemons(self.ns(), &c.iface)
         );
         let rules = self.rules();
-        assert!(rules.no_client_rules(self.backend(), &c.iface), "peergate rules left for {}:\n{}", c.iface, rules.raw);
+        assert!(rules.no_client_rules(&c.iface), "peergate rules left for {}:\n{}", c.iface, rules.raw);
     }
 
     /// Interfaces in the gateway namespace other than the topology's own.

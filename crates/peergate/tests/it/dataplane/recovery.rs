@@ -40,6 +40,61 @@ fn dataplane_reboot_iptables() {
     reboot_brings_clients_back(Backend::Iptables);
 }
 
+/// A host that ran an earlier version has five tagged rules per client in peergate's iptables
+/// chains and no ipset: the restarted server replaces them with the set layout, the path stays.
+#[test]
+fn dataplane_iptables_rules_of_earlier_versions_are_replaced() {
+    let Some(mut h) = setup(Backend::Iptables) else { return };
+    let c = h.upload_split(&h.topo.conf("client-split.conf"), &h.topo.client_name(1));
+    h.activate_ok(&c);
+    h.gw.kill9();
+    flush_all_rules(h.ns(), Backend::Iptables);
+    let (lan, iface) = (h.topo.if_gw_lan.clone(), c.iface.clone());
+    let tag = format!("peergate:{iface}");
+    let old: [(&str, &str, Vec<&str>); 5] = [
+        ("filter", "PEERGATE-FORWARD", vec!["-i", &lan, "-o", &iface, "-j", "ACCEPT"]),
+        (
+            "filter",
+            "PEERGATE-FORWARD",
+            vec!["-i", &iface, "-o", &lan, "-m", "conntrack", "--ctstate", "RELATED,ESTABLISHED", "-j", "ACCEPT"],
+        ),
+        ("nat", "PEERGATE-POSTROUTING", vec!["-o", &iface, "-j", "MASQUERADE"]),
+        (
+            "mangle",
+            "PEERGATE-MSS",
+            vec!["-o", &iface, "-p", "tcp", "--tcp-flags", "SYN,RST", "SYN", "-j", "TCPMSS", "--clamp-mss-to-pmtu"],
+        ),
+        (
+            "mangle",
+            "PEERGATE-MSS",
+            vec!["-i", &iface, "-p", "tcp", "--tcp-flags", "SYN,RST", "SYN", "-j", "TCPMSS", "--clamp-mss-to-pmtu"],
+        ),
+    ];
+    for (table, chain, parent) in [
+        ("filter", "PEERGATE-FORWARD", "FORWARD"),
+        ("nat", "PEERGATE-POSTROUTING", "POSTROUTING"),
+        ("mangle", "PEERGATE-MSS", "FORWARD"),
+    ] {
+        ns_ok(h.ns(), &["iptables", "-t", table, "-N", chain]);
+        ns_ok(h.ns(), &["iptables", "-t", table, "-I", parent, "1", "-j", chain]);
+    }
+    for (table, chain, rule) in &old {
+        let argv = [&["iptables", "-t", table, "-A", chain][..], rule, &["-m", "comment", "--comment", &tag]].concat();
+        ns_ok(h.ns(), &argv);
+    }
+    assert!(lan_ping(&h.topo), "the old layout forwards (the test wrote it right)");
+
+    h.gw.restart();
+    let replaced = || !ns_ok(h.ns(), &["iptables-save"]).contains("--comment");
+    assert!(wait_until(SECS(15), replaced), "the old rules stayed:\n{}", ns_ok(h.ns(), &["iptables-save"]));
+    let rules = h.rules();
+    assert_eq!(rules.set_elements, vec![iface.clone()], "the client is in the set:\n{}", rules.raw);
+    assert_eq!(rules.rules.len(), 5, "five fixed rules:\n{}", rules.raw);
+    assert!(lan_ping(&h.topo), "the LAN path works through the set layout");
+    h.assert_active_for_real(&c);
+    h.converged(&c, SECS(30));
+}
+
 // ---------------------------------------------------------------------------------------------
 // d) kill -9 in the middle of activation, at varied points → reconcile converges
 

@@ -88,9 +88,9 @@ fn dataplane_full_tunnel_nat_iptables() {
 
 /// Subnets edited on a running tunnel: AllowedIPs and routes follow, the same wireguard-go keeps
 /// running (no restart), and the LAN host's path stays up throughout.
-#[test]
-fn dataplane_subnets_change_on_the_running_tunnel() {
-    let Some(h) = setup(Backend::Nftables) else { return };
+/// With iptables, the members of the ipset (one per subnet) follow too.
+fn subnets_change_on_the_running_tunnel(backend: Backend) {
+    let Some(h) = setup(backend) else { return };
     let c = h.upload_full_with_subnet(&h.topo.client_name(1));
     h.activate_ok(&c);
     let daemons = wg_daemons(h.ns(), &c.iface);
@@ -105,6 +105,12 @@ fn dataplane_subnets_change_on_the_running_tunnel() {
     assert!(allowed().contains("10.79.0.0/24"), "allowed-ips: {}", allowed());
     assert_eq!(wg_daemons(h.ns(), &c.iface), daemons, "the tunnel was changed in place, not restarted");
     assert!(lan_ping(&h.topo), "the LAN host lost its path during the change");
+    let members = || ns_ok(h.ns(), &["ipset", "save", "peergate-clients"]);
+    if backend == Backend::Iptables {
+        for subnet in [REMOTE_SUBNET, "10.79.0.0/24"] {
+            assert!(members().contains(&format!("{subnet},{}", c.iface)), "{subnet} is not in the set:\n{}", members());
+        }
+    }
 
     let (status, body) = h.gw.api("PATCH", &path, Some(&json!({"subnet": REMOTE_SUBNET})));
     assert_eq!(status, 200, "{body}");
@@ -112,7 +118,20 @@ fn dataplane_subnets_change_on_the_running_tunnel() {
     assert!(!allowed().contains("10.79.0.0/24"), "allowed-ips: {}", allowed());
     assert_eq!(wg_daemons(h.ns(), &c.iface), daemons);
     assert!(lan_ping(&h.topo));
+    if backend == Backend::Iptables {
+        assert!(!members().contains("10.79.0.0/24"), "the removed subnet stayed in the set:\n{}", members());
+    }
     assert_eq!(h.consistency(&c), Ok("active".to_string()));
+}
+
+#[test]
+fn dataplane_subnets_change_on_the_running_tunnel() {
+    subnets_change_on_the_running_tunnel(Backend::Nftables);
+}
+
+#[test]
+fn dataplane_subnets_change_on_the_running_tunnel_iptables() {
+    subnets_change_on_the_running_tunnel(Backend::Iptables);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -26,8 +26,20 @@ pub const REMOTE_HOST: &str = "10.77.0.10";
 pub const REMOTE_SUBNET: &str = "10.77.0.0/24";
 pub const GW_LAN_ADDRESS: &str = "10.201.0.1/24";
 
-const TOOLS: &[&str] =
-    &["ip", "wg", "wg-quick", "wireguard-go", "nft", "iptables", "iptables-save", "iptables-restore", "curl", "ping", "sysctl"];
+const TOOLS: &[&str] = &[
+    "ip",
+    "wg",
+    "wg-quick",
+    "wireguard-go",
+    "nft",
+    "iptables",
+    "iptables-save",
+    "iptables-restore",
+    "ipset",
+    "curl",
+    "ping",
+    "sysctl",
+];
 
 /// Whether the privileged tests run. Not asked for: one loud line (outside the test's captured
 /// output) and `false`. Asked for but impossible (not root, a tool missing): a panic naming what is
@@ -51,7 +63,7 @@ pub fn privileged() -> bool {
     assert!(
         missing.is_empty(),
         "PEERGATE_PRIVILEGED_TESTS=1 but the dataplane tests cannot run here; missing: {} \
-         (install: apt-get install -y --no-install-recommends wireguard-tools wireguard-go iptables nftables \
+         (install: apt-get install -y --no-install-recommends wireguard-tools wireguard-go iptables ipset nftables \
          iproute2 iputils-ping procps curl)",
         missing.join(", ")
     );

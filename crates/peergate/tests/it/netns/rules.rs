@@ -26,7 +26,8 @@ impl Backend {
 #[derive(Debug, Default)]
 pub struct Rules {
     pub rules: Vec<(String, String)>,
-    /// nftables: elements of `inet peergate` set `clients`. iptables: empty.
+    /// nftables: elements of `inet peergate` set `clients`. iptables: members of the ipset
+    /// `peergate-clients` (their interface names).
     pub set_elements: Vec<String>,
     /// iptables: the jumps into peergate's chains, e.g. `filter:-A FORWARD -j PEERGATE-FORWARD`.
     pub jumps: Vec<String>,
@@ -121,7 +122,17 @@ impl Rules {
                 }
             }
         }
-        Rules { rules, set_elements: Vec::new(), jumps, raw }
+        let set = ns_exec(ns, &["ipset", "save", "peergate-clients"]);
+        let set = if set.status.success() { text(&set.stdout) } else { String::new() };
+        // One member per subnet: each interface once (a set cannot hold a member twice).
+        let set_elements = set
+            .lines()
+            .filter_map(|l| l.strip_prefix("add peergate-clients "))
+            .map(|member| member.split_once(',').map_or(member, |(_, iface)| iface).to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        Rules { rules, set_elements, jumps, raw: format!("{raw}{set}") }
     }
 
     /// Rules (or set elements) that mention `iface`.
@@ -152,8 +163,8 @@ impl Rules {
     pub fn masquerades(&self, iface: &str) -> bool {
         let masq = |r: &str| r.contains("masquerade") || r.contains("MASQUERADE");
         let direct = self.rules.iter().any(|(_, r)| masq(r) && r.split_whitespace().any(|w| w.trim_matches('"') == iface));
-        let via_set =
-            self.set_elements.iter().any(|e| e == iface) && self.rules.iter().any(|(_, r)| masq(r) && r.contains("@clients"));
+        let via_set = self.set_elements.iter().any(|e| e == iface)
+            && self.rules.iter().any(|(_, r)| masq(r) && (r.contains("@clients") || r.contains("--match-set peergate-clients")));
         direct || via_set
     }
 
@@ -174,13 +185,10 @@ impl Rules {
         dups
     }
 
-    /// Nothing of any client is left: no rule in peergate's chains (iptables) / no set element and no
-    /// rule naming an interface (nftables).
-    pub fn no_client_rules(&self, backend: Backend, iface: &str) -> bool {
-        match backend {
-            Backend::Nftables => self.set_elements.is_empty() && !self.mentions(iface),
-            Backend::Iptables => self.rules.is_empty(),
-        }
+    /// Nothing of any client is left: no set member and no rule naming the interface (both
+    /// backends keep fixed rules and the clients in a set).
+    pub fn no_client_rules(&self, iface: &str) -> bool {
+        self.set_elements.is_empty() && !self.mentions(iface)
     }
 }
 
@@ -230,6 +238,7 @@ pub fn flush_all_rules(ns: &str, backend: Backend) {
                 ns_ok(ns, &["iptables", "-t", table, "-F"]);
                 ns_ok(ns, &["iptables", "-t", table, "-X"]);
             }
+            ns_ok(ns, &["ipset", "destroy"]);
         }
     }
     let after = Rules::read(ns, backend);
@@ -246,6 +255,7 @@ pub fn gw_diagnostics(ns: &str) -> String {
         &["sysctl", "net.ipv4.ip_forward"],
         &["nft", "list", "ruleset"],
         &["iptables-save"],
+        &["ipset", "list"],
     ] {
         let out = ns_exec(ns, argv);
         s.push_str(&format!("$ {}\n{}{}\n", argv.join(" "), text(&out.stdout), text(&out.stderr)));
