@@ -72,7 +72,9 @@ pub fn nft_add_clients(names: &[String]) -> String {
 /// and no listing of the set is needed first. The kernel waits for one grace period per
 /// transaction, so several removals in one batch cost about as much as one.
 pub fn nft_remove_clients(names: &[String]) -> String {
-    let mut out = nft_add_clients(names);
+    // Each name once: a second delete of one element in the same batch would fail the batch.
+    let names: Vec<String> = names.iter().cloned().collect::<BTreeSet<_>>().into_iter().collect();
+    let mut out = nft_add_clients(&names);
     out.extend(names.iter().map(|n| format!("delete element inet {NFT_TABLE} clients {{ \"{n}\" }}\n")));
     out
 }
@@ -283,7 +285,7 @@ mod tests {
 
     #[test]
     fn nft_removal_never_fails_on_a_non_member() {
-        let script = nft_remove_clients(&names(&["a", "b"]));
+        let script = nft_remove_clients(&names(&["a", "b", "a"]));
         let lines: Vec<&str> = script.lines().collect();
         assert_eq!(lines.len(), 4);
         assert!(lines[..2].iter().all(|l| l.starts_with("add element")), "{script}");

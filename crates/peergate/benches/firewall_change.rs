@@ -5,8 +5,9 @@
 //! Methods, all through peergate's one subprocess function (`system::run`), so they differ only in
 //! what they run:
 //! - peergate: `add` / `remove` of one client (one set member); the activation path (`base_ok`,
-//!   which reads the base without the set's members, then `add`); removing 10 clients in one batch
-//!   against 10 single removals (per client: the nftables removal's kernel wait is per transaction).
+//!   which reads the base without the set's members, then `add`); removing 10 clients in one batch,
+//!   by 10 calls at once (as a bulk action's requests arrive), and one after the other (per client:
+//!   the nftables removal's kernel wait is per transaction).
 //! - nftables, also: the raw `add`/`delete element`; the whole-table rebuild the reconciler falls
 //!   back to (a reference: it grows with N by construction); and the previous activation path,
 //!   which listed the whole table (every member) before each change.
@@ -39,6 +40,7 @@ enum Method {
     Peergate,
     ActivationPath,
     BatchRemove,
+    ConcurrentRemoves,
     SingleRemoves,
     NftRaw,
     NftRebuild,
@@ -53,6 +55,7 @@ impl Method {
             Method::Peergate => "peergate add / remove",
             Method::ActivationPath => "peergate base check + add (activation)",
             Method::BatchRemove => "peergate 10 removed in one batch, each",
+            Method::ConcurrentRemoves => "peergate 10 removed at once (10 calls), each",
             Method::SingleRemoves => "peergate 10 removed one by one, each",
             Method::NftRaw => "raw nft -f add / delete element",
             Method::NftRebuild => "nft rebuild whole table (reconcile)",
@@ -67,6 +70,7 @@ impl Method {
             Method::Peergate => "peergate",
             Method::ActivationPath => "peergate_activate_path",
             Method::BatchRemove => "peergate_batch_remove",
+            Method::ConcurrentRemoves => "peergate_concurrent_removes",
             Method::SingleRemoves => "peergate_single_removes",
             Method::NftRaw => "nft_raw",
             Method::NftRebuild => "nft_rebuild",
@@ -161,7 +165,15 @@ impl Bench {
                 assert!(fw.base_ok().await, "base damaged");
                 fw.add(&one).await.expect("add")
             }
-            (Method::BatchRemove | Method::SingleRemoves, true) => fw.add(&batch).await.expect("add"),
+            (Method::BatchRemove | Method::ConcurrentRemoves | Method::SingleRemoves, true) => fw.add(&batch).await.expect("add"),
+            // Ten callers at once, as a bulk deactivation's requests arrive: the nftables backend
+            // commits the removals that wait for the running one together.
+            (Method::ConcurrentRemoves, false) => {
+                let removals = batch.iter().map(|client| fw.remove(std::slice::from_ref(client)));
+                for result in futures_util::future::join_all(removals).await {
+                    result.expect("remove");
+                }
+            }
             (Method::BatchRemove, false) => fw.remove(&batch).await.expect("remove"),
             (Method::SingleRemoves, false) => {
                 for client in &batch {
@@ -198,7 +210,11 @@ impl Bench {
 
     /// `reps` add/remove cycles after one untimed cycle; checks what is installed after each phase.
     async fn cycles(&self, method: Method, reps: usize) -> (Samples, Samples) {
-        let per = if matches!(method, Method::BatchRemove | Method::SingleRemoves) { BATCH as u32 } else { 1 };
+        let per = if matches!(method, Method::BatchRemove | Method::ConcurrentRemoves | Method::SingleRemoves) {
+            BATCH as u32
+        } else {
+            1
+        };
         let (mut adds, mut removes) = (Vec::new(), Vec::new());
         for rep in 0..=reps {
             let start = Instant::now();
@@ -225,7 +241,7 @@ impl Bench {
     /// a method that did less than the real change would be a false win.
     async fn check(&self, method: Method, present: bool) {
         let extra = match method {
-            Method::BatchRemove | Method::SingleRemoves => BATCH,
+            Method::BatchRemove | Method::ConcurrentRemoves | Method::SingleRemoves => BATCH,
             _ => 1,
         };
         if method.old_layout() {
@@ -273,10 +289,10 @@ async fn main() {
     let lan = env("PGB_LAN");
     let counts: Vec<usize> = env_or("PGB_COUNTS", "10,500").split(',').map(|n| n.parse().expect("PGB_COUNTS")).collect();
     let reps: usize = env_or("PGB_REPS", "15").parse().expect("PGB_REPS");
-    let ours = [Method::Peergate, Method::ActivationPath, Method::BatchRemove, Method::SingleRemoves];
+    let ours = [Method::Peergate, Method::ActivationPath, Method::BatchRemove, Method::ConcurrentRemoves, Method::SingleRemoves];
     let (firewall, methods): (Box<dyn Firewall>, Vec<Method>) = match backend.as_str() {
         "nftables" => (
-            Box::new(Nftables { lan_interface: lan.clone() }),
+            Box::new(Nftables::new(lan.clone())),
             [&ours[..], &[Method::NftRaw, Method::NftListFirst, Method::NftRebuild]].concat(),
         ),
         "iptables" => (Box::new(Iptables::new(lan.clone())), [&[Method::OldRestore, Method::OldPerRule][..], &ours].concat()),

@@ -1,6 +1,6 @@
 //! The firewall boundary: peergate's rules for its clients, on nftables or iptables (chosen by
 //! `PEERGATE_FIREWALL`, default nftables when `nft` exists). The rule text comes from
-//! `peergate_core::firewall_plan`; this module and `firewall_iptables` only run `nft -f -`,
+//! `peergate_core::firewall_plan`; `firewall_nft` and `firewall_iptables` only run `nft -f -`,
 //! `iptables-restore --noflush` and `ipset restore`, and read the result back.
 //!
 //! On both backends the rules are fixed and the clients are members of a set, so activating or
@@ -10,10 +10,11 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use peergate_core::firewall_plan::{self as plan, ObservedRules, RuledClient};
+use peergate_core::firewall_plan::{ObservedRules, RuledClient};
 
 pub use super::firewall_iptables::Iptables;
-use super::run::{Argv, RunError, run};
+pub use super::firewall_nft::Nftables;
+use super::run::RunError;
 use crate::config::FirewallBackend;
 
 pub(super) const TIMEOUT: Duration = Duration::from_secs(15);
@@ -86,74 +87,6 @@ impl Firewall for Unconfigured {
     }
 }
 
-pub struct Nftables {
-    pub lan_interface: String,
-}
-
-#[async_trait]
-impl Firewall for Nftables {
-    async fn rebuild(&self, clients: &[RuledClient]) -> Result<(), FirewallError> {
-        Ok(nft(plan::nft_table(&self.lan_interface, &names(clients))).await?)
-    }
-
-    async fn base_ok(&self) -> bool {
-        // Terse, the whole ruleset is listed without fetching any set's members (for `list table`
-        // nft 1.0 fetches them even with `-t`, and hides them only when printing).
-        let argv = Argv::new("nft").args(["-t", "-j", "list", "ruleset"]);
-        let listed = run(&argv, TIMEOUT).await.ok().map(|o| o.stdout);
-        plan::parse_nft_table(listed.as_deref()).base_ok
-    }
-
-    async fn add(&self, clients: &[RuledClient]) -> Result<(), FirewallError> {
-        if clients.is_empty() {
-            return Ok(());
-        }
-        Ok(nft(plan::nft_add_clients(&names(clients))).await?)
-    }
-
-    async fn remove(&self, clients: &[RuledClient]) -> Result<(), FirewallError> {
-        if clients.is_empty() {
-            return Ok(());
-        }
-        match nft(plan::nft_remove_clients(&names(clients))).await {
-            Ok(()) => Ok(()),
-            // The batch fails only when there is no set to remove from: then nothing is installed.
-            Err(err) if self.has_set().await => Err(err.into()),
-            Err(_) => Ok(()),
-        }
-    }
-
-    async fn observe(&self) -> ObservedRules {
-        let argv = Argv::new("nft").args(["-j", "list", "table", "inet", plan::NFT_TABLE]);
-        let listed = run(&argv, TIMEOUT).await.ok().map(|o| o.stdout);
-        plan::parse_nft_table(listed.as_deref())
-    }
-
-    fn describe(&self, client: &RuledClient) -> Option<String> {
-        // The table as it looks with this client in its set; the first two lines of the script
-        // (create-then-delete, for an atomic replace) are mechanics, not rules.
-        let name = &client.name;
-        let script = plan::nft_table(&self.lan_interface, std::slice::from_ref(name));
-        let rules: Vec<&str> = script.lines().skip(2).collect();
-        Some(format!("# nftables: \"{name}\" is a member of the set @clients\n{}\n", rules.join("\n")))
-    }
-}
-
-impl Nftables {
-    async fn has_set(&self) -> bool {
-        let argv = Argv::new("nft").args(["-t", "list", "set", "inet", plan::NFT_TABLE, "clients"]);
-        run(&argv, TIMEOUT).await.is_ok()
-    }
-}
-
-fn names(clients: &[RuledClient]) -> Vec<String> {
-    clients.iter().map(|c| c.name.clone()).collect()
-}
-
-async fn nft(script: String) -> Result<(), RunError> {
-    run(&Argv::new("nft").args(["-f", "-"]).stdin(script), TIMEOUT).await.map(|_| ())
-}
-
 /// The configured backend, or nftables when `nft` is installed, else iptables.
 pub fn choose(configured: Option<FirewallBackend>, lan_interface: String) -> Box<dyn Firewall> {
     let backend = configured.unwrap_or_else(|| {
@@ -162,7 +95,7 @@ pub fn choose(configured: Option<FirewallBackend>, lan_interface: String) -> Box
         if has_nft { FirewallBackend::Nftables } else { FirewallBackend::Iptables }
     });
     match backend {
-        FirewallBackend::Nftables => Box::new(Nftables { lan_interface }),
+        FirewallBackend::Nftables => Box::new(Nftables::new(lan_interface)),
         FirewallBackend::Iptables => Box::new(Iptables::new(lan_interface)),
     }
 }

@@ -6,6 +6,7 @@
 pub mod conf_files;
 pub mod firewall;
 mod firewall_iptables;
+mod firewall_nft;
 pub mod host_metrics;
 pub mod host_net;
 pub mod lan;
