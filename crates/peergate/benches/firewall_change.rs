@@ -20,7 +20,7 @@
 //! Run by scripts/bench-dataplane.sh as root in a fresh network namespace per backend (rules are
 //! per namespace; the client interfaces need not exist for rules to name them).
 //! Environment: PGB_BACKEND (nftables | iptables), PGB_LABEL (shown, e.g. iptables-nft),
-//! PGB_LAN (LAN interface name), PGB_COUNTS (default 10,500), PGB_REPS (default 15), PGB_RESULTS.
+//! PGB_LAN (LAN interface name), PGB_COUNTS (default 10,500), PGB_REPS (default 31), PGB_RESULTS.
 
 mod common;
 
@@ -208,33 +208,27 @@ impl Bench {
         }
     }
 
-    /// `reps` add/remove cycles after one untimed cycle; checks what is installed after each phase.
-    async fn cycles(&self, method: Method, reps: usize) -> (Samples, Samples) {
+    /// One add and one removal, timed (per client for the batch methods); `check` verifies what
+    /// is installed after each.
+    async fn cycle(&self, method: Method, check: bool) -> (Duration, Duration) {
         let per = if matches!(method, Method::BatchRemove | Method::ConcurrentRemoves | Method::SingleRemoves) {
             BATCH as u32
         } else {
             1
         };
-        let (mut adds, mut removes) = (Vec::new(), Vec::new());
-        for rep in 0..=reps {
-            let start = Instant::now();
-            self.apply(method, true).await;
-            let add = start.elapsed() / per;
-            if rep == 0 {
-                self.check(method, true).await;
-            }
-            let start = Instant::now();
-            self.apply(method, false).await;
-            let remove = start.elapsed() / per;
-            if rep == 0 {
-                self.check(method, false).await;
-            } else {
-                adds.push(add);
-                removes.push(remove);
-            }
+        let start = Instant::now();
+        self.apply(method, true).await;
+        let add = start.elapsed() / per;
+        if check {
+            self.check(method, true).await;
         }
-        self.check(method, false).await;
-        (Samples(adds), Samples(removes))
+        let start = Instant::now();
+        self.apply(method, false).await;
+        let remove = start.elapsed() / per;
+        if check {
+            self.check(method, false).await;
+        }
+        (add, remove)
     }
 
     /// The newcomers are installed exactly when expected, next to the N others, with no duplicate:
@@ -288,7 +282,7 @@ async fn main() {
     let label = env_or("PGB_LABEL", &backend);
     let lan = env("PGB_LAN");
     let counts: Vec<usize> = env_or("PGB_COUNTS", "10,500").split(',').map(|n| n.parse().expect("PGB_COUNTS")).collect();
-    let reps: usize = env_or("PGB_REPS", "15").parse().expect("PGB_REPS");
+    let reps: usize = env_or("PGB_REPS", "31").parse().expect("PGB_REPS");
     let ours = [Method::Peergate, Method::ActivationPath, Method::BatchRemove, Method::ConcurrentRemoves, Method::SingleRemoves];
     let (firewall, methods): (Box<dyn Firewall>, Vec<Method>) = match backend.as_str() {
         "nftables" => (
@@ -300,17 +294,27 @@ async fn main() {
     };
     let mut bench = Bench { backend, firewall, lan, installed: Vec::new() };
 
-    // medians[method][count] = (add ms, remove ms)
+    // medians[method][count] = (add ms, remove ms). The counts alternate cycle by cycle (the N
+    // clients are installed afresh, untimed, before each), so drift of the machine over the run
+    // falls on both alike.
     let mut medians: Vec<Vec<(f64, f64)>> = vec![Vec::new(); methods.len()];
-    for &n in &counts {
-        bench.installed = clients("pgbc", 0, n);
-        let mut layout = None;
-        for (i, &method) in methods.iter().enumerate() {
-            if layout != Some(method.old_layout()) {
+    for (i, &method) in methods.iter().enumerate() {
+        let mut samples: Vec<(Vec<Duration>, Vec<Duration>)> = vec![(Vec::new(), Vec::new()); counts.len()];
+        for rep in 0..=reps {
+            for (k, &n) in counts.iter().enumerate() {
+                bench.installed = clients("pgbc", 0, n);
                 bench.install(method.old_layout()).await;
-                layout = Some(method.old_layout());
+                // The first cycle of each count is a warm-up, checked and not counted.
+                let (add, remove) = bench.cycle(method, rep == 0).await;
+                if rep > 0 {
+                    samples[k].0.push(add);
+                    samples[k].1.push(remove);
+                }
             }
-            let (adds, removes) = bench.cycles(method, reps).await;
+        }
+        bench.check(method, false).await;
+        for (&n, (adds, removes)) in counts.iter().zip(samples) {
+            let (adds, removes) = (Samples(adds), Samples(removes));
             medians[i].push((adds.median_ms(), removes.median_ms()));
             record(serde_json::json!({
                 "fig": "firewall", "backend": label, "n": n, "method": method.key(), "label": method.label(),
@@ -320,7 +324,7 @@ async fn main() {
         }
     }
 
-    println!("firewall change for client N+1, {label}, median of {reps} add/remove cycles (ms):");
+    println!("firewall change for client N+1, {label}, median of {reps} add/remove cycles, N alternating (ms):");
     print!("  {:<44}", "method");
     for n in &counts {
         print!(" {:>9} {:>9}", format!("add@{n}"), format!("rm@{n}"));

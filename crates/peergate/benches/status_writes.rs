@@ -10,7 +10,8 @@
 //! interfaces with growing counters (what UAPI answers; reading real sockets is figure 1 of
 //! `scripts/bench-dataplane.sh`), and a `Prober` that answers at once. Plain user; run with
 //! `cargo bench -p peergate --bench status_writes`. `PGB_SECONDS` (60) per case, a tick every
-//! `PGB_TICK_SECS` (1: five times the default interval).
+//! `PGB_TICK_SECS` (1: five times the default interval); `PGB_COMPARE=0` runs this build's case
+//! alone (for the long run: `PGB_SECONDS=1800 PGB_COMPARE=0`).
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
@@ -102,6 +103,7 @@ async fn main() -> anyhow::Result<()> {
     let seconds = secs("PGB_SECONDS", 60);
     let tick = Duration::from_secs(secs("PGB_TICK_SECS", 1));
     let ping_every = Duration::from_secs(secs("PGB_PING_SECS", 10));
+    let compare = secs("PGB_COMPARE", 1) != 0;
     let dir = tempfile::tempdir()?;
     let config = Config {
         data_dir: dir.path().join("data"),
@@ -149,9 +151,8 @@ async fn main() -> anyhow::Result<()> {
         ping_every.as_secs()
     );
     let mut figures = Vec::new();
-    for (label, batched) in
-        [("this build (pings stored in batches)", true), ("today's ping writes (one transaction each)", false)]
-    {
+    let cases = [("this build (pings stored in batches)", true), ("today's ping writes (one transaction each)", false)];
+    for (label, batched) in cases.into_iter().filter(|(_, batched)| *batched || compare) {
         let transactions = Arc::new(AtomicU64::new(0));
         let rounds = Arc::new(AtomicU64::new(0));
         let pinger = {
@@ -208,7 +209,7 @@ async fn main() -> anyhow::Result<()> {
         );
         figures.push((quantile(&ticks, 0.99), ticks[ticks.len() - 1], ping_tx / rounds));
     }
-    let (new, old) = (figures[0], figures[1]);
+    let [new, old] = figures[..] else { return Ok(()) };
     println!();
     println!(
         "this build vs today's ping writes: tick p99 {:.2}x today's, worst tick {:.2}x today's, {}x fewer transactions per ping round",
