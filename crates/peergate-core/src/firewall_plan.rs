@@ -380,14 +380,10 @@ mod tests {
         assert!(!parse_nft_table(None).base_ok);
         // In a whole-ruleset listing, another table's chains and rules of the same names do not count.
         let others = r#"{"chain":{"family":"ip","table":"filter","name":"forward"}},{"rule":{"family":"ip","table":"filter","chain":"postrouting"}},"#;
-        let with_others = flushed.replace(r#"{"table":{"family":"inet""#, &format!(r#"{others}{{"table":{{"family":"inet""#));
-        assert!(!parse_nft_table(Some(&with_others)).base_ok);
-        assert!(
-            parse_nft_table(Some(
-                &json.replace(r#"{"table":{"family":"inet""#, &format!(r#"{others}{{"table":{{"family":"inet""#))
-            ))
-            .base_ok
-        );
+        let with_others =
+            |listing: &str| listing.replace(r#"{"table":{"family":"inet""#, &format!(r#"{others}{{"table":{{"family":"inet""#));
+        assert!(!parse_nft_table(Some(&with_others(&flushed))).base_ok);
+        assert!(parse_nft_table(Some(&with_others(json))).base_ok);
         let single = json.replace(r#""elem":["site-a","site-b"]"#, r#""elem":["site-a"]"#);
         assert_eq!(parse_nft_table(Some(&single)).clients.len(), 1);
     }

@@ -78,15 +78,16 @@ impl Activation {
         if running {
             let peer = conf.peers[0].public_key.value.to_string();
             let tunnels = &self.backends.tunnels;
-            let live = match tunnels.set_allowed_ips(name, &peer, &old, &wanted).await {
-                // The iptables set matches subnets: its members follow the tunnel's.
-                Ok(()) => match self.backends.firewall.resubnet(&client.ruled(), &after.ruled()).await {
-                    Ok(()) => Ok(()),
+            let live = async {
+                tunnels.set_allowed_ips(name, &peer, &old, &wanted).await?;
+                // The iptables set matches subnets: its members follow the tunnel's (no firewall
+                // configured means no rules to follow).
+                match self.backends.firewall.resubnet(&client.ruled(), &after.ruled()).await {
                     Err(FirewallError::Run(err)) => Err(err),
-                    Err(FirewallError::Unconfigured) => Ok(()), // no rules installed to follow
-                },
-                Err(err) => Err(err),
-            };
+                    Ok(()) | Err(FirewallError::Unconfigured) => Ok(()),
+                }
+            }
+            .await;
             if let Err(err) = live {
                 // The members go back before the tunnel does, for the same reason they came first.
                 if let Err(back) = self.backends.firewall.resubnet(&after.ruled(), &client.ruled()).await {

@@ -100,7 +100,7 @@ impl Firewall for Iptables {
             Some(subnets) if self.rules_ok().await => {
                 ObservedRules { base_ok: true, clients: subnets.keys().cloned().collect(), subnets: Some(subnets) }
             }
-            _ => ObservedRules { subnets: Some(Default::default()), ..ObservedRules::default() },
+            _ => ObservedRules::default(),
         }
     }
 
